@@ -1,0 +1,285 @@
+"""A capacity timeline per table: consumed vs provisioned per virtual second, and throttles.
+
+The meter records into it; after a check a learner sees it as a terminal chart
+(``render_timeline``) or a self-contained HTML/SVG page (``timeline_html``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from rich.table import Table
+from rich.text import Text
+
+Kind = Literal["read", "write"]
+Resource = tuple[str, "str | None"]  # (table, GSI/LSI name or None)
+
+
+@dataclass(frozen=True)
+class SecondStats:
+    """One virtual second (or, once bucketed, a run of seconds: ``second`` .. ``last``)."""
+
+    second: int
+    consumed_read: float = 0.0
+    consumed_write: float = 0.0
+    provisioned_read: float | None = None  # None: on-demand or not known
+    provisioned_write: float | None = None
+    throttled_read: int = 0
+    throttled_write: int = 0
+    last: int | None = None
+
+    def consumed(self, kind: Kind) -> float:
+        return self.consumed_read if kind == "read" else self.consumed_write
+
+    def provisioned(self, kind: Kind) -> float | None:
+        return self.provisioned_read if kind == "read" else self.provisioned_write
+
+    def throttled(self, kind: Kind) -> int:
+        return self.throttled_read if kind == "read" else self.throttled_write
+
+
+class CapacityTimeline:
+    def __init__(self) -> None:
+        self._seconds: dict[Resource, dict[int, SecondStats]] = {}
+        self._provisioned: dict[Resource, list[tuple[float, float | None, float | None]]] = {}
+
+    def record_provisioned(
+        self, t: float, table: str, read: float | None, write: float | None, index: str | None = None
+    ) -> None:
+        self._provisioned.setdefault((table, index), []).append((t, read, write))
+
+    def record_consumed(
+        self, t: float, table: str, kind: Kind, units: float, index: str | None = None
+    ) -> None:
+        stats = self._at(t, table, index)
+        field = "consumed_read" if kind == "read" else "consumed_write"
+        self._put(t, table, index, replace(stats, **{field: getattr(stats, field) + units}))
+
+    def record_throttled(self, t: float, table: str, kind: Kind, index: str | None = None) -> None:
+        stats = self._at(t, table, index)
+        field = "throttled_read" if kind == "read" else "throttled_write"
+        self._put(t, table, index, replace(stats, **{field: getattr(stats, field) + 1}))
+
+    def resources(self) -> list[Resource]:
+        return sorted(set(self._seconds) | set(self._provisioned), key=lambda r: (r[0], r[1] or ""))
+
+    def seconds(self, table: str, index: str | None = None) -> list[SecondStats]:
+        """Every second from the first to the last with traffic, idle ones included.
+
+        Indexes: a GSI has its own provisioned capacity; an LSI's units are the table's.
+        """
+        recorded = self._seconds.get((table, index), {})
+        if not recorded:
+            return []
+        changes = sorted(self._provisioned.get((table, index), []), key=lambda c: c[0])
+        out = []
+        for second in range(min(recorded), max(recorded) + 1):
+            read, write = _provisioned_at(changes, second)
+            stats = recorded.get(second, SecondStats(second))
+            out.append(replace(stats, provisioned_read=read, provisioned_write=write))
+        return out
+
+    def _at(self, t: float, table: str, index: str | None) -> SecondStats:
+        second = math.floor(t)
+        return self._seconds.get((table, index), {}).get(second, SecondStats(second))
+
+    def _put(self, t: float, table: str, index: str | None, stats: SecondStats) -> None:
+        self._seconds.setdefault((table, index), {})[math.floor(t)] = stats
+
+
+def _provisioned_at(
+    changes: list[tuple[float, float | None, float | None]], second: int
+) -> tuple[float | None, float | None]:
+    read = write = None
+    for t, r, w in changes:
+        if t >= second + 1:
+            break
+        read, write = r, w
+    return read, write
+
+
+def bucketed(stats: list[SecondStats], max_rows: int) -> list[SecondStats]:
+    """Group seconds so at most ``max_rows`` remain: consumption is the busiest second of the
+    group (a spike must stay visible), provisioned the lowest, throttles summed."""
+    if len(stats) <= max_rows:
+        return stats
+    size = math.ceil(len(stats) / max_rows)
+    out = []
+    for start in range(0, len(stats), size):
+        group = stats[start : start + size]
+        out.append(
+            SecondStats(
+                second=group[0].second,
+                last=group[-1].second,
+                consumed_read=max(s.consumed_read for s in group),
+                consumed_write=max(s.consumed_write for s in group),
+                provisioned_read=_lowest(s.provisioned_read for s in group),
+                provisioned_write=_lowest(s.provisioned_write for s in group),
+                throttled_read=sum(s.throttled_read for s in group),
+                throttled_write=sum(s.throttled_write for s in group),
+            )
+        )
+    return out
+
+
+def _lowest(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
+# Terminal ---------------------------------------------------------------------------------
+
+
+def render_timeline(
+    timeline: CapacityTimeline,
+    table: str,
+    *,
+    kind: Kind = "write",
+    index: str | None = None,
+    width: int = 40,
+    max_rows: int = 30,
+) -> Table:
+    """A rich bar chart: one row per second (or group of seconds), the provisioned rate marked.
+
+    Green is within the provisioned rate, red is above it (burst); ``│`` marks provisioned.
+    """
+    unit = "RCU" if kind == "read" else "WCU"
+    name = table if index is None else f"{table} / {index}"
+    all_stats = timeline.seconds(table, index)
+    rows = bucketed(all_stats, max_rows)
+    chart = Table(
+        title=f"{name}: {kind} capacity per virtual second",
+        caption="█ consumed (red: above provisioned, paid from burst)  │ provisioned  ✗ throttled",
+        show_edge=False,
+        pad_edge=False,
+    )
+    chart.add_column("t", justify="right", style="dim")
+    chart.add_column("", no_wrap=True)
+    chart.add_column(f"{unit}/s", justify="right")
+    chart.add_column("prov.", justify="right", style="yellow")
+    chart.add_column("throttled", justify="right", style="red")
+    if not rows:
+        chart.add_row("", Text("no traffic recorded", style="dim"), "", "", "")
+        return chart
+    origin = rows[0].second
+    scale = max([r.consumed(kind) for r in rows] + [r.provisioned(kind) or 0.0 for r in rows]) or 1.0
+    for row in rows:
+        label = f"+{row.second - origin}s"
+        if row.last is not None and row.last != row.second:
+            label = f"+{row.second - origin}..{row.last - origin}s"
+        provisioned = row.provisioned(kind)
+        throttled = row.throttled(kind)
+        chart.add_row(
+            label,
+            _bar(row.consumed(kind), provisioned, scale, width),
+            _number(row.consumed(kind)),
+            "on-demand" if provisioned is None else _number(provisioned),
+            f"✗ {throttled}" if throttled else "",
+        )
+    return chart
+
+
+def _bar(consumed: float, provisioned: float | None, scale: float, width: int) -> Text:
+    filled = round(consumed / scale * width)
+    mark = None if provisioned is None else round(provisioned / scale * width)
+    bar = Text()
+    for cell in range(width + 1):
+        if cell < filled:
+            over = mark is not None and cell >= mark
+            bar.append("█", style="red" if over else "green")
+        elif cell == mark:
+            bar.append("│", style="yellow")
+        else:
+            bar.append(" ")
+    return bar
+
+
+def _number(units: float) -> str:
+    return f"{units:g}"
+
+
+# HTML -------------------------------------------------------------------------------------
+
+_CHART_W, _CHART_H, _PAD = 720, 160, 30
+
+
+def timeline_html(
+    timeline: CapacityTimeline, table: str, *, index: str | None = None, max_bars: int = 300
+) -> str:
+    """A self-contained HTML page (inline SVG, no scripts): reads and writes per second."""
+    name = table if index is None else f"{table} / {index}"
+    stats = bucketed(timeline.seconds(table, index), max_bars)
+    charts = "\n".join(_svg_chart(stats, kind) for kind in ("read", "write"))
+    title = html.escape(f"{name}: capacity timeline")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;margin:1.5em}} h2{{font-size:1em;margin:1em 0 .2em}}
+.legend span{{margin-right:1.5em}}</style></head>
+<body><h1>{title}</h1>
+<p class="legend"><span style="color:#2e7d32">&#9632; consumed within provisioned</span>
+<span style="color:#c62828">&#9632; above provisioned (burst)</span>
+<span style="color:#f9a825">&#9472; provisioned</span>
+<span style="color:#c62828">&#9679; throttled requests</span></p>
+{charts}
+</body></html>
+"""
+
+
+def _svg_chart(stats: list[SecondStats], kind: Kind) -> str:
+    unit = "RCU" if kind == "read" else "WCU"
+    heading = f"<h2>{kind}s ({unit} per virtual second)</h2>"
+    if not stats:
+        return heading + "<p>No traffic recorded.</p>"
+    scale = max([s.consumed(kind) for s in stats] + [s.provisioned(kind) or 0.0 for s in stats]) or 1.0
+    bar_w = _CHART_W / len(stats)
+    base = _PAD + _CHART_H
+
+    def y(units: float) -> float:
+        return base - units / scale * _CHART_H
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_CHART_W + 2 * _PAD}" '
+        f'height="{_CHART_H + 2 * _PAD}" role="img" aria-label="{kind} capacity">',
+        f'<line x1="{_PAD}" y1="{base}" x2="{_PAD + _CHART_W}" y2="{base}" stroke="#999"/>',
+        f'<text x="2" y="{_PAD}" font-size="10">{_number(scale)}</text>',
+        f'<text x="2" y="{base}" font-size="10">0</text>',
+    ]
+    origin = stats[0].second
+    for i, s in enumerate(stats):
+        x = _PAD + i * bar_w
+        consumed, provisioned = s.consumed(kind), s.provisioned(kind)
+        label = html.escape(
+            f"t+{s.second - origin}s: {_number(consumed)} {unit}"
+            + ("" if provisioned is None else f" of {_number(provisioned)} provisioned")
+            + (f", {s.throttled(kind)} throttled" if s.throttled(kind) else "")
+        )
+        within = consumed if provisioned is None else min(consumed, provisioned)
+        if within > 0:
+            parts.append(
+                f'<rect x="{x:.2f}" y="{y(within):.2f}" width="{max(bar_w - 1, 0.5):.2f}" '
+                f'height="{base - y(within):.2f}" fill="#2e7d32"><title>{label}</title></rect>'
+            )
+        if consumed > within:
+            parts.append(
+                f'<rect x="{x:.2f}" y="{y(consumed):.2f}" width="{max(bar_w - 1, 0.5):.2f}" '
+                f'height="{y(within) - y(consumed):.2f}" fill="#c62828"><title>{label}</title></rect>'
+            )
+        if s.throttled(kind):
+            parts.append(
+                f'<circle cx="{x + bar_w / 2:.2f}" cy="{_PAD / 2:.2f}" r="4" fill="#c62828">'
+                f"<title>{label}</title></circle>"
+            )
+    steps = []
+    for i, s in enumerate(stats):
+        provisioned = s.provisioned(kind)
+        if provisioned is not None:
+            x = _PAD + i * bar_w
+            steps.append(f"M{x:.2f},{y(provisioned):.2f} H{x + bar_w:.2f}")
+    if steps:
+        parts.append(f'<path d="{" ".join(steps)}" stroke="#f9a825" stroke-width="2" fill="none"/>')
+    parts.append("</svg>")
+    return heading + "\n" + "\n".join(parts)
