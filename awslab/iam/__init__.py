@@ -1,0 +1,37 @@
+"""awslab.iam: decide an AWS request the way AWS does, and say why.
+
+    from awslab.iam import evaluate, Request
+    d = evaluate(Request(action="s3:GetObject", resource="arn:aws:s3:::bucket/key",
+                         principal="arn:aws:iam::111122223333:user/alice"),
+                 identity_policies=[policy])
+    d.decision     # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied"
+    d.explain()    # which statements of which policies matched or decided, and why each did not
+"""
+
+from awslab.iam.condition import OPERATORS
+from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED, evaluate
+from awslab.iam.explain import Decision, PolicyExplanation, StatementExplanation, StatementRef
+from awslab.iam.policy import POLICY_KINDS, CompiledPolicy, PolicyError, parse_policy, validate
+from awslab.iam.principal import Caller, parse_caller
+from awslab.iam.request import Request, RequestError
+
+__all__ = [
+    "ALLOWED",
+    "EXPLICITLY_DENIED",
+    "IMPLICITLY_DENIED",
+    "OPERATORS",
+    "POLICY_KINDS",
+    "Caller",
+    "CompiledPolicy",
+    "Decision",
+    "PolicyError",
+    "PolicyExplanation",
+    "Request",
+    "RequestError",
+    "StatementExplanation",
+    "StatementRef",
+    "evaluate",
+    "parse_caller",
+    "parse_policy",
+    "validate",
+]

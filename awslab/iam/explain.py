@@ -1,0 +1,247 @@
+"""The Decision: the verdict, the statements that decided it, and an explanation a learner can follow.
+
+Evaluation records only which statements applied (fast); `Decision.explain()` re-checks every
+statement element by element (slow, only when asked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from awslab.iam.policy import CompiledPolicy, Statement, statement_name
+from awslab.iam.principal import ACCOUNT, EXACT, ROLE, SERVICE, WILDCARD
+from awslab.iam.request import PreparedRequest, Request
+
+
+@dataclass(eq=False)
+class PolicySet:
+    """A compiled policy in its place in the evaluation."""
+
+    label: str  # "identity policy 1", "resource policy", "SCP level 2 policy 1", ...
+    kind: str
+    policy: CompiledPolicy
+    level: int | None = None
+
+    @property
+    def title(self) -> str:
+        return self.label + (f' "{self.policy.id}"' if self.policy.id else "")
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """One statement of one policy, as data (for the gateway, the grader and tests)."""
+
+    policy: str  # label, e.g. "identity policy 1"
+    policy_kind: str
+    policy_id: str | None
+    index: int  # 0-based
+    sid: str | None
+    effect: str
+    principal_match: str | None = None  # how a resource policy named the caller
+
+    @classmethod
+    def of(cls, policy_set: PolicySet, statement: Statement, how: str | None = None) -> "StatementRef":
+        return cls(
+            policy_set.label,
+            policy_set.kind,
+            policy_set.policy.id,
+            statement.index,
+            statement.sid,
+            statement.effect,
+            None if how == "identity" else how,
+        )
+
+    @property
+    def statement(self) -> str:
+        return statement_name(self.index, self.sid)
+
+    def __str__(self) -> str:
+        return f"{self.statement} of {self.policy}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "policy_kind": self.policy_kind,
+            "policy_id": self.policy_id,
+            "index": self.index,
+            "sid": self.sid,
+            "effect": self.effect,
+        }
+
+
+@dataclass(frozen=True)
+class Check:
+    element: str  # Action, NotResource, Principal, Condition ...
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class StatementExplanation:
+    ref: StatementRef
+    applies: bool
+    checks: tuple[Check, ...]
+    deciding: bool
+
+
+@dataclass(frozen=True)
+class PolicyExplanation:
+    title: str
+    kind: str
+    statements: tuple[StatementExplanation, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str  # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied"
+    reason: str
+    deciding: tuple[StatementRef, ...]  # the statements that denied, or that granted
+    matched: tuple[StatementRef, ...]  # every statement that applied
+    missing: tuple[str, ...]  # for an implicit deny: what did not allow
+    prepared: PreparedRequest = field(repr=False)
+    singles: tuple[PolicySet, ...] = field(repr=False, default=())
+    scp_levels: tuple[tuple[PolicySet, ...], ...] = field(repr=False, default=())
+    rcp_levels: tuple[tuple[PolicySet, ...], ...] = field(repr=False, default=())
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "Allowed"
+
+    @property
+    def request(self) -> Request:
+        return self.prepared.request
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "deciding": [r.to_dict() for r in self.deciding],
+            "matched": [r.to_dict() for r in self.matched],
+            "missing": list(self.missing),
+        }
+
+    def details(self) -> list[PolicyExplanation]:
+        """Every policy in evaluation order, every statement checked element by element."""
+        deciding = {(r.policy, r.index) for r in self.deciding}
+        out = []
+        ordered = [s for level in self.scp_levels for s in level] + [s for level in self.rcp_levels for s in level]
+        ordered += list(self.singles)
+        for policy_set in ordered:
+            note = None
+            if policy_set.label in self.ignored:
+                note = f"not evaluated: {self.prepared.caller.describe()} has no identity policies"
+            statements = tuple(
+                explain_statement(policy_set, statement, self.prepared, (policy_set.label, statement.index) in deciding)
+                for statement in policy_set.policy.statements
+            )
+            out.append(PolicyExplanation(policy_set.title, policy_set.kind, statements, note))
+        return out
+
+    def explain(self) -> str:
+        """Plain text: the decision, why, then every statement and why it did or did not apply."""
+        request = self.prepared
+        lines = [
+            f"Decision: {self.decision}",
+            f"Why: {self.reason}",
+            f"Request: {request.caller.describe()} calls {request.request.action} on {request.resource}",
+        ]
+        if request.caller.account or request.resource_account:
+            relation = "same account" if request.same_account else "cross-account"
+            lines.append(
+                f"Accounts: caller {request.caller.account or '-'}, resource {request.resource_account or '-'} ({relation})"
+            )
+        if self.deciding:
+            lines.append("Deciding statements: " + "; ".join(str(r) for r in self.deciding))
+        for policy in self.details():
+            lines.append("")
+            lines.append(f"{policy.title} ({policy.kind})")
+            if policy.note:
+                lines.append(f"  {policy.note}")
+                continue
+            if not policy.statements:
+                lines.append("  (no statements)")
+            for statement in policy.statements:
+                marker = ">>" if statement.deciding else "  "
+                state = "APPLIES" if statement.applies else "does not apply"
+                lines.append(f"{marker} {statement.ref.statement} [{statement.ref.effect}] {state}")
+                for check in statement.checks:
+                    lines.append(f"      {'ok ' if check.passed else 'NO '} {check.element}: {check.detail}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.reason}"
+
+
+_PRINCIPAL_WORDS = {
+    EXACT: "names the caller itself",
+    WILDCARD: 'names everyone ("*")',
+    SERVICE: "names the calling service",
+    ROLE: "names the role of the caller's session",
+    ACCOUNT: "names the caller's account (a delegation: within the account an identity policy must also allow)",
+}
+
+
+def explain_statement(
+    policy_set: PolicySet, statement: Statement, request: PreparedRequest, deciding: bool
+) -> StatementExplanation:
+    checks: list[Check] = []
+    action = request.request.action
+    matching = statement.actions.matching(action)
+    listed = ", ".join(repr(p) for p in statement.actions.patterns)
+    if statement.not_action:
+        if matching:
+            checks.append(Check("NotAction", False, f"{action!r} is listed ({', '.join(matching)}), so the statement skips it"))
+        else:
+            checks.append(Check("NotAction", True, f"{action!r} is not among {listed}"))
+    elif matching:
+        checks.append(Check("Action", True, f"{action!r} matches {', '.join(repr(m) for m in matching)}"))
+    else:
+        checks.append(Check("Action", False, f"{action!r} matches none of {listed} (actions ignore case)"))
+
+    if statement.resources is not None:
+        resource = request.resource
+        found, notes = statement.resources.explain(resource, request.context)
+        listed = ", ".join(repr(p) for p in statement.resources.patterns)
+        tail = ("; " + "; ".join(notes)) if notes else ""
+        if statement.not_resource:
+            if found:
+                checks.append(Check("NotResource", False, f"{resource!r} is listed ({', '.join(found)}){tail}"))
+            else:
+                checks.append(Check("NotResource", True, f"{resource!r} is not among {listed}{tail}"))
+        elif found:
+            checks.append(Check("Resource", True, f"{resource!r} matches {', '.join(found)}{tail}"))
+        else:
+            checks.append(
+                Check("Resource", False, f"{resource!r} matches none of {listed} (resources are case-sensitive){tail}")
+            )
+
+    if statement.principal is not None:
+        caller = request.caller
+        if statement.not_principal:
+            unnamed = statement.principal.unnamed_identities(caller)
+            if unnamed:
+                checks.append(
+                    Check("NotPrincipal", True, f"does not name {', '.join(unnamed)}, so the statement covers the caller")
+                )
+            else:
+                checks.append(Check("NotPrincipal", False, "names every identity of the caller, so it is exempt"))
+        else:
+            how = statement.principal.match(caller)
+            if how is None:
+                checks.append(Check("Principal", False, f"{statement.principal} does not name {caller.describe()}"))
+            else:
+                checks.append(Check("Principal", True, f"{statement.principal} {_PRINCIPAL_WORDS[how]}"))
+
+    for clause in statement.conditions:
+        result, sentence = clause.explain(request.context)
+        checks.append(Check("Condition", result, sentence))
+
+    applies = statement.match(request) is not None
+    ref = StatementRef.of(policy_set, statement)
+    return StatementExplanation(ref, applies, tuple(checks), deciding)

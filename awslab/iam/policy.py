@@ -1,0 +1,356 @@
+"""Parsing and validation: a policy document (dict or JSON text) into a compiled, checked form.
+
+Parsing happens once per document (cached), so `evaluate` only matches.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Union
+
+from awslab.iam.action import ActionMatcher, action_problem
+from awslab.iam.condition import Clause, compile_condition
+from awslab.iam.principal import WILDCARD, PrincipalMatcher, principal_problems
+from awslab.iam.request import PreparedRequest
+from awslab.iam.resource import ResourceMatcher, resource_problem
+from awslab.iam.variables import Template, parse_template
+
+VERSION_2012 = "2012-10-17"
+VERSIONS = (VERSION_2012, "2008-10-17")
+POLICY_KINDS = ("identity", "resource", "boundary", "session", "scp", "rcp")
+_WITH_PRINCIPAL = ("resource", "rcp")
+_TOP_LEVEL = ("Version", "Id", "Statement")
+_STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
+
+# What a statement that applies says about the caller (see principal.py for the others).
+NO_PRINCIPAL = "identity"
+
+
+class PolicyError(ValueError):
+    """A malformed policy. The message names the policy, the statement and each problem."""
+
+    def __init__(self, problems: list[str], label: str | None = None) -> None:
+        self.problems = list(problems)
+        self.label = label
+        head = f"{label}: " if label else ""
+        if len(self.problems) == 1:
+            message = head + self.problems[0]
+        else:
+            message = head + f"{len(self.problems)} problems: " + "; ".join(self.problems)
+        super().__init__(message)
+
+    def with_label(self, label: str) -> "PolicyError":
+        return PolicyError(self.problems, label)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    index: int  # 0-based position in the policy
+    sid: str | None
+    allow: bool
+    actions: ActionMatcher
+    not_action: bool
+    resources: ResourceMatcher | None  # None: no Resource element (resource policies only)
+    not_resource: bool
+    principal: PrincipalMatcher | None
+    not_principal: bool
+    conditions: tuple[Clause, ...]
+    source: dict = field(compare=False, repr=False)
+
+    @property
+    def effect(self) -> str:
+        return "Allow" if self.allow else "Deny"
+
+    @property
+    def name(self) -> str:
+        return statement_name(self.index, self.sid)
+
+    def match(self, request: PreparedRequest) -> str | None:
+        """None if the statement does not apply; else how its Principal named the caller."""
+        if self.actions.matches(request.action) == self.not_action:
+            return None
+        resources = self.resources
+        if resources is not None and resources.matches(request.resource, request.context) == self.not_resource:
+            return None
+        kind = NO_PRINCIPAL
+        principal = self.principal
+        if principal is not None:
+            if self.not_principal:
+                if principal.excludes(request.caller):
+                    return None
+                kind = WILDCARD
+            else:
+                kind = principal.match(request.caller)
+                if kind is None:
+                    return None
+        context = request.context
+        for clause in self.conditions:
+            if not clause.test(context):
+                return None
+        return kind
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    kind: str
+    version: str | None
+    id: str | None
+    statements: tuple[Statement, ...]
+    document: dict = field(compare=False, repr=False)
+
+    @property
+    def variables_enabled(self) -> bool:
+        return self.version == VERSION_2012
+
+
+def statement_name(index: int, sid: str | None) -> str:
+    return f"statement #{index + 1}" + (f' (Sid "{sid}")' if sid else "")
+
+
+def _strings(value: Any, element: str) -> tuple[list[str], list[str]]:
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        return [], [f"{element} is empty"]
+    good = [v for v in items if isinstance(v, str) and v]
+    bad = [v for v in items if not (isinstance(v, str) and v)]
+    return good, [f"{element} value {v!r} is not a non-empty string" for v in bad]
+
+
+def _compile_statement(raw: Any, index: int, kind: str, variables: bool) -> tuple[Statement | None, list[str]]:
+    if not isinstance(raw, dict):
+        return None, [f"{statement_name(index, None)}: must be an object, got {type(raw).__name__}"]
+    sid = raw.get("Sid")
+    problems: list[str] = []
+    if sid is not None and not isinstance(sid, str):
+        problems.append(f"Sid must be a string, got {sid!r}")
+        sid = None
+    for key in raw:
+        if key not in _STATEMENT_KEYS:
+            problems.append(f"unknown element {key!r} (expected {', '.join(_STATEMENT_KEYS)})")
+
+    effect = raw.get("Effect")
+    if effect is None:
+        problems.append("Effect is missing (must be \"Allow\" or \"Deny\")")
+    elif effect not in ("Allow", "Deny"):
+        problems.append(f"Effect {effect!r} must be \"Allow\" or \"Deny\"")
+
+    actions: list[str] = []
+    if "Action" in raw and "NotAction" in raw:
+        problems.append("has both Action and NotAction (use one)")
+    elif "Action" not in raw and "NotAction" not in raw:
+        problems.append("has neither Action nor NotAction")
+    else:
+        element = "Action" if "Action" in raw else "NotAction"
+        actions, found = _strings(raw[element], element)
+        problems.extend(found)
+        problems.extend(p for p in (action_problem(a) for a in actions) if p)
+
+    resources: list[str] | None = None
+    templates: dict[str, Template] = {}
+    if "Resource" in raw and "NotResource" in raw:
+        problems.append("has both Resource and NotResource (use one)")
+    elif "Resource" in raw or "NotResource" in raw:
+        element = "Resource" if "Resource" in raw else "NotResource"
+        resources, found = _strings(raw[element], element)
+        problems.extend(found)
+        for resource in resources:
+            template = parse_template(resource) if variables else None
+            if template is not None:
+                templates[resource] = template
+            elif problem := resource_problem(resource):
+                problems.append(problem)
+    elif kind not in _WITH_PRINCIPAL:
+        problems.append("has neither Resource nor NotResource")
+
+    principal = None
+    has_principal = "Principal" in raw or "NotPrincipal" in raw
+    if "Principal" in raw and "NotPrincipal" in raw:
+        problems.append("has both Principal and NotPrincipal (use one)")
+    elif has_principal and kind not in _WITH_PRINCIPAL:
+        element = "Principal" if "Principal" in raw else "NotPrincipal"
+        problems.append(f"has a {element}, which a {kind} policy cannot have (only resource-based policies name principals)")
+    elif has_principal:
+        element = "Principal" if "Principal" in raw else "NotPrincipal"
+        entries, found = principal_problems(raw[element])
+        problems.extend(f"{element} {p}" for p in found)
+        principal = PrincipalMatcher(tuple(entries))
+    elif kind in _WITH_PRINCIPAL:
+        problems.append(f"has no Principal or NotPrincipal, which a {kind} policy needs")
+
+    conditions: tuple[Clause, ...] = ()
+    if "Condition" in raw:
+        conditions, found = compile_condition(raw["Condition"], variables)
+        problems.extend(found)
+
+    if problems:
+        name = statement_name(index, sid)
+        return None, [f"{name}: {p}" for p in problems]
+    statement = Statement(
+        index=index,
+        sid=sid,
+        allow=effect == "Allow",
+        actions=ActionMatcher.build(actions),
+        not_action="NotAction" in raw,
+        resources=None if resources is None else ResourceMatcher.build(resources, templates),
+        not_resource="NotResource" in raw,
+        principal=principal,
+        not_principal="NotPrincipal" in raw,
+        conditions=conditions,
+        source=raw,
+    )
+    return statement, []
+
+
+def _load(policy: Any) -> tuple[dict | None, list[str]]:
+    if isinstance(policy, (bytes, bytearray)):
+        try:
+            policy = bytes(policy).decode("utf-8")
+        except UnicodeDecodeError:
+            return None, ["policy is not UTF-8 text"]
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except (json.JSONDecodeError, RecursionError) as problem:
+            return None, [f"policy is not valid JSON: {problem}"]
+    if not isinstance(policy, dict):
+        return None, [f"policy must be a JSON object, got {type(policy).__name__}"]
+    return policy, []
+
+
+def _compile(document: dict, kind: str) -> tuple[CompiledPolicy | None, list[str]]:
+    problems: list[str] = []
+    for key in document:
+        if key not in _TOP_LEVEL:
+            problems.append(f"unknown top-level element {key!r} (expected Version, Id, Statement)")
+    version = document.get("Version")
+    if version is not None and version not in VERSIONS:
+        problems.append(f"bad Version {version!r} (must be \"2012-10-17\", or the older \"2008-10-17\")")
+        version = None
+    policy_id = document.get("Id")
+    if policy_id is not None and not isinstance(policy_id, str):
+        problems.append(f"Id must be a string, got {policy_id!r}")
+        policy_id = None
+    if "Statement" not in document:
+        problems.append("Statement is missing")
+        raw_statements: list = []
+    else:
+        raw = document["Statement"]
+        raw_statements = raw if isinstance(raw, list) else [raw]
+    statements: list[Statement] = []
+    seen_sids: set[str] = set()
+    for index, raw_statement in enumerate(raw_statements):
+        statement, found = _compile_statement(raw_statement, index, kind, version == VERSION_2012)
+        problems.extend(found)
+        if statement is not None:
+            if statement.sid:
+                if statement.sid in seen_sids:
+                    problems.append(f"{statement.name}: Sid is used by another statement (Sids must be unique)")
+                seen_sids.add(statement.sid)
+            statements.append(statement)
+    if problems:
+        return None, problems
+    return CompiledPolicy(kind, version, policy_id, tuple(statements), document), []
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in POLICY_KINDS:
+        raise ValueError(f"unknown policy kind {kind!r} (one of {', '.join(POLICY_KINDS)})")
+
+
+def infer_kind(document: Any) -> str:
+    """'resource' if any statement names a principal, else 'identity'."""
+    if isinstance(document, dict):
+        raw = document.get("Statement")
+        for statement in raw if isinstance(raw, list) else [raw]:
+            if isinstance(statement, dict) and ("Principal" in statement or "NotPrincipal" in statement):
+                return "resource"
+    return "identity"
+
+
+def validate(policy: Any, kind: str | None = None) -> list[str]:
+    """The problems of a policy (empty if it is fine). `kind` None: inferred from its statements."""
+    document, problems = _load(policy)
+    if document is None:
+        return problems
+    if kind is None:
+        kind = infer_kind(document)
+    _check_kind(kind)
+    try:
+        return _compile(document, kind)[1]
+    except RecursionError:
+        return ["policy is nested too deeply"]
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str, kind: str) -> CompiledPolicy | PolicyError:
+    document, problems = _load(text)
+    if document is None:
+        return PolicyError(problems)
+    compiled, problems = _compile(document, kind)
+    return compiled if compiled is not None else PolicyError(problems)
+
+
+class _DocumentCache:
+    """Compiled policies keyed by the identity of a dict, checked against a snapshot (so a mutated
+    dict is recompiled): much cheaper than serialising the dict on every request."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[int, str], tuple[dict, dict, CompiledPolicy | PolicyError]] = OrderedDict()
+
+    def get(self, document: dict, kind: str) -> CompiledPolicy | PolicyError:
+        key = (id(document), kind)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] is document:
+            try:
+                unchanged = entry[1] == document
+            except RecursionError:
+                unchanged = False
+            if unchanged:
+                return entry[2]
+        try:
+            compiled, problems = _compile(document, kind)
+            result: CompiledPolicy | PolicyError = compiled if compiled is not None else PolicyError(problems)
+            snapshot = copy.deepcopy(document)
+        except RecursionError:
+            return PolicyError(["policy is nested too deeply"])
+        self.entries[key] = (document, snapshot, result)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return result
+
+
+_documents = _DocumentCache()
+
+PolicyInput = Union[dict, str, bytes, CompiledPolicy]
+
+
+def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
+    """Parse and validate a policy (dict, JSON text or an already compiled policy).
+
+    `kind` is one of identity, resource, boundary, session, scp, rcp: resource and rcp policies
+    must name a Principal, the others must not. Raises PolicyError naming every problem.
+    """
+    _check_kind(kind)
+    if isinstance(policy, CompiledPolicy):
+        if (policy.kind in _WITH_PRINCIPAL) != (kind in _WITH_PRINCIPAL):
+            raise PolicyError([f"a policy compiled as a {policy.kind} policy cannot be used as a {kind} policy"])
+        return policy
+    if isinstance(policy, (str, bytes, bytearray)):
+        text = policy if isinstance(policy, str) else bytes(policy).decode("utf-8", errors="replace")
+        try:
+            result = _parse_text(text, kind)
+        except RecursionError:
+            result = PolicyError(["policy is nested too deeply"])
+    elif isinstance(policy, dict):
+        result = _documents.get(policy, kind)
+    else:
+        result = PolicyError([f"policy must be a dict or JSON text, got {type(policy).__name__}"])
+    if isinstance(result, PolicyError):
+        raise PolicyError(result.problems)
+    return result
