@@ -153,7 +153,7 @@ def render_timeline(
     rows = bucketed(all_stats, max_rows)
     chart = Table(
         title=f"{name}: {kind} capacity per virtual second",
-        caption="█ consumed (red: above provisioned, paid from burst)  │ provisioned  ✗ throttled",
+        caption="█ consumed (red: burst, above provisioned)  │ provisioned  ✗ throttled",
         show_edge=False,
         pad_edge=False,
     )
