@@ -27,8 +27,12 @@ class Field:
 Context = dict[str, Field]
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def _json(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_not_json)
 
 
 def _scalars(items: list[Any]) -> Values:
@@ -51,9 +55,12 @@ def attribute_field(attribute: dict[str, Any]) -> Field:
         return Field((), "(binary)" if kind == "Binary" else "(no value)", kind)
     if kind == "Number":
         try:
-            return Field((Decimal(text),), text, kind)
-        except ArithmeticError:  # AWS refuses such a Publish; here it simply has no value
+            number = Decimal(text)
+        except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite():  # AWS refuses such a Publish
             return Field((), text, kind)
+        return Field((number,), text, kind)
     if kind == "String.Array":
         try:
             items = _json(text)
