@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+# What a backend can do beyond storing API state. Checks declare the features they need; a check
+# whose feature the backend lacks is reported "not applicable" with the reason, never passed.
+FEATURES = {
+    "virtual_time": "the emulator's own clock follows awslab's virtual clock (SQS visibility, timestamps)",
+    "s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS",
+}
+
+
+class BackendError(Exception):
+    """A backend could not start or be reached; the message says what to do."""
+
+
+class Backend:
+    name: ClassVar[str] = "?"
+    account_id: ClassVar[str] = "123456789012"
+    region: str = "us-east-1"
+    features: frozenset[str] = frozenset()
+    # True when the emulator runs inside this process and so follows a process-wide time travel.
+    follows_process_clock: ClassVar[bool] = False
+    lacks: ClassVar[dict[str, str]] = {}  # feature -> why this backend lacks it, for not-applicable checks
+
+    def start(self) -> None:
+        """Make the backend reachable (start a server, check health)."""
+
+    def stop(self) -> None:
+        """Stop what start() started."""
+
+    def reset(self) -> None:
+        """Forget every resource: a fresh account for the next scenario."""
+        raise NotImplementedError
+
+    def upstream(self):
+        """What the gateway forwards to: a WsgiUpstream or HttpUpstream."""
+        raise NotImplementedError
+
+    def set_time(self, now: dt.datetime) -> None:
+        """Follow the virtual clock, if the backend can (see features)."""
+
+    def why_lacking(self, feature: str) -> str:
+        return self.lacks.get(feature, f"the {self.name} backend does not support {FEATURES.get(feature, feature)}")
+
+    def describe(self) -> str:
+        return self.name

@@ -1,0 +1,94 @@
+"""moto's server in a process of its own on 127.0.0.1, started and stopped by awslab.
+
+awslab starts it through `python -m awslab.backends.moto_server_main`, moto's own server app
+plus one control route that makes the process travel to awslab's virtual time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+
+import urllib3
+
+from ..gateway.wire import HttpUpstream
+from .base import Backend, BackendError
+
+
+class MotoServerBackend(Backend):
+    name = "moto-server"
+    account_id = "123456789012"
+    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam"})
+
+    def __init__(self, url: str | None = None, **_: object) -> None:
+        self.url = url  # an already running moto server (then awslab neither starts nor stops it)
+        self.process: subprocess.Popen | None = None
+        self._http = urllib3.PoolManager(retries=False, timeout=10)
+        self._upstream: HttpUpstream | None = None
+
+    def start(self) -> None:
+        if self.url is None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "awslab.backends.moto_server_main", "--port", "0"],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+            )
+            line = _read_line(self.process, timeout=30)
+            if not line.startswith("PORT "):
+                self.stop()
+                raise BackendError(f"moto server did not start (said {line!r})")
+            self.url = f"http://127.0.0.1:{int(line.split()[1])}"
+        self._upstream = HttpUpstream(self.url)
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if self._http.request("GET", f"{self.url}/moto-api/data.json").status == 200:
+                    return
+            except urllib3.exceptions.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise BackendError(f"moto server at {self.url} is not answering")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=3)
+            if self.process.stdout:
+                self.process.stdout.close()
+            self.process = None
+            self.url = None
+
+    def upstream(self) -> HttpUpstream:
+        if self._upstream is None:
+            raise BackendError("moto server not started")
+        return self._upstream
+
+    def reset(self) -> None:
+        self._http.request("POST", f"{self.url}/moto-api/reset")
+
+    def set_time(self, now: dt.datetime) -> None:
+        if self.process is not None:
+            self._http.request("POST", f"{self.url}/_awslab/clock", body=json.dumps({"now": now.isoformat()}),
+                               headers={"Content-Type": "application/json"})
+
+
+def _read_line(process: subprocess.Popen, timeout: float) -> str:
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    if not selector.select(timeout):
+        return ""
+    return process.stdout.readline().decode().strip()

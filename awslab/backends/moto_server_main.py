@@ -1,0 +1,57 @@
+"""Entry point of the moto-server backend: moto's server app on loopback, following awslab's clock.
+
+POST /_awslab/clock {"now": ISO-8601} makes this process travel to that instant (and keep ticking).
+Prints "PORT <n>" once listening.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import signal
+import sys
+
+import time_machine
+from werkzeug.serving import make_server
+
+from .moto_embedded import moto_app
+
+_travel: dict = {}
+
+
+def with_clock_control(app):
+    def wrapped(environ, start_response):
+        if environ.get("PATH_INFO") == "/_awslab/clock" and environ["REQUEST_METHOD"] == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            now = dt.datetime.fromisoformat(json.loads(environ["wsgi.input"].read(length))["now"])
+            if "coordinates" in _travel:
+                _travel["coordinates"].move_to(now)
+            else:
+                _travel["traveller"] = time_machine.travel(now, tick=True)
+                _travel["coordinates"] = _travel["traveller"].start()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b'{"ok": true}']
+        return app(environ, start_response)
+
+    return wrapped
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    if args.host not in ("127.0.0.1", "localhost"):
+        sys.exit("awslab's moto server listens on loopback only")
+    from ..gateway.server import _QuietHandler
+
+    server = make_server(args.host, args.port, with_clock_control(moto_app()), threaded=True,
+                         request_handler=_QuietHandler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"PORT {server.server_port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

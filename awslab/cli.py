@@ -1,0 +1,194 @@
+"""awslab's commands. Thin: each one calls the rooms that do the work."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+app = typer.Typer(
+    name="awslab",
+    help="A local AWS lab: write boto3 code for an exercise, and awslab grades it check by check on a "
+         "local AWS (moto by default, LocalStack on request). Nothing reaches real AWS.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+class UsageError(Exception):
+    """Bad input from the user: one line on stderr, exit 2."""
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+class BackendName(str, Enum):
+    moto = "moto"
+    moto_server = "moto-server"
+    localstack = "localstack"
+
+
+def _mount_subcommands() -> None:
+    from .iam_commands import app as iam_app
+
+    app.add_typer(iam_app, name="iam", help="Evaluate and validate IAM policies with awslab's own engine.")
+
+
+@app.command("list")
+def list_labs(as_json: bool = typer.Option(False, "--json", help="Print the labs as JSON.")) -> None:
+    """The labs, in order, with title, points and how long they take."""
+    from .grading import all_labs
+
+    labs = all_labs()
+    if as_json:
+        print(json.dumps([{"id": lab.id, "title": lab.title, "order": lab.order, "points": lab.max_score,
+                           "estimated_minutes": lab.estimated_minutes, "backends": lab.backends,
+                           "functions": lab.functions} for lab in labs], indent=2))
+        return
+    table = Table(title="awslab labs")
+    for column in ("#", "lab", "title", "points", "minutes"):
+        table.add_column(column)
+    for lab in labs:
+        table.add_row(str(lab.order), lab.id, lab.title, str(lab.max_score), str(lab.estimated_minutes))
+    console.print(table)
+    console.print("Read a lab with [bold]awslab show LAB[/]; grade your file with [bold]awslab check LAB[/].")
+
+
+@app.command()
+def show(lab_id: str = typer.Argument(..., metavar="LAB", help="The lab id, e.g. sqs_dlq.")) -> None:
+    """The lab's instructions, rendered in the terminal."""
+    from .grading import get_lab
+
+    lab = get_lab(lab_id)
+    console.print(Markdown(lab.readme.read_text()))
+
+
+@app.command()
+def check(
+    lab_id: Optional[str] = typer.Argument(None, metavar="[LAB]", help="The lab to grade (omit with --all)."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Your file (default: ./<lab_id>.py)."),
+    backend: BackendName = typer.Option(BackendName.moto, "--backend", "-b", help="Where to run it."),
+    output_format: Format = typer.Option(Format.text, "--format", help="text, json or junit."),
+    solution: bool = typer.Option(False, "--solution", help="Grade the reference solution instead."),
+    all_labs_: bool = typer.Option(False, "--all", help="Grade every lab and print one summary."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    start: bool = typer.Option(False, "--start", help="Start the backend for this run and stop it after."),
+) -> None:
+    """Grade a lab file. Exit 0 on full marks, 1 when points are lost, 2 on usage errors."""
+    from .grading import all_labs, get_lab
+
+    if all_labs_ and (lab_id or file):
+        raise UsageError("--all grades every lab: give neither LAB nor --file with it")
+    if not all_labs_ and not lab_id:
+        raise UsageError("name a lab (awslab check LAB) or use --all; `awslab list` shows the labs")
+    labs = all_labs() if all_labs_ else [get_lab(lab_id)]
+    jobs = []
+    for lab in labs:
+        path = lab.solution if solution else (file or Path(f"{lab.id}.py"))
+        if not all_labs_ and not Path(path).is_file():
+            hint = "" if solution else f" (copy the starter: awslab init, or pass --file)"
+            raise UsageError(f"file not found: {path}{hint}")
+        if backend.value not in lab.backends:
+            raise UsageError(f"lab {lab.id} does not run on {backend.value} (it runs on {', '.join(lab.backends)})")
+        jobs.append((lab, Path(path)))
+    results = _grade(jobs, backend.value, start=start, quiet=output_format != Format.text)
+    _report(results, output_format, output)
+    raise typer.Exit(0 if all(r.full_marks for r in results) else 1)
+
+
+@app.command()
+def demo(backend: BackendName = typer.Option(BackendName.moto, "--backend", "-b", help="Where to run it.")) -> None:
+    """Grade every lab's reference solution on the embedded backend: what full marks look like."""
+    from .grading import all_labs
+
+    labs = [lab for lab in all_labs() if backend.value in lab.backends]
+    if not labs:
+        raise UsageError("no labs found (is the labs/ folder next to the awslab package?)")
+    results = _grade([(lab, lab.solution) for lab in labs], backend.value, start=False, quiet=False)
+    _report(results, Format.text, None)
+    raise typer.Exit(0 if all(r.full_marks for r in results) else 1)
+
+
+def _grade(jobs, backend: str, *, start: bool, quiet: bool):
+    from .backends import BackendError, make_backend
+    from .grading import grade_submission
+    from .local_aws import LocalAWS
+
+    options = {"start": True} if start else {}
+    try:
+        aws = LocalAWS(make_backend(backend, **options)).start()
+    except BackendError as exc:
+        raise UsageError(str(exc)) from exc
+    results = []
+    try:
+        for lab, path in jobs:
+            if quiet:
+                results.append(grade_submission(lab, path, aws))
+            else:
+                with console.status(f"grading {lab.id} on {backend}..."):
+                    results.append(grade_submission(lab, path, aws))
+    finally:
+        aws.stop()
+    return results
+
+
+def _report(results, output_format: Format, output: Optional[Path]) -> None:
+    from .reporters import render_json, render_junit, render_text
+
+    if output_format == Format.text:
+        target = Console(file=open(output, "w"), width=120) if output else console
+        render_text(results, target)
+        return
+    text = render_json(results) if output_format == Format.json else render_junit(results)
+    if output:
+        from .files import write_atomically
+
+        write_atomically(output, text)
+    else:
+        print(text)
+
+
+def main() -> None:
+    _mount_subcommands()
+    try:
+        code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
+        sys.exit(code if isinstance(code, int) else 0)
+    except UsageError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as exc:
+        code = exc.exit_code if isinstance(exc, typer.Exit) else exc.code
+        sys.exit(code if code is not None else 0)
+    except typer.Abort:
+        errors.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - known failures become one line; others too, never a traceback
+        from .backends import BackendError
+        from .grading import LabError
+
+        if isinstance(exc, (LabError, BackendError)):
+            errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+            sys.exit(2)
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        errors.print(f"[bold red]awslab failed:[/] {type(exc).__name__}: {exc}", highlight=False)
+        sys.exit(3)

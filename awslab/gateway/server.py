@@ -1,0 +1,46 @@
+"""The gateway on a loopback port, for code in other processes (the learner's)."""
+
+from __future__ import annotations
+
+import threading
+
+from moto.moto_server.werkzeug_app import MotoRequestHandler
+from werkzeug.serving import make_server
+
+from .wire import WsgiApp
+
+
+class _QuietHandler(MotoRequestHandler):
+    """moto's handler (keeps S3 metadata headers with underscores) without a log line per request."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+    def log(self, *args, **kwargs) -> None:
+        pass
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 and a free port; `stop()` ends it."""
+
+    def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("awslab servers listen on loopback only")
+        self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        self._server.daemon_threads = True
+        self.host = host
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, name="awslab-gateway", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> "LoopbackServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

@@ -1,0 +1,113 @@
+"""Labs are content: `labs/<lab_id>/` holds lab.toml, README.md, starter.py, checks.py; the
+reference solution is `solutions/<lab_id>.py`. The engine knows no lab by name."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .checks import Check
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class LabError(Exception):
+    """A usage problem (unknown lab, broken lab content); the CLI prints it and exits 2."""
+
+
+def labs_dir() -> Path:
+    return Path(os.environ.get("AWSLAB_LABS_DIR") or PROJECT_ROOT / "labs")
+
+
+def solutions_dir() -> Path:
+    return Path(os.environ.get("AWSLAB_SOLUTIONS_DIR") or labs_dir().parent / "solutions")
+
+
+@dataclass
+class Lab:
+    id: str
+    folder: Path
+    title: str
+    summary: str = ""
+    order: int = 100
+    estimated_minutes: int = 30
+    backends: list[str] = field(default_factory=lambda: ["moto", "moto-server", "localstack"])
+    functions: list[str] = field(default_factory=list)
+    call_timeout: float = 10.0
+    hints: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def readme(self) -> Path:
+        return self.folder / "README.md"
+
+    @property
+    def starter(self) -> Path:
+        return self.folder / "starter.py"
+
+    @property
+    def solution(self) -> Path:
+        return solutions_dir() / f"{self.id}.py"
+
+    @cached_property
+    def checks(self) -> list[Check]:
+        path = self.folder / "checks.py"
+        if not path.is_file():
+            raise LabError(f"lab {self.id} has no checks.py")
+        module_name = f"awslab_lab_{self.id}_checks"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+        found = sorted((v for v in vars(module).values() if isinstance(v, Check)), key=lambda c: c.order)
+        if not found:
+            raise LabError(f"lab {self.id}: checks.py defines no @check")
+        return found
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.points for c in self.checks)
+
+
+def load_lab(folder: Path) -> Lab:
+    meta_path = folder / "lab.toml"
+    try:
+        meta = tomllib.loads(meta_path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LabError(f"lab {folder.name}: cannot read lab.toml: {exc}") from exc
+    return Lab(
+        id=folder.name,
+        folder=folder,
+        title=meta.get("title", folder.name),
+        summary=meta.get("summary", ""),
+        order=int(meta.get("order", 100)),
+        estimated_minutes=int(meta.get("estimated_minutes", 30)),
+        backends=list(meta.get("backends", ["moto", "moto-server", "localstack"])),
+        functions=list(meta.get("functions", [])),
+        call_timeout=float(meta.get("call_timeout", 10)),
+        hints={k: list(v) for k, v in meta.get("hints", {}).items()},
+        meta=meta,
+    )
+
+
+def all_labs(directory: Path | None = None) -> list[Lab]:
+    root = directory or labs_dir()
+    if not root.is_dir():
+        return []
+    labs = [load_lab(p) for p in root.iterdir() if (p / "lab.toml").is_file()]
+    return sorted(labs, key=lambda lab: (lab.order, lab.id))
+
+
+def get_lab(lab_id: str, directory: Path | None = None) -> Lab:
+    root = directory or labs_dir()
+    folder = root / lab_id
+    if not (folder / "lab.toml").is_file():
+        known = ", ".join(lab.id for lab in all_labs(root)) or "none"
+        raise LabError(f"unknown lab {lab_id!r} (labs: {known})")
+    return load_lab(folder)

@@ -1,0 +1,303 @@
+"""The grader's side of the learner's process: start it, call functions in it, survive anything.
+
+A learner function that raises, hangs, exits, crashes or floods the terminal becomes a
+`LearnerError` with a one-line message for the check that called it; the grader goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import transfer
+
+OUTPUT_KEPT = 64 * 1024  # the first 64 KB of what the learner prints are kept; the rest is counted
+
+
+class LearnerError(Exception):
+    """A learner function did not return normally. `str()` is the one-line message for the report."""
+
+    kind = "error"
+
+
+class LearnerLoadError(LearnerError):
+    kind = "load"
+
+
+class LearnerRaised(LearnerError):
+    kind = "raised"
+
+    def __init__(self, message: str, exc_type: str = "", where: str = "", traceback: str = "") -> None:
+        super().__init__(message)
+        self.exc_type = exc_type
+        self.where = where
+        self.traceback = traceback
+
+
+class LearnerTimeout(LearnerError):
+    kind = "timeout"
+
+
+class LearnerExited(LearnerError):
+    kind = "exit"
+
+
+class LearnerCrashed(LearnerError):
+    kind = "crash"
+
+
+class LearnerProcess:
+    """One learner file, loaded in a process of its own; `call(name, *args)` runs a function there."""
+
+    def __init__(self, path: str | Path, env: dict[str, str], *, on_sleep: Callable[[float], None] | None = None,
+                 call_timeout: float = 10.0, load_timeout: float = 30.0, memory_mb: int = 1024,
+                 cpu_seconds: int = 300, workdir: str | None = None) -> None:
+        self.path = Path(path).resolve()
+        self.env = env
+        self.on_sleep = on_sleep or (lambda seconds: None)
+        self.call_timeout = call_timeout
+        self.load_timeout = load_timeout
+        self.memory_mb = memory_mb
+        self.cpu_seconds = cpu_seconds
+        self.workdir = workdir
+        self.functions: dict[str, str] = {}
+        self.load_error: LearnerLoadError | None = None
+        self.virtual_seconds_slept = 0.0
+        self._process: subprocess.Popen | None = None
+        self._to_child: int | None = None
+        self._from_child: int | None = None
+        self._output = bytearray()
+        self._output_total = 0
+        self._output_lock = threading.Lock()
+        self._own_workdir: tempfile.TemporaryDirectory | None = None
+
+    # -- life cycle -------------------------------------------------------------------------------
+    def start(self) -> "LearnerProcess":
+        if self._process is not None or self.load_error is not None:
+            return self
+        if not self.path.is_file():
+            self.load_error = LearnerLoadError(f"file not found: {self.path}")
+            return self
+        if self.workdir is None:
+            self._own_workdir = tempfile.TemporaryDirectory(prefix="awslab-learner-")
+            self.workdir = self._own_workdir.name
+        parent_read, child_write = os.pipe()
+        child_read, parent_write = os.pipe()
+        awslab_root = str(Path(__file__).resolve().parents[2])
+        env = dict(self.env)
+        env["PYTHONPATH"] = awslab_root
+        env.setdefault("HOME", self.workdir)
+        command = [sys.executable, "-m", "awslab.grading.learner_host", "--file", str(self.path),
+                   "--read-fd", str(child_read), "--write-fd", str(child_write),
+                   "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds)]
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
+                                         pass_fds=(child_read, child_write), start_new_session=True)
+        os.close(child_read)
+        os.close(child_write)
+        self._to_child, self._from_child = parent_write, parent_read
+        threading.Thread(target=self._drain_output, args=(self._process.stdout,), daemon=True).start()
+        message = self._receive(time.monotonic() + self.load_timeout)
+        if message is None:
+            self._kill()
+            self.load_error = LearnerLoadError(
+                f"importing {self.path.name} took longer than {self.load_timeout:.0f} s (a loop at module level?)")
+        elif message is _EOF:
+            code = self._reap()
+            self.load_error = LearnerLoadError(
+                f"{self.path.name} ended the Python process while being imported ({_exit_text(code)})")
+        elif message.get("type") == "load_error":
+            self._kill()
+            self.load_error = LearnerLoadError(message.get("message", "could not load the file"))
+        else:
+            self.functions = message.get("functions", {})
+        return self
+
+    def close(self) -> None:
+        self._kill()
+        if self._own_workdir is not None:
+            self._own_workdir.cleanup()
+            self._own_workdir = None
+            self.workdir = None
+
+    def __enter__(self) -> "LearnerProcess":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def output(self) -> str:
+        """What the learner's code printed (the first 64 KB), with a note if there was more."""
+        with self._output_lock:
+            text = self._output.decode("utf-8", "replace")
+            if self._output_total > len(self._output):
+                text += f"\n[... {self._output_total - len(self._output)} more bytes of output not kept]"
+            return text
+
+    # -- calls ----------------------------------------------------------------------------------
+    def call(self, function: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        if self.load_error is not None:
+            raise self.load_error
+        if self._process is None:
+            self.start()
+            if self.load_error is not None:
+                raise self.load_error
+        callbacks: dict[int, Callable] = {}
+        message = {"type": "call", "function": function, "args": transfer.encode(list(args), callbacks),
+                   "kwargs": transfer.encode(kwargs, callbacks)}
+        self._send(message)
+        limit = self.call_timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while True:
+            reply = self._receive(deadline)
+            if reply is None:
+                self._kill()
+                raise LearnerTimeout(f"{function}() did not return within {limit:g} s (an endless loop, or "
+                                     "waiting on something that never comes?)")
+            if reply is _EOF:
+                code = self._reap()
+                raise LearnerCrashed(f"{function}() ended the learner's Python process ({_exit_text(code)})")
+            kind = reply.get("type")
+            if kind == "result":
+                return transfer.decode(reply.get("value"))
+            if kind == "error":
+                raise _raised(function, reply)
+            if kind == "exit":
+                raise LearnerExited(f"{function}() called sys.exit({reply.get('code')!r}); "
+                                    "return a value instead of exiting")
+            if kind == "sleep":
+                seconds = float(reply.get("seconds", 0))
+                self.virtual_seconds_slept += seconds
+                self.on_sleep(seconds)
+                self._send({"type": "slept"})
+            elif kind == "callback":
+                self._answer_callback(callbacks, reply)
+
+    def _answer_callback(self, callbacks: dict[int, Callable], reply: dict) -> None:
+        callback = callbacks.get(reply.get("id"))
+        try:
+            value = callback(*transfer.decode(reply.get("args", [])))
+            self._send({"type": "callback_result", "value": transfer.encode(value)})
+        except Exception as exc:  # noqa: BLE001 - the callback's failure is the learner's to handle
+            self._send({"type": "callback_error", "exc_type": type(exc).__name__, "message": str(exc)})
+
+    def has_function(self, name: str) -> bool:
+        return name in self.functions
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _send(self, message: dict) -> None:
+        try:
+            os.write(self._to_child, transfer.pack(message))
+        except (BrokenPipeError, OSError, TypeError):
+            pass  # the child is gone; the next receive reports it
+
+    def _receive(self, deadline: float):
+        header = self._read_exact(4, deadline)
+        if header is None or header is _EOF:
+            return header
+        length = transfer.unpack_length(header)
+        if length > transfer.MAX_MESSAGE:
+            self._kill()
+            return _EOF
+        body = self._read_exact(length, deadline)
+        if body is None or body is _EOF:
+            return body
+        try:
+            return json.loads(body)
+        except ValueError:
+            return _EOF
+
+    def _read_exact(self, size: int, deadline: float):
+        chunks = bytearray()
+        while len(chunks) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self._from_child], [], [], remaining)
+            if not ready:
+                return None
+            data = os.read(self._from_child, size - len(chunks))
+            if not data:
+                return _EOF
+            chunks += data
+        return bytes(chunks)
+
+    def _drain_output(self, stream) -> None:
+        while True:
+            data = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not data:
+                break
+            with self._output_lock:
+                self._output_total += len(data)
+                room = OUTPUT_KEPT - len(self._output)
+                if room > 0:
+                    self._output += data[:room]
+
+    def _reap(self) -> int | None:
+        if self._process is None:
+            return None
+        try:
+            code = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._kill()
+        return code
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        for fd in (self._to_child, self._from_child):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._to_child = self._from_child = None
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the whole group: children the learner forked too
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+class _Eof:
+    pass
+
+
+_EOF = _Eof()
+
+
+def _raised(function: str, reply: dict) -> LearnerError:
+    kind = reply.get("kind")
+    if kind in ("missing", "signature", "too_large", "setup"):
+        return LearnerRaised(reply.get("message", ""), reply.get("exc_type", ""))
+    where = f" ({reply['where']})" if reply.get("where") else ""
+    message = reply.get("message", "")
+    return LearnerRaised(f"{function}() raised {reply.get('exc_type')}: {message}{where}",
+                         reply.get("exc_type", ""), reply.get("where", ""), reply.get("traceback", ""))
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "it did not say why"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}; os._exit() or a crash"

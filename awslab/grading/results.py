@@ -1,0 +1,74 @@
+"""One result model; every reporter (terminal, JSON, JUnit, gradebooks) renders it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
+
+
+@dataclass
+class CheckResult:
+    name: str
+    title: str
+    status: str
+    points: int
+    max_points: int
+    message: str = ""
+    hint: str = ""
+    details: list[str] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["passed"] = self.passed if self.status != NOT_APPLICABLE else None
+        data["duration"] = round(self.duration, 4)
+        return data
+
+
+@dataclass
+class LabResult:
+    lab: str
+    title: str
+    backend: str
+    checks: list[CheckResult]
+    file: str = ""
+    load_error: str | None = None
+    output: str = ""  # what the learner's code printed
+    duration: float = 0.0
+    virtual_seconds: float = 0.0  # virtual time the scenarios covered
+
+    @property
+    def score(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.max_points for c in self.checks)
+
+    @property
+    def full_marks(self) -> bool:
+        return all(c.status != FAILED for c in self.checks) and self.score == self.max_score
+
+    @property
+    def not_applicable(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.status == NOT_APPLICABLE]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lab": self.lab,
+            "title": self.title,
+            "score": self.score,
+            "max_score": self.max_score,
+            "backend": self.backend,
+            "file": self.file,
+            "load_error": self.load_error,
+            "duration": round(self.duration, 3),
+            "virtual_seconds": round(self.virtual_seconds, 3),
+            "checks": [c.to_dict() for c in self.checks],
+        }

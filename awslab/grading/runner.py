@@ -1,0 +1,67 @@
+"""Grade one learner file for one lab: run every check, collect one LabResult."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import botocore.exceptions
+
+from ..local_aws import LocalAWS
+from .checks import CheckContext, CheckFailed, LearnerFunctions, NotApplicable
+from .labs import Lab
+from .learner import LearnerError, LearnerProcess
+from .results import FAILED, NOT_APPLICABLE, PASSED, CheckResult, LabResult
+
+
+def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: int = 1024,
+                     call_timeout: float | None = None) -> LabResult:
+    """Grade `path` for `lab` on a started LocalAWS (reset first, so every run starts alike)."""
+    started = time.perf_counter()
+    aws.reset()
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="awslab-learner-") as home:
+        learner = LearnerProcess(path, aws.learner_environment(home), workdir=home,
+                                 on_sleep=lambda seconds: aws.clock.advance(seconds=seconds),
+                                 call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb)
+        try:
+            learner.start()
+            fixtures: dict = {}
+            results = [run_check(check, lab, aws, learner, fixtures) for check in lab.checks]
+        finally:
+            learner.close()
+    return LabResult(lab=lab.id, title=lab.title, backend=aws.backend.name, checks=results, file=str(path),
+                     load_error=str(learner.load_error) if learner.load_error else None, output=learner.output,
+                     duration=time.perf_counter() - started, virtual_seconds=aws.clock.elapsed().total_seconds())
+
+
+def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures: dict) -> CheckResult:
+    result = CheckResult(name=check.name, title=check.title, status=FAILED, points=0, max_points=check.points,
+                         hint=check.hint)
+    missing = [f for f in check.requires if not aws.has(f)]
+    if missing:
+        result.status, result.max_points = NOT_APPLICABLE, 0
+        result.message = "not applicable on this backend: " + "; ".join(aws.backend.why_lacking(f) for f in missing)
+        return result
+    context = CheckContext(aws=aws, learner=LearnerFunctions(learner), lab=lab, fixtures=fixtures)
+    started = time.perf_counter()
+    try:
+        check.function(context)
+    except CheckFailed as exc:
+        result.message = str(exc)
+    except LearnerError as exc:
+        result.message = str(exc)
+    except NotApplicable as exc:
+        result.status, result.max_points, result.message = NOT_APPLICABLE, 0, f"not applicable: {exc}"
+    except botocore.exceptions.ClientError as exc:
+        # The grader's own call failed: usually a resource the learner was to create is missing.
+        error = exc.response.get("Error", {})
+        result.message = f"{exc.operation_name} failed: {error.get('Code')}: {error.get('Message')}"
+    except Exception as exc:  # noqa: BLE001 - a bug in a check must not crash the grading of the rest
+        result.message = f"the check itself failed ({type(exc).__name__}: {exc}); please report this"
+    else:
+        result.status, result.points, result.hint = PASSED, check.points, ""
+    result.details = context.details
+    result.duration = time.perf_counter() - started
+    return result

@@ -1,0 +1,131 @@
+"""Values crossing between the grader and the learner's process.
+
+JSON with a few tags, never pickle: the grader must not unpickle what untrusted code sends back.
+Grader -> learner may also carry client specs (a fresh boto3 client is built on arrival) and
+callbacks (a grader function the learner's code calls, answered over the pipe).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_MESSAGE = 16 * 1024 * 1024  # a learner returning 100 MB gets a clear error, not a stalled grader
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """Stands for "a fresh boto3 client for `service`" in a call to a learner function."""
+
+    service: str
+    resource: bool = False  # a boto3 resource instead of a client
+    config: dict = field(default_factory=dict)  # botocore Config keyword arguments, e.g. {"retries": {...}}
+
+
+class TooLarge(ValueError):
+    pass
+
+
+def encode(value: Any, callbacks: dict[int, Any] | None = None) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$bytes": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, decimal.Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(v, callbacks) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"$set": [encode(v, callbacks) for v in sorted(value, key=repr)]}
+    if isinstance(value, list):
+        return [encode(v, callbacks) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith("$") for k in value):
+            return {k: encode(v, callbacks) for k, v in value.items()}
+        return {"$dict": [[encode(k, callbacks), encode(v, callbacks)] for k, v in value.items()]}
+    if isinstance(value, ClientSpec):
+        return {"$client": {"service": value.service, "resource": value.resource, "config": value.config}}
+    if callable(value) and callbacks is not None:
+        key = len(callbacks) + 1
+        callbacks[key] = value
+        return {"$callback": key}
+    return {"$repr": _short_repr(value)}
+
+
+def decode(value: Any, make_client=None, make_callback=None) -> Any:
+    if isinstance(value, list):
+        return [decode(v, make_client, make_callback) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (tag, inner), = value.items()
+        if tag == "$bytes":
+            return base64.b64decode(inner)
+        if tag == "$datetime":
+            return dt.datetime.fromisoformat(inner)
+        if tag == "$date":
+            return dt.date.fromisoformat(inner)
+        if tag == "$decimal":
+            return decimal.Decimal(inner)
+        if tag == "$tuple":
+            return tuple(decode(v, make_client, make_callback) for v in inner)
+        if tag == "$set":
+            return set(decode(v, make_client, make_callback) for v in inner)
+        if tag == "$dict":
+            return {_hashable(decode(k, make_client, make_callback)): decode(v, make_client, make_callback)
+                    for k, v in inner}
+        if tag == "$repr":
+            return Unrepresentable(inner)
+        if tag == "$client" and make_client is not None:
+            return make_client(ClientSpec(inner["service"], inner.get("resource", False), inner.get("config", {})))
+        if tag == "$callback" and make_callback is not None:
+            return make_callback(inner)
+    return {k: decode(v, make_client, make_callback) for k, v in value.items()}
+
+
+@dataclass(frozen=True)
+class Unrepresentable:
+    """A value the learner returned that has no plain-data form (an object, a generator...)."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a learner's __repr__ may raise
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+# -- framing: 4-byte length, then UTF-8 JSON ---------------------------------------------------
+def pack(message: dict) -> bytes:
+    data = json.dumps(message, separators=(",", ":")).encode()
+    if len(data) > MAX_MESSAGE:
+        raise TooLarge(f"message of {len(data)} bytes exceeds {MAX_MESSAGE}")
+    return struct.pack(">I", len(data)) + data
+
+
+def unpack_length(header: bytes) -> int:
+    (length,) = struct.unpack(">I", header)
+    return length

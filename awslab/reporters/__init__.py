@@ -1,0 +1,9 @@
+"""Reporters: each renders the one result model (LabResult) in its own format."""
+
+from .json_report import render_json
+from .junit import render_junit
+from .text import render_text, render_summary
+
+FORMATS = ("text", "json", "junit")
+
+__all__ = ["FORMATS", "render_json", "render_junit", "render_summary", "render_text"]
