@@ -41,10 +41,21 @@ class BackendName(str, Enum):
     localstack = "localstack"
 
 
-def _mount_subcommands() -> None:
-    from .iam_commands import app as iam_app
+# Each module here owns a group of commands and adds them with `register(app)`.
+COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner")
 
-    app.add_typer(iam_app, name="iam", help="Evaluate and validate IAM policies with awslab's own engine.")
+
+def _mount_subcommands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith(f"{__package__}.commands.{name}"):
+                continue  # that group is not built yet
+            raise
+        module.register(app)
 
 
 @app.command("list")

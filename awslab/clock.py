@@ -1,12 +1,12 @@
 """The virtual clock: scenarios advance days in milliseconds.
 
-Two ways to keep time, chosen by the backend:
+Virtual time moves only when told to. Two ways for an emulator to follow it:
 - follow_process=True: the whole grader process travels in time (time-machine patches
   datetime.now, time.time, ...), so an in-process emulator (embedded moto) follows the clock
-  without knowing it. The clock keeps ticking after each jump: moto's long-poll loop waits for
-  time to pass and would spin forever under a frozen clock.
-- follow_process=False: awslab keeps an offset of its own; backends in other processes are told
-  the new time through `on_advance` listeners (moto server) or cannot follow (LocalStack).
+  without knowing it. moto's own long-poll loop would wait forever for frozen time to pass, so
+  the gateway never lets a long poll reach it (see gateway/behaviours/sqs_long_poll.py).
+- follow_process=False: backends in other processes are told the new time through `on_advance`
+  listeners (moto server) or cannot follow (LocalStack, which lacks the virtual_time feature).
 """
 
 from __future__ import annotations
@@ -27,23 +27,26 @@ DEFAULT_START = dt.datetime(2026, 1, 5, 10, 30, 0, tzinfo=UTC)
 
 
 class VirtualClock:
-    """Virtual time for one scenario: `now()`, `advance(days=31)`, and listeners that follow it."""
+    """Virtual time for one scenario: `now()`, `advance(days=31)`, and listeners that follow it.
+
+    Time stands still between advances: the same scenario gives the same timestamps, receive
+    counts and capacity figures on every run, however fast the machine. Waiting is explicit:
+    a scenario's advance(), a learner's time.sleep(), or a long poll on an empty queue.
+    """
 
     def __init__(self, start: dt.datetime | None = DEFAULT_START, *, follow_process: bool = False) -> None:
-        real_now = dt.datetime.fromtimestamp(time.time(), UTC)
-        self.start_time = start or real_now
+        self.start_time = start or dt.datetime.fromtimestamp(time.time(), UTC)
         self.follow_process = follow_process
-        self._offset = self.start_time - real_now
+        self.advanced_seconds = 0.0  # virtual time skipped: the waiting that cost nothing
         self._traveller: time_machine.travel | None = None
         self._coordinates = None
         self._listeners: list[Callable[[dt.datetime], None]] = []
         self._lock = threading.RLock()
-        self.advanced_seconds = 0.0  # virtual time skipped by advance(): the waiting that cost nothing
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> "VirtualClock":
         if self.follow_process and self._traveller is None:
-            self._traveller = time_machine.travel(self.start_time, tick=True)
+            self._traveller = time_machine.travel(self.now(), tick=False)
             self._coordinates = self._traveller.start()
         return self
 
@@ -62,11 +65,10 @@ class VirtualClock:
     # -- reading and moving time --------------------------------------------------------------
     def now(self) -> dt.datetime:
         """The current virtual time, timezone-aware UTC."""
-        if self._coordinates is not None:
-            return dt.datetime.now(UTC)
-        return dt.datetime.fromtimestamp(time.time(), UTC) + self._offset
+        return self.start_time + dt.timedelta(seconds=self.advanced_seconds)
 
     def timestamp(self) -> float:
+        """Virtual seconds since the epoch (for models that want a number, e.g. token buckets)."""
         return self.now().timestamp()
 
     def advance(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0) -> dt.datetime:
@@ -75,15 +77,8 @@ class VirtualClock:
         if delta < dt.timedelta(0):
             raise ValueError("the virtual clock only moves forward")
         with self._lock:
-            if self._coordinates is not None:
-                self._coordinates.shift(delta)
-            else:
-                self._offset += delta
             self.advanced_seconds += delta.total_seconds()
-            now = self.now()
-            for listener in list(self._listeners):
-                listener(now)
-        return now
+            return self._moved()
 
     def advance_to(self, when: dt.datetime) -> dt.datetime:
         """Advance to an absolute virtual time (no-op if it is already past)."""
@@ -93,18 +88,19 @@ class VirtualClock:
     def rewind(self) -> dt.datetime:
         """Back to the start (a fresh scenario); listeners follow like after an advance."""
         with self._lock:
-            if self._coordinates is not None:
-                self._coordinates.move_to(self.start_time)
-            else:
-                self._offset = self.start_time - dt.datetime.fromtimestamp(time.time(), UTC)
             self.advanced_seconds = 0.0
-            now = self.now()
-            for listener in list(self._listeners):
-                listener(now)
+            return self._moved()
+
+    def _moved(self) -> dt.datetime:
+        now = self.now()
+        if self._coordinates is not None:
+            self._coordinates.move_to(now)
+        for listener in list(self._listeners):
+            listener(now)
         return now
 
     def on_advance(self, listener: Callable[[dt.datetime], None]) -> None:
-        """Call `listener(new_now)` after every advance (backends in other processes, simulations)."""
+        """Call `listener(new_now)` after every move (backends in other processes, simulations)."""
         self._listeners.append(listener)
 
     def elapsed(self) -> dt.timedelta:

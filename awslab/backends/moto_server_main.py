@@ -1,6 +1,6 @@
 """Entry point of the moto-server backend: moto's server app on loopback, following awslab's clock.
 
-POST /_awslab/clock {"now": ISO-8601} makes this process travel to that instant (and keep ticking).
+POST /_awslab/clock {"now": ISO-8601} makes this process travel to that instant, where time stands still until the next one.
 Prints "PORT <n>" once listening.
 """
 
@@ -28,7 +28,7 @@ def with_clock_control(app):
             if "coordinates" in _travel:
                 _travel["coordinates"].move_to(now)
             else:
-                _travel["traveller"] = time_machine.travel(now, tick=True)
+                _travel["traveller"] = time_machine.travel(now, tick=False)
                 _travel["coordinates"] = _travel["traveller"].start()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok": true}']

@@ -62,11 +62,23 @@ class AwsCall:
         if self.log_entry is not None:
             self.log_entry.notes[key] = value
 
-    def with_json_params(self, params: dict[str, Any]) -> "AwsCall":
-        """The same call with other parameters (JSON protocols only); the log keeps the original."""
-        if self.protocol != "json":
+    def with_params(self, params: dict[str, Any]) -> "AwsCall":
+        """The same call with other parameters; the log keeps the original.
+
+        JSON protocols take any change; the query protocol takes changes of top-level scalars."""
+        if self.protocol == "query":
+            form = urllib.parse.parse_qs(self.http.body.decode(), keep_blank_values=True)
+            for name, value in params.items():
+                if isinstance(value, (str, int, float, bool)):
+                    form[name] = [str(value).lower() if isinstance(value, bool) else str(value)]
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+        elif self.protocol == "json":
+            body = json.dumps(params).encode()
+        else:
             raise ValueError(f"cannot rewrite a {self.protocol} request")
-        body = json.dumps(params).encode()
+        return self._with_body(params, body)
+
+    def _with_body(self, params: dict[str, Any], body: bytes) -> "AwsCall":
         headers = dict(self.http.headers, **{"content-length": str(len(body))})
         http = HttpRequest(self.http.method, self.http.path, self.http.raw_path, self.http.query, headers, body)
         return AwsCall(self.service, self.operation, params, self.region, self.access_key, self.protocol, http,

@@ -57,7 +57,12 @@ class Gateway:
 
     # -- configuration -------------------------------------------------------------------------
     def add(self, behaviour: Behaviour) -> Behaviour:
+        """Put a behaviour at the end of the chain; its optional `attach(gateway)` runs once now
+        (e.g. to follow the clock with `gateway.clock.on_advance`)."""
         self.behaviours.append(behaviour)
+        attach = getattr(behaviour, "attach", None)
+        if attach is not None:
+            attach(self)
         return behaviour
 
     def behaviour(self, name: str) -> Behaviour | None:

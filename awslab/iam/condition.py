@@ -19,10 +19,11 @@ import ipaddress
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from awslab.iam.patterns import compile_glob, compile_pieces, looks_like_arn
+from awslab.iam.patterns import compile_glob, looks_like_arn
 from awslab.iam.request import MISSING, RequestContext, _text
 from awslab.iam.variables import Template, parse_template
 
@@ -69,19 +70,24 @@ def _as_date(value: Any) -> float:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            return float(text)
-        except ValueError:
-            pass
-        try:
-            moment = datetime.fromisoformat(text.replace("z", "Z"))
-        except ValueError:
-            raise Mismatch(f"{value!r} is not an ISO 8601 date or epoch seconds") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return moment.timestamp()
+        return _parse_date(value)
     raise Mismatch(f"{value!r} is not a date")
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(value: str) -> float:
+    text = value.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise Mismatch(f"{value!r} is not an ISO 8601 date or epoch seconds") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
 
 
 def _as_bool(value: Any) -> bool:
@@ -110,6 +116,11 @@ def _request_binary(value: Any) -> bytes:
 def _as_ip(value: Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     if not isinstance(value, str):
         raise Mismatch(f"{value!r} is not an IP address")
+    return _parse_ip(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     try:
         return ipaddress.ip_address(value.strip())
     except ValueError:
@@ -292,16 +303,36 @@ def parse_operator(text: str) -> ParsedOperator | str:
     return ParsedOperator(text, base, set_operator, if_exists)
 
 
-@dataclass(frozen=True, slots=True)
 class Clause:
     """One operator + one key + its values, compiled."""
 
-    operator: ParsedOperator
-    key: str  # as written
-    key_lower: str
-    raw_values: tuple[Any, ...]
-    values: tuple[Any, ...]  # coerced static policy values
-    templates: tuple[Template, ...]  # values with policy variables, coerced per request
+    __slots__ = (
+        "operator", "key", "key_lower", "raw_values", "values", "templates",
+        "is_null", "set_operator", "negated", "when_missing", "request_value", "compare", "equal_set",
+    )
+
+    def __init__(self, operator: ParsedOperator, key: str, key_lower: str, raw_values: tuple[Any, ...],
+                 values: tuple[Any, ...], templates: tuple[Template, ...]) -> None:
+        self.operator = operator
+        self.key = key  # as written
+        self.key_lower = key_lower
+        self.raw_values = raw_values
+        self.values = values  # coerced static policy values
+        self.templates = templates  # values with policy variables, coerced per request
+        base = operator.base
+        self.is_null = base.type == "Null"
+        self.set_operator = operator.set_operator
+        self.negated = base.negated
+        if operator.set_operator == "ForAllValues":
+            self.when_missing = True
+        elif operator.set_operator == "ForAnyValue":
+            self.when_missing = operator.if_exists
+        else:
+            self.when_missing = operator.if_exists or base.negated
+        self.request_value = base.request_value
+        self.compare = base.compare
+        # Equality against static hashable values: one set lookup instead of a loop.
+        self.equal_set = frozenset(values) if base.compare is _equal and not templates else None
 
     def policy_values(self, context: RequestContext) -> tuple[Any, ...]:
         if not self.templates:
@@ -310,9 +341,9 @@ class Clause:
         base = self.operator.base
         for template in self.templates:
             if base.wildcards:
-                pieces = template.pieces(context)
-                if pieces is not None:
-                    out.append(compile_pieces(pieces, arn=base.type == "Arn"))
+                pattern = template.pattern(context, arn=base.type == "Arn")
+                if pattern is not None:
+                    out.append(pattern)
                 continue
             text = template.render(context)
             if text is None:
@@ -325,41 +356,37 @@ class Clause:
 
     def _one(self, value: Any, policy_values: tuple[Any, ...]) -> bool:
         """One request value against all policy values (OR; NOR when negated). Mismatch: False."""
-        base = self.operator.base
         try:
-            coerced = base.request_value(value)
+            coerced = self.request_value(value)
         except Mismatch:
             return False
-        compare = base.compare
-        hit = False
+        if self.equal_set is not None:
+            return (coerced in self.equal_set) is not self.negated
+        compare = self.compare
         for policy_value in policy_values:
             if compare(coerced, policy_value):
-                hit = True
-                break
-        return not hit if base.negated else hit
+                return not self.negated
+        return self.negated
 
     def test(self, context: RequestContext) -> bool:
-        operator = self.operator
-        values = context.values(self.key_lower)
-        if operator.base.type == "Null":
+        values = context.memo.get(self.key_lower, MISSING)
+        if values is MISSING:
+            values = context.values(self.key_lower)
+        if self.is_null:
             return (values is None) in self.values
-        set_operator = operator.set_operator
         if values is None:
-            if set_operator == "ForAllValues":
-                return True
-            if set_operator == "ForAnyValue":
-                return operator.if_exists
-            return operator.if_exists or operator.base.negated
-        policy_values = self.policy_values(context)
-        if set_operator == "ForAllValues":
-            return all(self._one(v, policy_values) for v in values)
-        if set_operator == "ForAnyValue":
+            return self.when_missing
+        policy_values = self.policy_values(context) if self.templates else self.values
+        set_operator = self.set_operator
+        if set_operator is None:
+            if len(values) == 1:
+                return self._one(values[0], policy_values)
+            # A multivalued key without a set operator: any value for a positive operator,
+            # every value for a negated one (no request value may equal a policy value).
+            if self.negated:
+                return all(self._one(v, policy_values) for v in values)
             return any(self._one(v, policy_values) for v in values)
-        if len(values) == 1:
-            return self._one(values[0], policy_values)
-        # A multivalued key without a set operator: any value for a positive operator,
-        # every value for a negated one (no request value may equal a policy value).
-        if operator.base.negated:
+        if set_operator == "ForAllValues":
             return all(self._one(v, policy_values) for v in values)
         return any(self._one(v, policy_values) for v in values)
 

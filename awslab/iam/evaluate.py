@@ -13,11 +13,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from awslab.iam.explain import Decision, PolicySet, StatementRef
-from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, Statement, parse_policy
+from awslab.iam.explain import Decision, PolicySet
+from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_policy
 from awslab.iam.principal import ACCOUNT, EXACT, ROLE, SERVICE, WILDCARD
 from awslab.iam.request import PreparedRequest, Request, prepare
 
@@ -33,6 +32,16 @@ def _compile(policy: PolicyInput, kind: str, label: str) -> CompiledPolicy:
         return parse_policy(policy, kind)
     except PolicyError as error:
         raise error.with_label(label) from None
+
+
+def _policy_set(policy: PolicyInput, kind: str, label: str, level: int | None = None) -> PolicySet:
+    """The compiled policy in its place; PolicySets are kept on the compiled policy and reused."""
+    compiled = _compile(policy, kind, label)
+    key = (label, kind, level)
+    found = compiled.places.get(key)
+    if found is None:
+        found = compiled.places[key] = PolicySet(label, kind, compiled, level)
+    return found
 
 
 def _as_list(value: Any, what: str) -> list:
@@ -52,7 +61,7 @@ def _levels(levels: Any, name: str, kind: str) -> list[list[PolicySet]]:
         sets = []
         for number, policy in enumerate(policies, start=1):
             label = f"{name} level {level_number} policy {number}"
-            sets.append(PolicySet(label, kind, _compile(policy, kind, label), level_number))
+            sets.append(_policy_set(policy, kind, label, level_number))
         out.append(sets)
     return out
 
@@ -69,30 +78,32 @@ def gather(
     singles: list[PolicySet] = []
     for number, policy in enumerate(_as_list(identity_policies, "identity_policies"), start=1):
         label = f"identity policy {number}"
-        singles.append(PolicySet(label, "identity", _compile(policy, "identity", label)))
+        singles.append(_policy_set(policy, "identity", label))
     if resource_policy is not None:
-        singles.append(PolicySet("resource policy", "resource", _compile(resource_policy, "resource", "resource policy")))
+        singles.append(_policy_set(resource_policy, "resource", "resource policy"))
     if permission_boundary is not None:
         label = "permissions boundary"
-        singles.append(PolicySet(label, "boundary", _compile(permission_boundary, "boundary", label)))
+        singles.append(_policy_set(permission_boundary, "boundary", label))
     if session_policy is not None:
-        singles.append(PolicySet("session policy", "session", _compile(session_policy, "session", "session policy")))
+        singles.append(_policy_set(session_policy, "session", "session policy"))
     return singles, _levels(scps, "SCP", "scp"), _levels(rcps, "RCP", "rcp")
 
 
-@dataclass
-class _Hits:
-    allows: list[tuple[PolicySet, Statement, str]]
-    denies: list[tuple[PolicySet, Statement, str]]
+Hit = tuple  # (PolicySet, Statement, how the principal matched)
 
 
-def _hits(policy_set: PolicySet, request: PreparedRequest) -> _Hits:
-    hits = _Hits([], [])
-    for statement in policy_set.policy.statements:
-        how = statement.match(request)
+def _hits(policy_set: PolicySet, request: PreparedRequest, allows: list, denies: list) -> bool:
+    """Add the statements of a policy that apply; True if one of them allows."""
+    allowed = False
+    for statement in policy_set.policy.statements_for(request.action):
+        how = statement.match_beyond_action(request)
         if how is not None:
-            (hits.allows if statement.allow else hits.denies).append((policy_set, statement, how))
-    return hits
+            if statement.allow:
+                allows.append((policy_set, statement, how))
+                allowed = True
+            else:
+                denies.append((policy_set, statement, how))
+    return allowed
 
 
 def evaluate(
@@ -122,87 +133,80 @@ def decide(
 ) -> Decision:
     caller = request.caller
     iam = caller.is_iam
-    applicable = [s for s in singles if iam or s.kind == "resource"]
     if not iam:
         scp_levels = []  # SCPs limit the IAM principals of member accounts only
-    hits = {id(s): _hits(s, request) for s in applicable}
-    for level in scp_levels + rcp_levels:
-        for policy_set in level:
-            hits[id(policy_set)] = _hits(policy_set, request)
+    denies: list[Hit] = []
+    allows: dict[str, list[Hit]] = {"identity": [], "resource": [], "boundary": [], "session": []}
+    present = set()
+    ignored = []
+    for policy_set in singles:
+        if not iam and policy_set.kind != "resource":
+            ignored.append(policy_set.label)
+            continue
+        present.add(policy_set.kind)
+        _hits(policy_set, request, allows[policy_set.kind], denies)
+    org_allows: list[Hit] = []
+    level_missing = None
+    for name, levels in (("SCP", scp_levels), ("RCP", rcp_levels)):
+        for number, level in enumerate(levels, start=1):
+            level_allowed = False
+            for policy_set in level:
+                level_allowed = _hits(policy_set, request, org_allows, denies) or level_allowed
+            if not level_allowed and level_missing is None:
+                level_missing = (name, number)
 
     def finish(decision: str, reason: str, deciding=(), missing=()) -> Decision:
-        matched = tuple(
-            StatementRef.of(policy_set, statement, how)
-            for found in hits.values()
-            for policy_set, statement, how in found.denies + found.allows
-        )
+        every = denies + [hit for found in allows.values() for hit in found] + org_allows
         return Decision(
-            decision,
-            reason,
-            tuple(StatementRef.of(p, s, how) for p, s, how in deciding),
-            matched,
-            tuple(missing),
-            request,
-            tuple(singles),
-            tuple(tuple(level) for level in scp_levels),
-            tuple(tuple(level) for level in rcp_levels),
-            ignored=tuple(s.label for s in singles if s not in applicable),
+            decision, reason, deciding, every, tuple(missing), request, singles, scp_levels, rcp_levels, ignored
         )
 
-    denies = [hit for found in hits.values() for hit in found.denies]
     if denies:
         names = "; ".join(f"{s.name} of {p.label}" for p, s, _ in denies)
         return finish(EXPLICITLY_DENIED, f"explicitly denied by {names}: an explicit Deny overrides every Allow", denies)
 
-    for name, levels in (("SCP", scp_levels), ("RCP", rcp_levels)):
-        for number, level in enumerate(levels, start=1):
-            if not any(hits[id(s)].allows for s in level):
-                what = "service control policies" if name == "SCP" else "resource control policies"
-                return finish(
-                    IMPLICITLY_DENIED,
-                    f"no statement of the {what} at organisation level {number} allows the request; "
-                    f"every level (root, OUs, account) must allow",
-                    missing=[f"{name} level {number}"],
-                )
+    if level_missing is not None:
+        name, number = level_missing
+        what = "service control policies" if name == "SCP" else "resource control policies"
+        return finish(
+            IMPLICITLY_DENIED,
+            f"no statement of the {what} at organisation level {number} allows the request; "
+            f"every level (root, OUs, account) must allow",
+            missing=[f"{name} level {number}"],
+        )
 
-    def allows(kind: str) -> list:
-        return [hit for s in applicable if s.kind == kind for hit in hits[id(s)].allows]
-
-    def present(kind: str) -> bool:
-        return any(s.kind == kind for s in applicable)
-
-    resource_allows = allows("resource")
+    resource_allows = allows["resource"]
     if not iam:
         if resource_allows:
             return finish(ALLOWED, f"the resource policy allows {caller.describe()}", resource_allows)
-        why = "no resource policy statement allows" if present("resource") else "there is no resource policy to allow"
+        why = "no resource policy statement allows" if "resource" in present else "there is no resource policy to allow"
         return finish(
             IMPLICITLY_DENIED,
             f"{why} {caller.describe()}, and such a caller has no identity policies",
             missing=["resource policy"],
         )
 
-    identity_allows = allows("identity")
-    boundary_allows, session_allows = allows("boundary"), allows("session")
-    boundary_ok = not present("boundary") or bool(boundary_allows)
-    session_ok = not present("session") or bool(session_allows)
-    limits_missing = [
-        label
-        for label, ok in (("permissions boundary", boundary_ok), ("session policy", session_ok))
-        if not ok
-    ]
+    identity_allows, boundary_allows, session_allows = allows["identity"], allows["boundary"], allows["session"]
+    limits_missing = []
+    if "boundary" in present and not boundary_allows:
+        limits_missing.append("permissions boundary")
+    if "session" in present and not session_allows:
+        limits_missing.append("session policy")
     root = caller.kind == "root"
 
     if request.same_account:
-        direct = [hit for hit in resource_allows if hit[2] in _DIRECT]
-        if direct:
-            return finish(
-                ALLOWED,
-                f"the resource policy allows {caller.describe()} by name; within one account that is enough "
-                "(identity policies, permissions boundary and session policy do not limit it)",
-                direct,
-            )
-        via_role = [hit for hit in resource_allows if hit[2] == ROLE]
+        if resource_allows:
+            direct = [hit for hit in resource_allows if hit[2] in _DIRECT]
+            if direct:
+                return finish(
+                    ALLOWED,
+                    f"the resource policy allows {caller.describe()} by name; within one account that is enough "
+                    "(identity policies, permissions boundary and session policy do not limit it)",
+                    direct,
+                )
+            via_role = [hit for hit in resource_allows if hit[2] == ROLE]
+        else:
+            via_role = []
         if via_role and not limits_missing:
             return finish(
                 ALLOWED,
@@ -214,9 +218,7 @@ def decide(
                 return finish(ALLOWED, "the account's root user has full access to its own account's resources")
             return finish(
                 ALLOWED,
-                "an identity policy allows the request"
-                + (" within the permissions boundary" if present("boundary") else "")
-                + (" and the session policy" if present("session") else ""),
+                _IDENTITY_REASONS[("boundary" in present, "session" in present)],
                 identity_allows + boundary_allows + session_allows,
             )
         missing = [] if (identity_allows or root or via_role) else ["identity policy or resource policy"]
@@ -236,6 +238,14 @@ def decide(
             identity_allows + boundary_allows + session_allows + resource_allows,
         )
     return finish(IMPLICITLY_DENIED, _implicit_reason(missing, same_account=False, request=request), missing=missing)
+
+
+_IDENTITY_REASONS = {
+    (False, False): "an identity policy allows the request",
+    (True, False): "an identity policy allows the request, within the permissions boundary",
+    (False, True): "an identity policy allows the request, within the session policy",
+    (True, True): "an identity policy allows the request, within the permissions boundary and the session policy",
+}
 
 
 def _implicit_reason(missing: list[str], same_account: bool, request: PreparedRequest | None = None) -> str:

@@ -6,7 +6,7 @@ statement element by element (slow, only when asked).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from awslab.iam.policy import CompiledPolicy, Statement, statement_name
@@ -93,18 +93,48 @@ class PolicyExplanation:
     note: str | None = None
 
 
-@dataclass(frozen=True)
 class Decision:
-    decision: str  # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied"
-    reason: str
-    deciding: tuple[StatementRef, ...]  # the statements that denied, or that granted
-    matched: tuple[StatementRef, ...]  # every statement that applied
-    missing: tuple[str, ...]  # for an implicit deny: what did not allow
-    prepared: PreparedRequest = field(repr=False)
-    singles: tuple[PolicySet, ...] = field(repr=False, default=())
-    scp_levels: tuple[tuple[PolicySet, ...], ...] = field(repr=False, default=())
-    rcp_levels: tuple[tuple[PolicySet, ...], ...] = field(repr=False, default=())
-    ignored: tuple[str, ...] = ()
+    """The verdict on one request.
+
+    decision: "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied"; reason: one sentence;
+    deciding: the statements that denied, or that granted; matched: every statement that applied;
+    missing: for an implicit deny, what did not allow (e.g. "SCP level 2", "permissions boundary").
+    """
+
+    __slots__ = (
+        "decision", "reason", "missing", "prepared", "singles", "scp_levels", "rcp_levels", "ignored",
+        "_deciding_hits", "_matched_hits", "_deciding", "_matched",
+    )
+
+    def __init__(self, decision, reason, deciding_hits, matched_hits, missing, prepared,
+                 singles=(), scp_levels=(), rcp_levels=(), ignored=()) -> None:
+        self.decision: str = decision
+        self.reason: str = reason
+        self.missing: tuple[str, ...] = tuple(missing)
+        self.prepared: PreparedRequest = prepared
+        self.singles = tuple(singles)
+        self.scp_levels = tuple(tuple(level) for level in scp_levels)
+        self.rcp_levels = tuple(tuple(level) for level in rcp_levels)
+        self.ignored = tuple(ignored)
+        self._deciding_hits = deciding_hits
+        self._matched_hits = matched_hits
+        self._deciding: tuple[StatementRef, ...] | None = None
+        self._matched: tuple[StatementRef, ...] | None = None
+
+    @property
+    def deciding(self) -> tuple[StatementRef, ...]:
+        if self._deciding is None:
+            self._deciding = tuple(StatementRef.of(p, s, how) for p, s, how in self._deciding_hits)
+        return self._deciding
+
+    @property
+    def matched(self) -> tuple[StatementRef, ...]:
+        if self._matched is None:
+            self._matched = tuple(StatementRef.of(p, s, how) for p, s, how in self._matched_hits)
+        return self._matched
+
+    def __repr__(self) -> str:
+        return f"Decision({self.decision!r}, reason={self.reason!r})"
 
     @property
     def allowed(self) -> bool:

@@ -19,23 +19,31 @@ def has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+def translate_text(text: str, arn: bool, colons: int = 0) -> tuple[str, int]:
+    """Regex for policy text with wildcards; `colons` seen so far (ARN segments). Returns (regex, colons)."""
+    out: list[str] = []
+    for ch in text:
+        in_head = arn and colons < ARN_SEGMENTS_BEFORE_RESOURCE
+        if ch == "*":
+            out.append("[^:]*" if in_head else ".*")
+        elif ch == "?":
+            out.append("[^:]" if in_head else ".")
+        else:
+            if ch == ":":
+                colons += 1
+            out.append(re.escape(ch))
+    return "".join(out), colons
+
+
 def _translate(pieces: tuple[Piece, ...], arn: bool) -> str:
     out: list[str] = []
     colons = 0
     for text, literal in pieces:
         if literal:
             out.append(re.escape(text))
-            continue
-        for ch in text:
-            in_head = arn and colons < ARN_SEGMENTS_BEFORE_RESOURCE
-            if ch == "*":
-                out.append("[^:]*" if in_head else ".*")
-            elif ch == "?":
-                out.append("[^:]" if in_head else ".")
-            else:
-                if ch == ":":
-                    colons += 1
-                out.append(re.escape(ch))
+        else:
+            regex, colons = translate_text(text, arn, colons)
+            out.append(regex)
     return "".join(out)
 
 

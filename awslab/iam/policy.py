@@ -73,6 +73,10 @@ class Statement:
         """None if the statement does not apply; else how its Principal named the caller."""
         if self.actions.matches(request.action) == self.not_action:
             return None
+        return self.match_beyond_action(request)
+
+    def match_beyond_action(self, request: PreparedRequest) -> str | None:
+        """`match` for a statement already known to cover the request's action."""
         resources = self.resources
         if resources is not None and resources.matches(request.resource, request.context) == self.not_resource:
             return None
@@ -101,10 +105,22 @@ class CompiledPolicy:
     id: str | None
     statements: tuple[Statement, ...]
     document: dict = field(compare=False, repr=False)
+    by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
+    places: dict[tuple, Any] = field(default_factory=dict, compare=False, repr=False)  # evaluate's PolicySets
 
     @property
     def variables_enabled(self) -> bool:
         return self.version == VERSION_2012
+
+    def statements_for(self, action: str) -> tuple[Statement, ...]:
+        """The statements whose Action/NotAction covers a (lower-case) action; cached per action."""
+        found = self.by_action.get(action)
+        if found is None:
+            found = tuple(s for s in self.statements if s.actions.matches(action) != s.not_action)
+            if len(self.by_action) >= 2048:
+                self.by_action.clear()
+            self.by_action[action] = found
+        return found
 
 
 def statement_name(index: int, sid: str | None) -> str:
@@ -336,6 +352,11 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     `kind` is one of identity, resource, boundary, session, scp, rcp: resource and rcp policies
     must name a Principal, the others must not. Raises PolicyError naming every problem.
     """
+    if policy.__class__ is dict and kind in POLICY_KINDS:
+        result = _documents.get(policy, kind)
+        if result.__class__ is CompiledPolicy:
+            return result
+        raise PolicyError(result.problems)
     _check_kind(kind)
     if isinstance(policy, CompiledPolicy):
         if (policy.kind in _WITH_PRINCIPAL) != (kind in _WITH_PRINCIPAL):

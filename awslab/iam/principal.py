@@ -14,7 +14,7 @@ from functools import lru_cache
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 _IAM_ARN = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}):(.+)$")
-ANONYMOUS_NAMES = {"", "anonymous", "*"}
+ANONYMOUS_NAMES = {"anonymous", "*"}
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 
 # How a statement's Principal matched the caller: it decides what else must allow.
@@ -30,7 +30,7 @@ class Caller:
     """The principal making a request, parsed from its ARN (or service name)."""
 
     text: str
-    kind: str  # user | role | assumed-role | federated-user | root | service | anonymous | other
+    kind: str  # user | role | assumed-role | federated-user | root | service | anonymous | unspecified | other
     account: str | None = None
     arn: str | None = None
     name: str | None = None  # user name, role name or service name
@@ -46,14 +46,19 @@ class Caller:
             return "an anonymous caller"
         if self.kind == "service":
             return f"the service principal {self.text}"
+        if self.kind == "unspecified":
+            return "an unnamed principal of the resource's account"
         return f"{self.kind} {self.arn or self.text}"
 
 
 @lru_cache(maxsize=4096)
 def parse_caller(principal: str | None) -> Caller:
     text = (principal or "").strip()
+    if not text:
+        # No principal given: an IAM identity of the resource's account, known by nothing else.
+        return Caller("", "unspecified")
     if text.lower() in ANONYMOUS_NAMES:
-        return Caller(text or "anonymous", "anonymous")
+        return Caller(text, "anonymous")
     if ACCOUNT_ID.match(text):
         return Caller(text, "root", text, f"arn:aws:iam::{text}:root")
     match = _IAM_ARN.match(text)
@@ -81,7 +86,7 @@ def parse_caller(principal: str | None) -> Caller:
 
 def caller_identities(caller: Caller) -> list[tuple[str, str]]:
     """(kind of match, description) for every identity AWS compares a NotPrincipal with."""
-    if caller.kind in ("anonymous", "service"):
+    if caller.kind in ("anonymous", "service", "unspecified"):
         return [(EXACT, caller.text)]
     out = []
     if caller.kind != "root":
@@ -122,7 +127,7 @@ class PrincipalEntry:
             return None
         if self.type == "Service":
             return SERVICE if caller.kind == "service" and caller.name == self.value.lower() else None
-        return EXACT if caller.text == self.value else None
+        return EXACT if caller.text and caller.text == self.value else None
 
     def names(self, kind: str, identity: str, caller: Caller) -> bool:
         """Does this entry name one specific identity of the caller (for NotPrincipal)?"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,7 +23,9 @@ class Request:
 
     `principal` is an ARN (`arn:aws:iam::111122223333:user/alice`,
     `arn:aws:sts::111122223333:assumed-role/Role/session`, `arn:aws:iam::111122223333:root`), an
-    account id, a service principal (`sns.amazonaws.com`) or None/"anonymous".
+    account id, a service principal (`sns.amazonaws.com`), "anonymous" for an unsigned request, or
+    None: an unnamed IAM principal of the resource's account (identity policies apply; a resource
+    policy must then allow "*" to count).
     Context values may be strings, numbers, booleans, bytes, datetimes or lists (multivalued keys).
     """
 
@@ -49,11 +52,12 @@ def _text(value: Any) -> str | None:
 class RequestContext:
     """Context keys of one request: given by the caller, then derived from the principal."""
 
-    __slots__ = ("given", "derived")
+    __slots__ = ("given", "derived", "memo")
 
     def __init__(self, given: dict[str, Any], caller: Caller) -> None:
         self.given = {str(k).lower(): v for k, v in given.items()}
-        self.derived = derived_keys(caller)
+        self.derived = _derived_keys(caller)
+        self.memo: dict[Any, Any] = {}  # per-request results: values of a key, coerced values
 
     def get(self, key: str) -> Any:
         """The value of a lower-case key, or MISSING."""
@@ -76,6 +80,13 @@ class RequestContext:
 
     def values(self, key: str) -> list[Any] | None:
         """The key's values as a list, or None if the key is absent (None, [] and missing alike)."""
+        memo = self.memo
+        if key in memo:
+            return memo[key]
+        found = memo[key] = self._values(key)
+        return found
+
+    def _values(self, key: str) -> list[Any] | None:
         value = self.get(key)
         if value is MISSING or value is None:
             return None
@@ -93,6 +104,11 @@ class RequestContext:
         if value is MISSING or value is None:
             return None
         return _text(value)
+
+
+@lru_cache(maxsize=4096)
+def _derived_keys(caller: Caller) -> dict[str, Any]:
+    return derived_keys(caller)
 
 
 def derived_keys(caller: Caller) -> dict[str, Any]:
@@ -144,7 +160,8 @@ def prepare(request: Request) -> PreparedRequest:
         raise RequestError("the request's context must be a dict of condition keys")
     caller = parse_caller(request.principal)
     resource_account = resource_account_of(request, caller)
-    same = caller.account is not None and caller.account == resource_account
+    # An unspecified principal is taken to belong to the resource's account.
+    same = caller.account == resource_account if caller.account is not None else caller.kind == "unspecified"
     return PreparedRequest(
         request, request.action.lower(), request.resource, caller, RequestContext(context, caller), resource_account, same
     )

@@ -45,8 +45,8 @@ class ResourceMatcher:
         if self.wildcard is not None and self.wildcard.fullmatch(resource):
             return True
         for template in self.templates:
-            pieces = template.pieces(context)
-            if pieces is not None and compile_pieces(pieces, arn=True).fullmatch(resource):
+            pattern = template.pattern(context, arn=True)
+            if pattern is not None and pattern.fullmatch(resource):
                 return True
         return False
 

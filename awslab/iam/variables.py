@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from awslab.iam.patterns import Piece
+from awslab.iam.patterns import Piece, translate_text
 
 if TYPE_CHECKING:
     from awslab.iam.request import RequestContext
@@ -34,16 +34,26 @@ class Variable:
 Part = str | Variable | tuple[str]  # policy text | variable | literal (from ${*} ${?} ${$})
 
 
-@dataclass(frozen=True, slots=True)
 class Template:
     """A policy string, split into text, literals and variables."""
 
-    text: str
-    parts: tuple[Part, ...]
+    __slots__ = ("text", "parts", "variables", "_fragments", "_patterns")
 
-    @property
-    def variables(self) -> tuple[Variable, ...]:
-        return tuple(p for p in self.parts if isinstance(p, Variable))
+    def __init__(self, text: str, parts: tuple[Part, ...]) -> None:
+        self.text = text
+        self.parts = parts
+        self.variables = tuple(p for p in parts if isinstance(p, Variable))
+        self._fragments: dict[bool, tuple[str | Variable, ...]] = {}
+        self._patterns: dict[tuple, re.Pattern[str]] = {}  # (arn, values) -> compiled
+
+    def __repr__(self) -> str:
+        return f"Template({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Template) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
 
     def pieces(self, context: RequestContext) -> tuple[Piece, ...] | None:
         """The pattern pieces after substitution, or None if a variable has no value."""
@@ -59,6 +69,27 @@ class Template:
                     return None
                 out.append((value, True))
         return tuple(out)
+
+    def pattern(self, context: RequestContext, arn: bool) -> re.Pattern[str] | None:
+        """The wildcard pattern after substitution (values match literally), or None if unresolved."""
+        values = []
+        for variable in self.variables:
+            value = resolve(variable, context)
+            if value is None:
+                return None
+            values.append(value)
+        key = (arn, *values)
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            fragments = self._fragments.get(arn)
+            if fragments is None:
+                fragments = self._fragments[arn] = _fragments(self, arn)
+            given = iter(values)
+            regex = "".join(f if f.__class__ is str else re.escape(next(given)) for f in fragments)
+            if len(self._patterns) >= 256:
+                self._patterns.clear()
+            pattern = self._patterns[key] = re.compile(regex, re.DOTALL)
+        return pattern
 
     def render(self, context: RequestContext) -> str | None:
         pieces = self.pieces(context)
@@ -100,3 +131,18 @@ def parse_template(text: str) -> Template | None:
     if position < len(text):
         parts.append(text[position:])
     return Template(text, tuple(parts))
+
+
+def _fragments(template: Template, arn: bool) -> tuple[str | Variable, ...]:
+    """Regex fragments of a template: translated policy text, escaped literals, variables."""
+    out: list[str | Variable] = []
+    colons = 0
+    for part in template.parts:
+        if isinstance(part, str):
+            regex, colons = translate_text(part, arn, colons)
+            out.append(regex)
+        elif isinstance(part, tuple):
+            out.append(re.escape(part[0]))
+        else:
+            out.append(part)
+    return tuple(out)

@@ -1,14 +1,28 @@
 """The simulated behaviours, in the order a request meets them.
 
-Adding a behaviour (capacity metering, IAM enforcement, ...) means adding its module here;
+Adding a behaviour (capacity metering, IAM enforcement, ...) means adding its module to ORDER;
 labs never touch this list: they turn behaviours on and tune them through `gateway.settings`.
+Each module defines a class whose instances have `name` and `handle(call, forward, gateway)`,
+exposed as the module attribute `BEHAVIOUR`.
 """
 
 from __future__ import annotations
 
-from .pagination import SmallPages
-from .sqs_long_poll import VirtualLongPoll
+import importlib
+
+# First to last: IAM decides before anything happens; capacity meters what is allowed; the rest
+# shape what reaches the emulator.
+ORDER = ("iam_enforcement", "s3_lifecycle", "dynamodb_capacity", "sns_delivery", "sqs_long_poll", "pagination")
 
 
 def default_behaviours() -> list:
-    return [VirtualLongPoll(), SmallPages()]
+    behaviours = []
+    for name in ORDER:
+        try:
+            module = importlib.import_module(f".{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{name}":
+                continue  # not built yet
+            raise
+        behaviours.append(module.BEHAVIOUR())
+    return behaviours

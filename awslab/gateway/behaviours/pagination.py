@@ -51,5 +51,6 @@ class SmallPages:
             asked = call.params.get(param)
             effective = min(int(asked), size) if asked else size
             call.note("page_size", effective)
-            return forward(call.with_json_params({**call.params, param: effective}))
+            return forward(call.with_params({**call.params, param: effective}))
         return forward(call)
+BEHAVIOUR = SmallPages

@@ -18,7 +18,7 @@ class VirtualLongPoll:
     name = "sqs_long_poll"
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
-        if call.service != "sqs" or call.operation != "ReceiveMessage" or call.protocol != "json":
+        if call.service != "sqs" or call.operation != "ReceiveMessage":
             return forward(call)
         wait, origin = self._effective_wait(call, gateway)
         call.note("wait_seconds", wait)
@@ -27,8 +27,8 @@ class VirtualLongPoll:
             return forward(call)
         if "virtual_time" not in gateway.features:
             cap = int(gateway.settings.get("real_long_poll_cap", 2))
-            return forward(call.with_json_params({**call.params, "WaitTimeSeconds": min(wait, cap)}))
-        short = call.with_json_params({**call.params, "WaitTimeSeconds": 0})
+            return forward(call.with_params({**call.params, "WaitTimeSeconds": min(wait, cap)}))
+        short = call.with_params({**call.params, "WaitTimeSeconds": 0})
         waited = 0
         while True:
             response = forward(short)
@@ -55,3 +55,4 @@ class VirtualLongPoll:
             return int(attributes.get("ReceiveMessageWaitTimeSeconds", 0)), "queue"
         except Exception:  # a missing queue: let the forwarded call report it
             return 0, "default"
+BEHAVIOUR = VirtualLongPoll

@@ -1,0 +1,203 @@
+"""`awslab iam simulate` and `awslab iam validate`: the policy engine for a learner at a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, evaluate
+from awslab.iam.explain import Decision
+from awslab.iam.policy import PolicyError, infer_kind, validate as validate_policy
+from awslab.iam.request import Request, RequestError
+
+app = typer.Typer(help="Evaluate and validate IAM policies the way AWS does, and say why.", no_args_is_help=True)
+
+_COLOURS = {ALLOWED: "green", EXPLICITLY_DENIED: "red"}
+
+
+class CliError(Exception):
+    """A one-line problem with the command's input."""
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{what} file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise CliError(f"{what} file {str(path)!r} is a directory") from None
+    except (OSError, UnicodeDecodeError) as problem:
+        raise CliError(f"cannot read {what} file {str(path)!r}: {problem}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as problem:
+        raise CliError(f"{what} file {str(path)!r} is not valid JSON: {problem}") from None
+
+
+def _context_value(text: str) -> Any:
+    """`key=value`: JSON lists, numbers and booleans are read as such; anything else is a string."""
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            value = json.loads(stripped)
+        except json.JSONDecodeError:
+            return text
+        return value
+    return text
+
+
+def _parse_context(items: list[str]) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CliError(f"--context {item!r} must be key=value (e.g. aws:SourceIp=203.0.113.7)")
+        context[key.strip()] = _context_value(value)
+    return context
+
+
+@app.command()
+def simulate(
+    policy: list[Path] = typer.Option([], "--policy", "-p", help="Identity policy JSON file (repeatable)."),
+    resource_policy: Optional[Path] = typer.Option(None, "--resource-policy", help="Resource-based policy JSON file."),
+    boundary: Optional[Path] = typer.Option(None, "--boundary", help="Permissions boundary JSON file."),
+    session_policy: Optional[Path] = typer.Option(None, "--session-policy", help="Session policy JSON file."),
+    scp: list[Path] = typer.Option([], "--scp", help="SCP JSON file, one per organisation level (repeatable)."),
+    rcp: list[Path] = typer.Option([], "--rcp", help="RCP JSON file, one per organisation level (repeatable)."),
+    action: str = typer.Option(..., "--action", "-a", help="The action, e.g. s3:GetObject."),
+    resource: str = typer.Option("*", "--resource", "-r", help="The resource ARN."),
+    principal: Optional[str] = typer.Option(
+        None, "--principal", help="The caller's ARN, account id, service or 'anonymous' (default: an IAM user of the resource's account)."
+    ),
+    resource_account: Optional[str] = typer.Option(None, "--resource-account", help="The resource's account id."),
+    context: list[str] = typer.Option([], "--context", "-c", help="Context key=value (repeatable; [a,b] for lists)."),
+    json_output: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
+) -> None:
+    """Decide a request against policies and explain the decision."""
+    try:
+        decision = evaluate(
+            Request(
+                action=action,
+                resource=resource,
+                principal=principal,
+                context=_parse_context(context),
+                resource_account=resource_account,
+            ),
+            identity_policies=[_read_json(p, "policy") for p in policy],
+            resource_policy=None if resource_policy is None else _read_json(resource_policy, "resource policy"),
+            permission_boundary=None if boundary is None else _read_json(boundary, "boundary"),
+            session_policy=None if session_policy is None else _read_json(session_policy, "session policy"),
+            scps=[_read_json(p, "SCP") for p in scp] or None,
+            rcps=[_read_json(p, "RCP") for p in rcp] or None,
+        )
+    except (CliError, RequestError) as problem:
+        _fail(str(problem))
+        return
+    except PolicyError as problem:
+        _fail(f"malformed policy: {problem}")
+        return
+    if json_output:
+        typer.echo(json.dumps(decision.to_dict(), indent=2))
+    else:
+        render(decision, _console())
+    raise typer.Exit(0 if decision.allowed else 1)
+
+
+def render(decision: Decision, console: Console) -> None:
+    """The decision for a terminal: verdict, reason, then each policy with the deciding statement highlighted."""
+    colour = _COLOURS.get(decision.decision, "yellow")
+    request = decision.prepared
+    head = Text()
+    head.append(decision.decision, style=f"bold {colour}")
+    head.append(f"\n{decision.reason}")
+    head.append(f"\n\n{request.caller.describe()} calls {request.request.action} on {request.resource}", style="dim")
+    if request.caller.account or request.resource_account:
+        relation = "same account" if request.same_account else "cross-account"
+        head.append(
+            f"\naccounts: caller {request.caller.account or '-'}, resource {request.resource_account or '-'} ({relation})",
+            style="dim",
+        )
+    console.print(Panel(head, title="decision", border_style=colour, expand=False))
+    for policy in decision.details():
+        console.print(Text(f"{policy.title} ({policy.kind})", style="bold"))
+        if policy.note:
+            console.print(Text(f"  {policy.note}", style="dim"))
+            continue
+        if not policy.statements:
+            console.print(Text("  (no statements)", style="dim"))
+        for statement in policy.statements:
+            line = Text()
+            if statement.deciding:
+                effect_colour = "red" if statement.ref.effect == "Deny" else "green"
+                line.append(" >> ", style=f"bold {effect_colour}")
+                line.append(f"{statement.ref.statement} [{statement.ref.effect}] DECIDED", style=f"bold reverse {effect_colour}")
+            else:
+                line.append("    ")
+                state = "applies" if statement.applies else "does not apply"
+                line.append(f"{statement.ref.statement} [{statement.ref.effect}] {state}", style="" if statement.applies else "dim")
+            console.print(line)
+            for check in statement.checks:
+                mark = Text("      ok  " if check.passed else "      no  ", style="green" if check.passed else "red")
+                mark.append(f"{check.element}: ", style="bold")
+                mark.append(check.detail)
+                console.print(mark)
+    if decision.missing:
+        console.print(Text("missing allow: " + ", ".join(decision.missing), style="yellow"))
+
+
+@app.command()
+def validate(
+    file: Path = typer.Argument(..., help="Policy JSON file."),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", help="identity, resource, boundary, session, scp or rcp (default: inferred from Principal)."
+    ),
+) -> None:
+    """List the problems of a policy; exit 1 if there are any."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"policy file {str(file)!r} does not exist")
+        return
+    except (OSError, UnicodeDecodeError) as problem:
+        _fail(f"cannot read policy file {str(file)!r}: {problem}")
+        return
+    try:
+        problems = validate_policy(text, kind)
+    except ValueError as problem:
+        _fail(str(problem))
+        return
+    console = _console()
+    if not problems:
+        try:
+            shown = kind or infer_kind(json.loads(text))
+        except ValueError:
+            shown = kind or "identity"
+        console.print(f"[green]ok[/] {file}: no problems ({shown} policy)")
+        raise typer.Exit(0)
+    console.print(f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] in {file}:")
+    for problem in problems:
+        console.print(f"  - {problem}", markup=False)
+    raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - for `python -m awslab.iam.cli`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
