@@ -27,6 +27,10 @@ class LocalAWS:
     def __init__(self, backend: str | Backend = "moto", *, start: dt.datetime | None = DEFAULT_START,
                  serve_http: bool = True) -> None:
         self.backend = make_backend(backend) if isinstance(backend, str) else backend
+        if "virtual_time" not in self.backend.features:
+            # The emulator stamps objects and messages with its own, real clock: awslab's
+            # simulations (lifecycle ages, capacity) must start from the same instant.
+            start = None
         self.clock = VirtualClock(start, follow_process=self.backend.follows_process_clock)
         self.gateway: Gateway | None = None
         self.server: LoopbackServer | None = None

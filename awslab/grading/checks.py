@@ -104,6 +104,7 @@ class CheckContext:
     lab: Any  # Lab
     fixtures: dict[str, tuple[bool, Any]]
     details: list[str] = field(default_factory=list)
+    pictures: list[tuple[str, Any]] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # -- AWS --------------------------------------------------------------------------------------
@@ -162,3 +163,7 @@ class CheckContext:
     def note(self, text: str) -> None:
         """A detail shown under the check's result (e.g. what the request log showed)."""
         self.details.append(text)
+
+    def show(self, title: str, picture: Any) -> None:
+        """A picture for the learner after the report (a rich renderable: a chart, a timeline, a tree)."""
+        self.pictures.append((title, picture))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,13 +20,14 @@ class CheckResult:
     hint: str = ""
     details: list[str] = field(default_factory=list)
     duration: float = 0.0
+    pictures: list[tuple[str, Any]] = field(default_factory=list, repr=False)
 
     @property
     def passed(self) -> bool:
         return self.status == PASSED
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {k: v for k, v in asdict(self).items() if k != "pictures"}
         data["passed"] = self.passed if self.status != NOT_APPLICABLE else None
         data["duration"] = round(self.duration, 4)
         return data
@@ -42,6 +44,7 @@ class LabResult:
     output: str = ""  # what the learner's code printed
     duration: float = 0.0
     virtual_seconds: float = 0.0  # virtual time the scenarios covered
+    pictures: list[tuple[str, Any]] = field(default_factory=list)  # (title, rich renderable)
 
     @property
     def score(self) -> int:
@@ -71,4 +74,14 @@ class LabResult:
             "duration": round(self.duration, 3),
             "virtual_seconds": round(self.virtual_seconds, 3),
             "checks": [c.to_dict() for c in self.checks],
+            "pictures": [{"title": title, "text": picture_text(picture)} for title, picture in self.pictures],
         }
+
+
+def picture_text(picture: Any, width: int = 100) -> str:
+    """A picture as plain text (for JSON and files)."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(picture)
+    return console.export_text()

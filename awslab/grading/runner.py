@@ -31,7 +31,9 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
             results = [run_check(check, lab, aws, learner, fixtures) for check in lab.checks]
         finally:
             learner.close()
+    pictures = [picture for result in results for picture in result.pictures]
     return LabResult(lab=lab.id, title=lab.title, backend=aws.backend.name, checks=results, file=str(path),
+                     pictures=pictures,
                      load_error=str(learner.load_error) if learner.load_error else None, output=learner.output,
                      duration=time.perf_counter() - started, virtual_seconds=aws.clock.elapsed().total_seconds())
 
@@ -63,5 +65,6 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
     else:
         result.status, result.points, result.hint = PASSED, check.points, ""
     result.details = context.details
+    result.pictures = context.pictures
     result.duration = time.perf_counter() - started
     return result

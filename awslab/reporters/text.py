@@ -60,6 +60,8 @@ def _duration(seconds: float) -> str:
 def render_text(results: list[LabResult], console: Console) -> None:
     for result in results:
         console.print(lab_report(result))
+        for title, picture in result.pictures:
+            console.print(Panel(picture, title=title, border_style="cyan", expand=False))
     if len(results) > 1:
         render_summary(results, console)
 
