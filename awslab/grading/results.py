@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
@@ -27,7 +27,8 @@ class CheckResult:
         return self.status == PASSED
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k != "pictures"}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pictures"}
+        data["details"] = list(self.details)
         data["passed"] = self.passed if self.status != NOT_APPLICABLE else None
         data["duration"] = round(self.duration, 4)
         return data
