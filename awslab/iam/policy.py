@@ -371,7 +371,7 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     elif isinstance(policy, dict):
         result = _documents.get(policy, kind)
     else:
-        result = PolicyError([f"policy must be a dict or JSON text, got {type(policy).__name__}"])
+        result = PolicyError([f"policy must be a JSON object (a dict) or JSON text, got {type(policy).__name__}"])
     if isinstance(result, PolicyError):
         raise PolicyError(result.problems)
     return result
