@@ -36,6 +36,7 @@ from .rules import (
 )
 from .simulate import Event, Timeline, apply_action, simulate
 from .timeline import explain, render_timeline
+from .xml_body import parse_lifecycle_xml
 
 __all__ = [
     "ABORT_MULTIPART",
@@ -67,6 +68,7 @@ __all__ = [
     "next_expiration",
     "next_midnight",
     "parse_config",
+    "parse_lifecycle_xml",
     "plan",
     "render_timeline",
     "simulate",

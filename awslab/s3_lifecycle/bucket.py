@@ -74,7 +74,8 @@ class BucketSnapshot:
         return {key: _resolve(entries) for key, entries in sorted(by_key.items())}
 
     def history(self, key: str) -> list[ObjectVersion]:
-        return self.histories().get(key, [])
+        entries = [(index, v) for index, v in enumerate(self.versions) if v.key == key]
+        return _resolve(entries) if entries else []
 
     def latest_time(self) -> datetime | None:
         """The newest Last-Modified or upload initiation in the snapshot (None if it is empty)."""

@@ -151,11 +151,14 @@ def _plan_current_object(
         for transition in rule.transitions:
             if transition.days is not None:
                 due = due_after_days(version.last_modified, transition.days)
-                timing = _days_reason(version.last_modified, transition.days, "created")
             else:
                 due = max(transition.date, next_midnight(version.last_modified))
-                timing = f"on and after {transition.date:%Y-%m-%d} (R1.4)"
             if due <= now and _may_transition(lifecycle, rule, version, transition.storage_class):
+                timing = (
+                    _days_reason(version.last_modified, transition.days, "created")
+                    if transition.days is not None
+                    else f"on and after {transition.date:%Y-%m-%d} (R1.4)"
+                )
                 transitions.append((due, rule, transition.storage_class, timing))
 
     expiration = _earliest(expirations)
