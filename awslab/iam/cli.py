@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
@@ -30,7 +31,7 @@ def _console() -> Console:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {message}")
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -187,11 +188,11 @@ def validate(
             shown = kind or infer_kind(json.loads(text))
         except ValueError:
             shown = kind or "identity"
-        console.print(f"[green]ok[/] {file}: no problems ({shown} policy)")
+        console.print(f"[green]ok[/] {escape(str(file))}: no problems ({shown} policy)", soft_wrap=True)
         raise typer.Exit(0)
-    console.print(f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] in {file}:")
+    console.print(f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] in {escape(str(file))}:", soft_wrap=True)
     for problem in problems:
-        console.print(f"  - {problem}", markup=False)
+        console.print(f"  - {problem}", markup=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
