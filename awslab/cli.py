@@ -196,10 +196,9 @@ def main() -> None:
         if isinstance(exc, (LabError, BackendError)):
             errors.print(f"[bold red]error:[/] {exc}", highlight=False)
             sys.exit(2)
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):  # typer's (click's) usage errors: exit 2
+            show()
+            sys.exit(code)
         errors.print(f"[bold red]awslab failed:[/] {type(exc).__name__}: {exc}", highlight=False)
         sys.exit(3)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from awslab.clock import DEFAULT_START, VirtualClock
+
+
+def test_clock_starts_at_a_fixed_instant_and_stands_still():
+    clock = VirtualClock()
+    assert clock.now() == DEFAULT_START
+    assert clock.now() == clock.now()
+
+
+def test_advance_moves_by_days_hours_minutes_seconds():
+    clock = VirtualClock()
+    clock.advance(days=1, hours=2, minutes=3, seconds=4)
+    assert clock.elapsed() == dt.timedelta(days=1, hours=2, minutes=3, seconds=4)
+
+
+def test_clock_never_goes_back():
+    with pytest.raises(ValueError):
+        VirtualClock().advance(seconds=-1)
+
+
+def test_advance_to_a_past_instant_is_a_no_op():
+    clock = VirtualClock()
+    clock.advance(days=2)
+    assert clock.advance_to(DEFAULT_START) == DEFAULT_START + dt.timedelta(days=2)
+
+
+def test_listeners_follow_every_move_and_rewind():
+    seen = []
+    clock = VirtualClock()
+    clock.on_advance(seen.append)
+    clock.advance(days=1)
+    clock.rewind()
+    assert seen == [DEFAULT_START + dt.timedelta(days=1), DEFAULT_START]
+
+
+def test_following_the_process_moves_datetime_now_for_in_process_emulators():
+    with VirtualClock(follow_process=True) as clock:
+        clock.advance(days=31)
+        assert dt.datetime.now(dt.timezone.utc) == DEFAULT_START + dt.timedelta(days=31)
+    assert dt.datetime.now(dt.timezone.utc).year >= 2026

@@ -1,0 +1,83 @@
+"""The learner's process: plain data across, callbacks, virtual sleep, limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import pytest
+
+from awslab.grading import LearnerProcess
+from awslab.grading import transfer
+from awslab.grading.learner import LearnerRaised
+
+
+@pytest.mark.parametrize("value", [
+    None, 1, 1.5, "é", b"\x00\xff", [1, (2, 3)], {"a": {"b": [b"x"]}}, {1: "int key"},
+    dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc), decimal.Decimal("1.10"), {"x", "y"},
+])
+def test_values_cross_unchanged(value):
+    assert transfer.decode(transfer.encode(value)) == value
+
+
+def test_unrepresentable_values_become_their_repr():
+    decoded = transfer.decode(transfer.encode(object()))
+    assert isinstance(decoded, transfer.Unrepresentable) and "object" in decoded.text
+
+
+def write(tmp_path, source: str):
+    path = tmp_path / "learner.py"
+    path.write_text(source)
+    return path
+
+
+def test_callbacks_run_in_the_grader_and_their_failures_reach_the_learner(tmp_path, fresh_aws):
+    path = write(tmp_path, "def run(items, handler):\n"
+                           "    out = []\n"
+                           "    for i in items:\n"
+                           "        try:\n            out.append(handler(i))\n"
+                           "        except Exception as e:\n            out.append('failed: ' + str(e))\n"
+                           "    return out\n")
+    seen = []
+
+    def handler(item):
+        seen.append(item)
+        if item == 2:
+            raise ValueError("poison")
+        return item * 10
+
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
+        assert learner.call("run", [1, 2, 3], handler) == [10, "failed: poison", 30]
+    assert seen == [1, 2, 3]
+
+
+def test_sleep_advances_the_callers_clock_not_real_time(tmp_path, fresh_aws):
+    path = write(tmp_path, "import time\n\ndef wait():\n    time.sleep(86400)\n    return 'rested'\n")
+    slept = []
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path)), on_sleep=slept.append) as learner:
+        assert learner.call("wait", timeout=5) == "rested"
+    assert slept == [86400.0]
+
+
+def test_wrong_signature_is_named(tmp_path, fresh_aws):
+    path = write(tmp_path, "def f(a):\n    return a\n")
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
+        with pytest.raises(LearnerRaised, match=r"f\(a\) cannot be called with 2 argument"):
+            learner.call("f", 1, 2)
+
+
+def test_memory_hog_fails_with_memory_error_not_the_machine(tmp_path, fresh_aws):
+    path = write(tmp_path, "def hog():\n    blocks = []\n    while True:\n        blocks.append(bytearray(10**8))\n")
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path)), memory_mb=600) as learner:
+        with pytest.raises(Exception) as raised:
+            learner.call("hog", timeout=20)
+    assert "MemoryError" in str(raised.value) or "ended" in str(raised.value)
+
+
+def test_printed_output_is_kept_up_to_a_limit(tmp_path, fresh_aws):
+    path = write(tmp_path, "def shout():\n    print('x' * 1_000_000)\n    return 1\n")
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
+        assert learner.call("shout") == 1
+        import time
+        time.sleep(0.2)
+        assert "more bytes of output not kept" in learner.output
