@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -317,6 +318,7 @@ class _DocumentCache:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self.entries: OrderedDict[tuple[int, str], tuple[dict, dict, CompiledPolicy | PolicyError]] = OrderedDict()
+        self.lock = threading.Lock()  # the gateway may evaluate from several threads
 
     def get(self, document: dict, kind: str) -> CompiledPolicy | PolicyError:
         key = (id(document), kind)
@@ -334,10 +336,11 @@ class _DocumentCache:
             snapshot = copy.deepcopy(document)
         except RecursionError:
             return PolicyError(["policy is nested too deeply"])
-        self.entries[key] = (document, snapshot, result)
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        with self.lock:
+            self.entries[key] = (document, snapshot, result)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
         return result
 
 
