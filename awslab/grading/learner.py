@@ -61,7 +61,8 @@ class LearnerProcess:
 
     def __init__(self, path: str | Path, env: dict[str, str], *, on_sleep: Callable[[float], None] | None = None,
                  call_timeout: float = 10.0, load_timeout: float = 30.0, memory_mb: int = 1024,
-                 cpu_seconds: int = 300, workdir: str | None = None) -> None:
+                 cpu_seconds: int = 300, workdir: str | None = None, user: int | None = None,
+                 group: int | None = None) -> None:
         self.path = Path(path).resolve()
         self.env = env
         self.on_sleep = on_sleep or (lambda seconds: None)
@@ -70,6 +71,10 @@ class LearnerProcess:
         self.memory_mb = memory_mb
         self.cpu_seconds = cpu_seconds
         self.workdir = workdir
+        # Run as another user (classroom grading as root: the learner then cannot signal the grader
+        # or write its files); the working directory is handed to that user.
+        self.user = user
+        self.group = user if group is None and user is not None else group
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
         self.virtual_seconds_slept = 0.0
@@ -91,6 +96,10 @@ class LearnerProcess:
         if self.workdir is None:
             self._own_workdir = tempfile.TemporaryDirectory(prefix="awslab-learner-")
             self.workdir = self._own_workdir.name
+        identity = {}
+        if self.user is not None:
+            os.chown(self.workdir, self.user, self.group)
+            identity = {"user": self.user, "group": self.group, "extra_groups": []}
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         awslab_root = str(Path(__file__).resolve().parents[2])
@@ -102,7 +111,7 @@ class LearnerProcess:
                    "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds)]
         self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                          stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
-                                         pass_fds=(child_read, child_write), start_new_session=True)
+                                         pass_fds=(child_read, child_write), start_new_session=True, **identity)
         os.close(child_read)
         os.close(child_write)
         self._to_child, self._from_child = parent_write, parent_read

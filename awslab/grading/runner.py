@@ -16,15 +16,19 @@ from .results import FAILED, NOT_APPLICABLE, PASSED, CheckResult, LabResult
 
 
 def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: int = 1024,
-                     call_timeout: float | None = None) -> LabResult:
-    """Grade `path` for `lab` on a started LocalAWS (reset first, so every run starts alike)."""
+                     call_timeout: float | None = None, learner_options: dict | None = None) -> LabResult:
+    """Grade `path` for `lab` on a started LocalAWS (reset first, so every run starts alike).
+
+    `learner_options` go to LearnerProcess as they are (e.g. `user`, `load_timeout`, `cpu_seconds`).
+    """
     started = time.perf_counter()
     aws.reset()
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="awslab-learner-") as home:
         learner = LearnerProcess(path, aws.learner_environment(home), workdir=home,
                                  on_sleep=lambda seconds: aws.clock.advance(seconds=seconds),
-                                 call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb)
+                                 call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb,
+                                 **(learner_options or {}))
         try:
             learner.start()
             fixtures: dict = {}
