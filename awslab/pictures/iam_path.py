@@ -1,0 +1,46 @@
+"""The decision path of an IAM request: which policies were looked at, in AWS's order, which
+statements applied, and which one decided (awslab.iam's Decision, explained element by element)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from rich.tree import Tree
+
+_VERDICT = {"Allowed": ("ALLOWED", "bold green"), "ExplicitlyDenied": ("DENIED (explicit deny)", "bold red"),
+            "ImplicitlyDenied": ("DENIED (nothing allowed it)", "bold red")}
+
+
+def render_decision(decision: Any, title: str | None = None) -> Tree:
+    """A tree: verdict and why → each policy → each statement (applies or not, and which element failed)."""
+    request = decision.prepared
+    word, style = _VERDICT.get(decision.decision, (decision.decision, "bold"))
+    root = Tree(Text.assemble((title + ": " if title else ""), (word, style), f" · {decision.reason}"))
+    root.add(Text(f"{request.caller.describe()} calls {request.request.action} on {request.resource}", style="dim"))
+    deciding = {(r.policy, r.index) for r in decision.deciding}
+    if decision.missing:
+        root.add(Text("no Allow from: " + ", ".join(decision.missing), style="red"))
+    for step, policy in enumerate(decision.details(), 1):
+        node = root.add(Text.assemble((f"{step}. ", "dim"), (policy.title, "bold"), (f" ({policy.kind})", "dim")))
+        if policy.note:
+            node.add(Text(policy.note, style="dim"))
+            continue
+        if not policy.statements:
+            node.add(Text("(no statements)", style="dim"))
+        for statement in policy.statements:
+            ref = statement.ref
+            decides = (ref.policy, ref.index) in deciding or statement.deciding
+            effect_style = "green" if ref.effect == "Allow" else "red"
+            label = Text.assemble(("▶ " if decides else "  "), (ref.statement, "bold" if decides else ""),
+                                  " [", (ref.effect, effect_style), "] ",
+                                  ("applies" if statement.applies else "does not apply",
+                                   ("bold " + effect_style) if statement.applies else "dim"))
+            if decides:
+                label.append("  ← decided", style="bold")
+            branch = node.add(label)
+            for check in statement.checks:
+                if decides or not check.passed:
+                    branch.add(Text.assemble(("ok " if check.passed else "NO ", "green" if check.passed else "red"),
+                                             (check.element, "bold"), f": {check.detail}"))
+    return root

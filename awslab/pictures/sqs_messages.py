@@ -1,0 +1,149 @@
+"""The life of each SQS message on the virtual clock: sent, received (by whom, how many times),
+hidden, deleted, or moved to the dead-letter queue. Built from the request log alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from rich.tree import Tree
+
+
+@dataclass
+class MessageEvent:
+    time: dt.datetime
+    kind: str  # sent, received, deleted, visibility, moved
+    queue: str
+    detail: str = ""
+    source: str = ""
+
+
+@dataclass
+class MessageLife:
+    message_id: str
+    body: str = ""
+    events: list[MessageEvent] = field(default_factory=list)
+
+    @property
+    def receives(self) -> int:
+        return sum(1 for e in self.events if e.kind == "received")
+
+    @property
+    def fate(self) -> str:
+        kinds = [e.kind for e in self.events]
+        if "deleted" in kinds:
+            return "deleted"
+        if "moved" in kinds:
+            return "in the DLQ"
+        return "still in the queue"
+
+
+def queue_name(url: str | None) -> str:
+    return (url or "?").rstrip("/").rsplit("/", 1)[-1]
+
+
+def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
+    """Follow every message through SendMessage(Batch), ReceiveMessage, ChangeMessageVisibility and
+    DeleteMessage(Batch) calls (LoggedCall objects, oldest first). A message received from a queue
+    other than the one it was sent to was moved there by a redrive policy: the dead-letter queue."""
+    lives: dict[str, MessageLife] = {}
+    where: dict[str, str] = {}  # message id -> queue it is in
+    handles: dict[str, str] = {}  # receipt handle -> message id
+
+    def life(message_id: str) -> MessageLife:
+        return lives.setdefault(message_id, MessageLife(message_id))
+
+    for call in calls:
+        if call.service != "sqs" or call.failed:
+            continue
+        params, response = call.params or {}, call.response or {}
+        queue = queue_name(params.get("QueueUrl"))
+        op = call.operation
+        if op == "SendMessage" and response.get("MessageId"):
+            entry = life(response["MessageId"])
+            entry.body = str(params.get("MessageBody", ""))
+            entry.events.append(MessageEvent(call.time, "sent", queue, source=call.source))
+            where[entry.message_id] = queue
+        elif op == "SendMessageBatch":
+            bodies = {e.get("Id"): e.get("MessageBody", "") for e in params.get("Entries", [])}
+            for ok in response.get("Successful", []):
+                entry = life(ok["MessageId"])
+                entry.body = str(bodies.get(ok.get("Id"), ""))
+                entry.events.append(MessageEvent(call.time, "sent", queue, source=call.source))
+                where[entry.message_id] = queue
+        elif op == "ReceiveMessage":
+            for message in response.get("Messages", []):
+                entry = life(message["MessageId"])
+                entry.body = entry.body or str(message.get("Body", ""))
+                if message.get("ReceiptHandle"):
+                    handles[message["ReceiptHandle"]] = entry.message_id
+                previous = where.get(entry.message_id)
+                if previous and previous != queue:
+                    entry.events.append(MessageEvent(call.time, "moved", queue,
+                                                     f"from {previous} (redrive: too many receives)"))
+                where[entry.message_id] = queue
+                count = (message.get("Attributes") or {}).get("ApproximateReceiveCount")
+                detail = f"receive #{count}" if count else ""
+                entry.events.append(MessageEvent(call.time, "received", queue, detail, call.source))
+        elif op in ("DeleteMessage", "ChangeMessageVisibility"):
+            message_id = handles.get(params.get("ReceiptHandle", ""))
+            if message_id:
+                if op == "DeleteMessage":
+                    lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
+                else:
+                    seconds = params.get("VisibilityTimeout")
+                    lives[message_id].events.append(
+                        MessageEvent(call.time, "visibility", queue, f"hidden for {seconds} s", call.source))
+        elif op == "DeleteMessageBatch":
+            ok_ids = {e.get("Id") for e in response.get("Successful", [])}
+            for entry_params in params.get("Entries", []):
+                message_id = handles.get(entry_params.get("ReceiptHandle", ""))
+                if message_id and (not response or entry_params.get("Id") in ok_ids):
+                    lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
+    return list(lives.values())
+
+
+_STYLE = {"sent": "cyan", "received": "yellow", "deleted": "green", "visibility": "blue", "moved": "bold red"}
+_WORD = {"sent": "sent to", "received": "received from", "deleted": "deleted from", "visibility": "visibility in",
+         "moved": "moved to"}
+
+
+def _offset(moment: dt.datetime, origin: dt.datetime) -> str:
+    seconds = (moment - origin).total_seconds()
+    if seconds < 120:
+        return f"+{seconds:.0f}s"
+    if seconds < 7200:
+        return f"+{seconds / 60:.1f}min"
+    return f"+{seconds / 3600:.1f}h"
+
+
+def render_message_lives(calls: Iterable[Any], title: str = "Messages on the virtual clock",
+                         limit: int = 20) -> Tree:
+    """A tree: one branch per message, one line per event, time counted from the first call."""
+    calls = list(calls)
+    lives = message_lives(calls)
+    root = Tree(Text(title, style="bold"))
+    if not lives:
+        root.add(Text("no SQS message was sent or received", style="dim"))
+        return root
+    origin = min(e.time for life in lives for e in life.events)
+    for life in lives[:limit]:
+        body = life.body if len(life.body) <= 40 else life.body[:37] + "..."
+        fate_style = {"deleted": "green", "in the DLQ": "red"}.get(life.fate, "yellow")
+        label = Text.assemble((f"message {life.message_id[:8]}", "bold"), f" {body!r} · ",
+                              (f"{life.receives} receive(s), {life.fate}", fate_style))
+        branch = root.add(label)
+        for event in life.events:
+            line = Text.assemble((f"{_offset(event.time, origin):>9} ", "dim"),
+                                 (f"{_WORD[event.kind]} {event.queue}", _STYLE[event.kind]))
+            if event.detail:
+                line.append(f" ({event.detail})", style="dim")
+            if event.source and event.source != "learner" and event.kind != "moved":
+                line.append(f" by the {event.source}", style="dim")
+            branch.add(line)
+    if len(lives) > limit:
+        root.add(Text(f"... and {len(lives) - limit} more message(s)", style="dim"))
+    return root
