@@ -97,6 +97,7 @@ def check(
     all_labs_: bool = typer.Option(False, "--all", help="Grade every lab and print one summary."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     start: bool = typer.Option(False, "--start", help="Start the backend for this run and stop it after."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the report, with its pictures, as an HTML page."),
 ) -> None:
     """Grade a lab file. Exit 0 on full marks, 1 when points are lost, 2 on usage errors."""
     from .grading import all_labs, get_lab
@@ -116,6 +117,15 @@ def check(
             raise UsageError(f"lab {lab.id} does not run on {backend.value} (it runs on {', '.join(lab.backends)})")
         jobs.append((lab, Path(path)))
     results = _grade(jobs, backend.value, start=start, quiet=output_format != Format.text)
+    if not solution:  # in a workspace (awslab init), the learner's progress remembers this run
+        from .workspace import record_check_result
+
+        for (_, path), result in zip(jobs, results):
+            record_check_result(result, path)
+    if html:
+        from .pictures.page import write_report_html
+
+        write_report_html(results, html)
     _report(results, output_format, output)
     raise typer.Exit(0 if all(r.full_marks for r in results) else 1)
 
