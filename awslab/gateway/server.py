@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
@@ -11,7 +12,18 @@ from .wire import WsgiApp
 
 
 class _QuietHandler(MotoRequestHandler):
-    """moto's handler (keeps S3 metadata headers with underscores) without a log line per request."""
+    """moto's handler (keeps S3 metadata headers with underscores) without a log line per request.
+
+    HTTP/1.1 keeps a learner's connection open between requests: without it every call pays for a
+    new TCP connection and a new server thread."""
+
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body leave in separate writes; without NODELAY, Nagle's algorithm and the
+        # client's delayed ACK add tens of milliseconds to every response on a kept-alive connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_request(self, *args, **kwargs) -> None:
         pass
