@@ -38,6 +38,10 @@ def _workspace() -> Workspace:
         raise _usage(str(exc)) from exc
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _lab(lab_id: str):
     from ..grading import get_lab
 
@@ -230,7 +234,7 @@ def solution(
     workspace = Workspace.find()
     passed = bool(workspace and workspace.progress(lab.id).done)
     if not passed and not yes:
-        if sys.stdin.isatty():
+        if _interactive():
             if not typer.confirm(f"You have not passed {lab.id} yet; the solution ends the puzzle. Show it anyway?",
                                  default=False):
                 console.print(f"Not shown. Try a hint: [bold]awslab hint {lab.id}[/]")
