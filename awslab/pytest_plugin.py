@@ -1,10 +1,32 @@
-"""pytest plugin (`pytest -p awslab`, or automatic once awslab is installed): awslab's local AWS in tests.
+"""pytest plugin: awslab's local AWS, request log and virtual clock in your own tests.
 
-Fixtures:
-- `local_aws`: a started LocalAWS (backend from `--awslab-backend`, default the embedded moto),
-  fresh for each test: clients via `local_aws.client("s3")`, the request log via `local_aws.log`.
-- `aws_clock`: its virtual clock (`aws_clock.advance(days=31)`).
-- `aws_client`: a factory, `aws_client("sqs")`.
+Load it with `pytest -p awslab` (it is also loaded automatically once awslab is installed, unless
+PYTEST_DISABLE_PLUGIN_AUTOLOAD is set). Nothing reaches real AWS.
+
+    def test_my_queue_hides_messages(aws_client, aws_clock):
+        sqs = aws_client("sqs")
+        url = sqs.create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="hi")
+        assert sqs.receive_message(QueueUrl=url)["Messages"]
+        aws_clock.advance(seconds=61)                     # milliseconds of real time
+        assert sqs.receive_message(QueueUrl=url)["Messages"]
+
+    def test_my_code_makes_its_own_clients(aws_environment):
+        import my_module                                  # boto3.client("s3") inside lands locally
+        my_module.archive("report.csv")
+
+Fixtures (each test gets a fresh account; one backend serves the whole session):
+- `local_aws`: the started LocalAWS, reset for this test (`.client(s)`, `.log`, `.clock`, `.settings`).
+- `aws_backend`: its backend (`.name`, `.features`); `aws_backend_name`: "moto", "moto-server", ...
+- `aws_client`: a factory, `aws_client("sqs")` (awslab's admin credentials; cached per service).
+- `aws_clock`: the virtual clock: `advance(days=31)`, `now()`.
+- `aws_log`: the request log: `aws_log.calls("sqs", "ReceiveMessage", source=None)`.
+- `aws_environment`: AWS_ENDPOINT_URL, fake credentials and a region in os.environ for the test,
+  so code that builds its own boto3 clients reaches the local AWS (its calls log as "learner").
+- `awslab_grade`: `awslab_grade("sqs_dlq", "path/to/file.py")` grades a file like `awslab check`
+  and returns the LabResult (`.score`, `.max_score`, `.full_marks`, `.checks`).
+
+Options: `--awslab-backend moto|moto-server|localstack` (default moto, embedded in the test process).
 """
 
 from __future__ import annotations
@@ -30,7 +52,18 @@ def _awslab_session(request: pytest.FixtureRequest):
 @pytest.fixture
 def local_aws(_awslab_session):
     _awslab_session.reset()
+    _awslab_session.settings.clear()
     return _awslab_session
+
+
+@pytest.fixture
+def aws_backend(local_aws):
+    return local_aws.backend
+
+
+@pytest.fixture
+def aws_backend_name(local_aws) -> str:
+    return local_aws.backend.name
 
 
 @pytest.fixture
@@ -41,3 +74,27 @@ def aws_clock(local_aws):
 @pytest.fixture
 def aws_client(local_aws):
     return local_aws.client
+
+
+@pytest.fixture
+def aws_log(local_aws):
+    return local_aws.log
+
+
+@pytest.fixture
+def aws_environment(local_aws, monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """os.environ as the learner's code sees it under `awslab check`: the local endpoint, fake keys."""
+    for name, value in local_aws.learner_environment(str(tmp_path)).items():
+        if name.startswith("AWS_") or name == "NO_PROXY":
+            monkeypatch.setenv(name, value)
+    return local_aws
+
+
+@pytest.fixture
+def awslab_grade(_awslab_session):
+    from .grading import get_lab, grade_submission
+
+    def grade(lab_id: str, path):
+        return grade_submission(get_lab(lab_id), path, _awslab_session)
+
+    return grade
