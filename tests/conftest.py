@@ -12,9 +12,12 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SUBMISSIONS = FIXTURES / "submissions"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def embedded_aws():
-    """One embedded-moto LocalAWS for the session; grade_submission resets it for each lab."""
+    """One embedded-moto LocalAWS per test module; grade_submission resets it for each lab.
+
+    Module scope, not session: while it runs, the whole process lives on frozen virtual time, which
+    must not leak into tests that use moto's own mock_aws with real time."""
     from awslab.local_aws import LocalAWS
 
     aws = LocalAWS("moto").start()
