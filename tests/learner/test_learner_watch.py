@@ -1,0 +1,144 @@
+"""`awslab watch` tried as a new learner would: in a real terminal (tmux), and without one (a pipe)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from learner_helpers import PYTHON
+
+WRONG = """\
+def make_bucket(s3, name):
+    pass
+
+
+def double(x):
+    return x * 2
+
+
+def nap(seconds):
+    pass
+
+
+def handle_all(items, handler):
+    done = 0
+    for item in items:
+        try:
+            handler(item)
+            done += 1
+        except Exception:
+            pass
+    return done
+"""
+
+RIGHT = WRONG.replace("def make_bucket(s3, name):\n    pass", "def make_bucket(s3, name):\n    s3.create_bucket(Bucket=name)") \
+    .replace("def nap(seconds):\n    pass", "def nap(seconds):\n    import time\n    time.sleep(seconds)")
+
+
+class Tmux:
+    """A tmux server of our own (its own socket), killed at the end: nothing of anyone else's is touched."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]) -> None:
+        self.socket = str(tmp / "tmux.sock")
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args], capture_output=True,
+                              text=True, env=self.env, timeout=10, check=True).stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-s", "learner", "-x", "120", "-y", "50", command)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-J", "-S", "-300", "-t", "learner")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "learner", *keys)
+
+    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"the terminal never showed {texts!r}; it shows:\n{screen}")
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install -y tmux)")
+def test_a_new_learner_inits_watches_fails_gets_a_hint_passes_and_moves_on(labs_env, tmp_path):
+    env = {**os.environ, **labs_env, "TERM": "xterm-256color", "COLUMNS": "", "LINES": ""}
+    env = {k: v for k, v in env.items() if v and not k.startswith("TMUX")}
+    tmux = Tmux(tmp_path, env)
+    work = tmp_path / "work"
+    script = (f"cd {tmp_path} && {PYTHON} -m awslab init work && cd work && {PYTHON} -m awslab watch; "
+              "echo WATCH-ENDED $?; sleep 60")
+    try:
+        tmux.start(script)
+        tmux.wait_for("created", "tiny_lab.py", "lab 1/2: tiny_lab", "1/6", "h hint", timeout=30)
+
+        (work / "tiny_lab.py").write_text(WRONG)  # a save: double and handle_all right, the rest not
+        screen = tmux.wait_for("3/6", "Call create_bucket on the client you are given")
+        assert "✘" in screen and "make_bucket creates the" in screen
+        tmux.keys("h")
+        tmux.wait_for("Buckets are made with create_bucket", "hint 1 of 2")
+
+        (work / "tiny_lab.py").write_text(RIGHT)
+        tmux.wait_for("6/6", "tiny_lab is complete", "Next lab: second_lab", "Press n to")
+        tmux.keys("n")
+        tmux.wait_for("lab 2/2: second_lab", "0/3", "greet greets by name")
+        tmux.keys("l")
+        tmux.wait_for("1/2 labs done", "▶ second_lab")
+        tmux.keys("q")
+        tmux.wait_for("Stopped watching", "WATCH-ENDED 0")
+    finally:
+        tmux.kill()
+    progress = __import__("json").loads((work / ".awslab" / "progress.json").read_text())["labs"]
+    assert progress["tiny_lab"]["completed_at"] and progress["tiny_lab"]["best_score"] == 6
+    assert progress["tiny_lab"]["seconds_watched"] > 0
+    assert progress["second_lab"]["attempts"] == 1
+
+
+def test_watch_without_a_terminal_regrades_on_save_reads_keys_per_line_ends_at_eof_and_writes_html(labs_env, workspace):
+    env = {**os.environ, **labs_env, "COLUMNS": "120"}
+    watch = subprocess.Popen([PYTHON, "-m", "awslab", "watch", "tiny_lab", "--html", "report.html"],
+                             cwd=workspace.root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen: list[str] = []
+    threading.Thread(target=lambda: seen.extend(iter(watch.stdout.readline, "")), daemon=True).start()
+
+    def wait_for(text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in "".join(seen):
+            if watch.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"watch never printed {text!r}:\n{''.join(seen)}")
+            time.sleep(0.1)
+
+    try:
+        wait_for("h hint · n next lab")
+        workspace.lab_file("tiny_lab").write_text(RIGHT)
+        wait_for("tiny_lab is complete")
+        watch.stdin.write("l\n")  # one key per line without a terminal
+        watch.stdin.flush()
+        wait_for("1/2 labs done")
+        watch.stdin.close()  # end of input ends the watch
+        assert watch.wait(timeout=20) == 0
+    finally:
+        if watch.poll() is None:
+            os.killpg(watch.pid, 9)
+            watch.wait()
+    assert "Stopped watching" in "".join(seen)
+    page = (workspace.root / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "make_bucket creates the" in page
+
