@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import time_machine
 
@@ -41,6 +41,7 @@ class VirtualClock:
         self._traveller: time_machine.travel | None = None
         self._coordinates = None
         self._listeners: list[Callable[[dt.datetime], None]] = []
+        self._stop_finders: list[Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]]] = []
         self._lock = threading.RLock()
 
     # -- life cycle -------------------------------------------------------------------------
@@ -77,7 +78,11 @@ class VirtualClock:
         if delta < dt.timedelta(0):
             raise ValueError("the virtual clock only moves forward")
         with self._lock:
-            self.advanced_seconds += delta.total_seconds()
+            target_seconds = self.advanced_seconds + delta.total_seconds()
+            for stop in self._stops(self.now(), self.start_time + dt.timedelta(seconds=target_seconds)):
+                self.advanced_seconds = (stop - self.start_time).total_seconds()
+                self._moved()
+            self.advanced_seconds = target_seconds
             return self._moved()
 
     def advance_to(self, when: dt.datetime) -> dt.datetime:
@@ -99,9 +104,22 @@ class VirtualClock:
             listener(now)
         return now
 
-    def on_advance(self, listener: Callable[[dt.datetime], None]) -> None:
-        """Call `listener(new_now)` after every move (backends in other processes, simulations)."""
+    def on_advance(self, listener: Callable[[dt.datetime], None], *,
+                   stops: Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]] | None = None) -> None:
+        """Call `listener(new_now)` after every move (backends in other processes, simulations).
+
+        `stops(old, new)`, if given, names instants strictly between old and new where an advance
+        halts on its way: the clock moves there and calls every listener, in order, before going on.
+        S3 lifecycle needs this: it runs at midnight, and what the emulator stamps while it runs
+        (a delete marker's Last-Modified) must carry that midnight, not the end of the advance.
+        """
         self._listeners.append(listener)
+        if stops is not None:
+            self._stop_finders.append(stops)
+
+    def _stops(self, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
+        found = {stop for finder in list(self._stop_finders) for stop in finder(old, new)}
+        return sorted(stop for stop in found if old < stop < new)
 
     def elapsed(self) -> dt.timedelta:
         """Virtual time since the scenario started."""
