@@ -96,9 +96,9 @@ def render_fanout(calls: Iterable[Any], title: str = "SNS fan-out") -> Group:
             node.add(line)
     if not received:
         return Group(root)
-    table = Table(title="what each endpoint received", show_edge=False)
+    table = Table(show_edge=False)
     table.add_column("endpoint")
     table.add_column("messages", justify="right")
     for target, count in sorted(received.items()):
         table.add_row(target, Text(str(count), style="green" if count else "red"))
-    return Group(root, table)
+    return Group(root, Text("what each endpoint received", style="bold"), table)
