@@ -51,6 +51,7 @@ class LocalAWS:
                 self.backend.set_time(self.clock.now())
             self.gateway = Gateway(self.backend.upstream(), self.clock, region=self.backend.region,
                                    account_id=self.backend.account_id, features=self.backend.features)
+            self.gateway.backend = self.backend  # capabilities beyond the API (e.g. set_storage_class)
             self.gateway.sources = {safety.GRADER_ACCESS_KEY: "grader", safety.LEARNER_ACCESS_KEY: "learner"}
             for behaviour in default_behaviours():
                 self.gateway.add(behaviour)

@@ -7,6 +7,8 @@ from typing import ClassVar
 # whose feature the backend lacks is reported "not applicable" with the reason, never passed.
 FEATURES = {
     "virtual_time": "the emulator's own clock follows awslab's virtual clock (SQS visibility, timestamps)",
+    "s3_storage_class_in_place": "changing an object version's storage class in place, as an S3 lifecycle "
+                                 "transition does (same version id, same Last-Modified)",
     "s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS",
 }
 
@@ -40,6 +42,11 @@ class Backend:
 
     def set_time(self, now: dt.datetime) -> None:
         """Follow the virtual clock, if the backend can (see features)."""
+
+    def set_storage_class(self, bucket: str, key: str, version_id: str, storage_class: str) -> None:
+        """Change one version's storage class in place, as a lifecycle transition does (feature
+        s3_storage_class_in_place). S3's API has no such call: CopyObject would add a version."""
+        raise BackendError(self.why_lacking("s3_storage_class_in_place"))
 
     def why_lacking(self, feature: str) -> str:
         return self.lacks.get(feature, f"the {self.name} backend does not support {FEATURES.get(feature, feature)}")

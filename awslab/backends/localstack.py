@@ -27,7 +27,10 @@ class LocalStackBackend(Backend):
     account_id = "000000000000"
     features = frozenset({"s3", "sqs", "sns", "dynamodb", "iam"})
     lacks = {"virtual_time": "LocalStack keeps real time in its own process, so awslab cannot move its clock "
-                             "(SQS visibility timeouts and receive counts would cost real seconds)"}
+                             "(SQS visibility timeouts and receive counts would cost real seconds)",
+             "s3_storage_class_in_place": "LocalStack cannot change an object's storage class in place "
+                                          "(only CopyObject, which adds a version and resets Last-Modified), "
+                                          "so awslab cannot carry out lifecycle transitions there"}
 
     def __init__(self, url: str | None = None, **_: object) -> None:
         self.url = (url or default_endpoint()).rstrip("/")

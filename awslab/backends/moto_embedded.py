@@ -17,7 +17,7 @@ class EmbeddedMotoBackend(Backend):
     name = "moto"
     account_id = "123456789012"
     follows_process_clock = True
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam"})
+    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place"})
 
     def __init__(self, **_: object) -> None:
         self._upstream: WsgiUpstream | None = None
@@ -30,7 +30,23 @@ class EmbeddedMotoBackend(Backend):
         self.start()
         return self._upstream
 
+    def set_storage_class(self, bucket: str, key: str, version_id: str, storage_class: str) -> None:
+        set_moto_storage_class(self.account_id, bucket, key, version_id, storage_class)
+
     def reset(self) -> None:
         response = self.upstream().send(HttpRequest("POST", "/moto-api/reset", "/moto-api/reset", "", {}, b""))
         if response.status != 200:
             raise RuntimeError(f"moto reset failed: HTTP {response.status}")
+
+
+def set_moto_storage_class(account_id: str, bucket: str, key: str, version_id: str, storage_class: str) -> None:
+    """Edit moto's in-process state: S3's lifecycle transition keeps the version and its Last-Modified,
+    and moto's API can only copy (a new version). Raises KeyError if there is no such version."""
+    from moto.s3.models import s3_backends
+
+    versions = s3_backends[account_id]["aws"].get_bucket(bucket).keys.getlist(key) or []
+    for version in versions:
+        if str(version.version_id) == str(version_id) and hasattr(version, "set_storage_class"):
+            version.set_storage_class(storage_class)
+            return
+    raise KeyError(f"no version {version_id} of {key!r} in bucket {bucket!r}")

@@ -22,7 +22,7 @@ from .base import Backend, BackendError
 class MotoServerBackend(Backend):
     name = "moto-server"
     account_id = "123456789012"
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam"})
+    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place"})
 
     def __init__(self, url: str | None = None, **_: object) -> None:
         self.url = url  # an already running moto server (then awslab neither starts nor stops it)
@@ -82,6 +82,15 @@ class MotoServerBackend(Backend):
         if self.process is not None:
             self._http.request("POST", f"{self.url}/_awslab/clock", body=json.dumps({"now": now.isoformat()}),
                                headers={"Content-Type": "application/json"})
+
+
+    def set_storage_class(self, bucket: str, key: str, version_id: str, storage_class: str) -> None:
+        response = self._http.request(
+            "POST", f"{self.url}/_awslab/s3/storage-class",
+            body=json.dumps({"bucket": bucket, "key": key, "version_id": version_id, "storage_class": storage_class}),
+            headers={"Content-Type": "application/json"})
+        if response.status != 200:
+            raise BackendError(f"moto server could not change the storage class: {response.data.decode()[:200]}")
 
 
 def _read_line(process: subprocess.Popen, timeout: float) -> str:

@@ -1,6 +1,8 @@
 """Entry point of the moto-server backend: moto's server app on loopback, following awslab's clock.
 
 POST /_awslab/clock {"now": ISO-8601} makes this process travel to that instant, where time stands still until the next one.
+POST /_awslab/s3/storage-class {"bucket", "key", "version_id", "storage_class"} changes one version's
+storage class in place, as an S3 lifecycle transition does.
 Prints "PORT <n>" once listening.
 """
 
@@ -15,7 +17,7 @@ import sys
 import time_machine
 from werkzeug.serving import make_server
 
-from .moto_embedded import moto_app
+from .moto_embedded import EmbeddedMotoBackend, moto_app, set_moto_storage_class
 
 _travel: dict = {}
 
@@ -30,6 +32,17 @@ def with_clock_control(app):
             else:
                 _travel["traveller"] = time_machine.travel(now, tick=False)
                 _travel["coordinates"] = _travel["traveller"].start()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b'{"ok": true}']
+        if environ.get("PATH_INFO") == "/_awslab/s3/storage-class" and environ["REQUEST_METHOD"] == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            order = json.loads(environ["wsgi.input"].read(length))
+            try:
+                set_moto_storage_class(EmbeddedMotoBackend.account_id, order["bucket"], order["key"],
+                                       order["version_id"], order["storage_class"])
+            except Exception as exc:  # noqa: BLE001 - reported to the caller, the server goes on
+                start_response("404 Not Found", [("Content-Type", "application/json")])
+                return [json.dumps({"error": str(exc)}).encode()]
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok": true}']
         return app(environ, start_response)
