@@ -1,0 +1,340 @@
+"""Grade a class: a worker process per student, in parallel, resumable, with a wall-time limit per lab.
+
+The driver is the only writer of results: each (student, lab) verdict lands atomically in
+`<state>/results/<student>/<lab>.json` as soon as it is known, so a run that is interrupted
+(Ctrl-C, SIGKILL, a reboot) resumes where it stopped: a rerun grades only what is missing or
+what changed (the submission, the lab's checks or the settings; see `roster.fingerprint`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..files import write_atomically
+from ..grading import Lab
+from ..grading.labs import solutions_dir
+from . import isolation as isolation_
+from .roster import Student, fingerprint, student_files
+
+GRADED, NOT_SUBMITTED, TIMEOUT, ERROR = "graded", "not_submitted", "timeout", "error"
+FINAL = (GRADED, NOT_SUBMITTED, TIMEOUT)  # an error is graded again on the next run
+STARTUP_ALLOWANCE = 60.0  # seconds a worker may take to start (imports, backend) before it is killed
+
+
+@dataclass
+class Settings:
+    timeout: float = 60.0      # wall time per lab per student
+    memory_mb: int = 1024      # address space of the learner's process
+    jobs: int = 0              # workers at once (0: one per core)
+    isolation: str = "auto"
+
+    def fingerprinted(self) -> dict[str, Any]:
+        return {"timeout": self.timeout, "memory_mb": self.memory_mb}
+
+
+@dataclass
+class Run:
+    """What a grading run did: every record (old and new) and where time went."""
+    records: dict[tuple[str, str], dict] = field(default_factory=dict)
+    graded_now: int = 0
+    reused: int = 0
+    isolation: isolation_.Isolation | None = None
+    timing: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class StateDir:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, student: str, lab: str) -> Path:
+        return self.root / "results" / student / f"{lab}.json"
+
+    def load(self, student: str, lab: str) -> dict | None:
+        try:
+            return json.loads(self.path(student, lab).read_text())
+        except (OSError, ValueError):
+            return None
+
+    def save(self, record: dict) -> None:
+        write_atomically(self.path(record["student"], record["lab"]), json.dumps(record, indent=1, sort_keys=True))
+
+    def log(self, student: str) -> Path:
+        return self.root / "logs" / f"{student}.log"
+
+
+def grade_class(students: list[Student], labs: list[Lab], state: Path, settings: Settings, *,
+                on_record: Callable[[dict], None] | None = None,
+                on_plan: Callable[[int, int], None] | None = None, hide: list[Path] = ()) -> Run:
+    """Grade every student for every lab; returns every record, from this run or an earlier one."""
+    started = time.perf_counter()
+    store = StateDir(state)
+    run = Run(isolation=isolation_.detect(settings.isolation))
+    on_record = on_record or (lambda record: None)
+    pending: deque[tuple[Student, list[Lab]]] = deque()
+    for student in students:
+        todo = []
+        for lab in labs:
+            key = fingerprint(lab, student, settings.fingerprinted())
+            old = store.load(student.name, lab.id)
+            if old and old.get("fingerprint") == key and old.get("status") in FINAL:
+                run.records[(student.name, lab.id)] = old
+                run.reused += 1
+            elif not student.file(lab).is_file():
+                record = _record(student, lab, key, NOT_SUBMITTED, _all_failed(lab, student, "not submitted"))
+                store.save(record)
+                run.records[(student.name, lab.id)] = record
+                run.graded_now += 1
+            else:
+                todo.append(lab)
+        if todo:
+            pending.append((student, todo))
+    if on_plan:
+        on_plan(len(run.records), len(students) * len(labs))
+    for record in run.records.values():
+        on_record(record)
+    hidden = [solutions_dir(), state, *hide]
+    pool = _Pool(run, store, settings, hidden, on_record)
+    try:
+        pool.drain(pending)
+    finally:
+        pool.stop_all()
+    run.timing["wall_seconds"] = time.perf_counter() - started
+    return run
+
+
+class _Worker:
+    def __init__(self, student: Student, labs: list[Lab], process: subprocess.Popen, deadline: float) -> None:
+        self.student = student
+        self.labs = labs
+        self.process = process
+        self.deadline = deadline
+        self.current: Lab | None = None
+        self.done: set[str] = set()
+        self.buffer = b""
+        self.spawned = time.perf_counter()
+
+
+class _Pool:
+    def __init__(self, run: Run, store: StateDir, settings: Settings, hidden: list[Path],
+                 on_record: Callable[[dict], None]) -> None:
+        self.run = run
+        self.store = store
+        self.settings = settings
+        self.hidden = hidden
+        self.on_record = on_record
+        self.size = settings.jobs or os.cpu_count() or 1
+        self.selector = selectors.DefaultSelector()
+        self.workers: dict[int, _Worker] = {}
+        self.timing = run.timing
+        for key in ("worker_startup_seconds", "lab_seconds", "workers_started"):
+            self.timing.setdefault(key, 0.0)
+
+    # -- scheduling ----------------------------------------------------------------------------
+    def drain(self, pending: deque) -> None:
+        while pending or self.workers:
+            while pending and len(self.workers) < self.size:
+                student, labs = pending.popleft()
+                self._spawn(student, labs)
+            timeout = max(0.0, min(w.deadline for w in self.workers.values()) - time.monotonic())
+            for key, _ in self.selector.select(timeout=min(timeout, 1.0)):
+                self._read(self.workers[key.fd], pending)
+            now = time.monotonic()
+            for worker in [w for w in self.workers.values() if w.deadline <= now]:
+                self._time_out(worker, pending)
+
+    def _spawn(self, student: Student, labs: list[Lab]) -> None:
+        isolation = self.run.isolation
+        command = isolation.wrapper() + [sys.executable, "-m", "awslab.classroom.worker"]
+        job = {"student": student.name, "files": student_files(student), "labs": [lab.id for lab in labs],
+               "labs_dir": str(labs[0].folder.parent), "timeout": self.settings.timeout,
+               "memory_mb": self.settings.memory_mb,
+               "sandbox": {"namespaces": isolation.namespaces, "learner_uid": isolation.learner_uid,
+                           "hide": [str(p) for p in self.hidden]}}
+        log = self.store.log(student.name)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "ab") as stderr:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                       env=_worker_environment(), start_new_session=True, cwd="/")
+        try:
+            process.stdin.write(json.dumps(job).encode())
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
+        os.set_blocking(process.stdout.fileno(), False)
+        worker = _Worker(student, labs, process, time.monotonic() + STARTUP_ALLOWANCE)
+        self.workers[process.stdout.fileno()] = worker
+        self.selector.register(process.stdout, selectors.EVENT_READ)
+        self.timing["workers_started"] += 1
+
+    def _read(self, worker: _Worker, pending: deque) -> None:
+        try:
+            data = os.read(worker.process.stdout.fileno(), 1 << 20)
+        except BlockingIOError:
+            return
+        if not data:
+            self._ended(worker, pending)
+            return
+        worker.buffer += data
+        *lines, worker.buffer = worker.buffer.split(b"\n")
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            self._event(worker, event)
+
+    def _event(self, worker: _Worker, event: dict) -> None:
+        kind = event.get("event")
+        if kind == "ready":
+            self.timing["worker_startup_seconds"] += time.perf_counter() - worker.spawned
+            for note in event.get("notes", []):
+                if note not in self.run.notes:
+                    self.run.notes.append(note)
+        elif kind == "start":
+            worker.current = _lab(worker, event.get("lab"))
+            worker.deadline = time.monotonic() + self.settings.timeout
+        elif kind == "result" and worker.current is not None and event.get("lab") == worker.current.id:
+            lab = worker.current
+            self.timing["lab_seconds"] += float(event.get("seconds", 0))
+            self._save(worker.student, lab, GRADED, event["result"],
+                       timing={"seconds": event.get("seconds"), "output_bytes": event.get("output_bytes")})
+            worker.done.add(lab.id)
+            worker.current = None
+            worker.deadline = time.monotonic() + STARTUP_ALLOWANCE  # until the next lab starts
+
+    def _time_out(self, worker: _Worker, pending: deque) -> None:
+        self._kill(worker)
+        lab = worker.current
+        if lab is None:  # it never started a lab: the grader itself is stuck
+            self._give_up(worker, "the grader did not start in time; see the log", pending)
+            return
+        message = (f"stopped: the submission ran past the time limit of {self.settings.timeout:g} s "
+                   "(for the whole lab)")
+        self._save(worker.student, lab, TIMEOUT, _all_failed(lab, worker.student, message))
+        worker.done.add(lab.id)
+        self._requeue(worker, pending)
+
+    def _ended(self, worker: _Worker, pending: deque) -> None:
+        self._kill(worker)
+        code = worker.process.returncode
+        if worker.current is not None:
+            lab = worker.current
+            message = f"the grader stopped while grading this lab ({_exit_text(code)}); it is graded again next run"
+            self._save(worker.student, lab, ERROR, _all_failed(lab, worker.student, message))
+            worker.done.add(lab.id)
+            self._requeue(worker, pending)
+        elif len(worker.done) < len(worker.labs):
+            self._give_up(worker, f"the grader failed to start ({_exit_text(code)}); see "
+                                  f"{self.store.log(worker.student.name)}", pending)
+
+    def _requeue(self, worker: _Worker, pending: deque) -> None:
+        rest = [lab for lab in worker.labs if lab.id not in worker.done]
+        if rest:
+            pending.appendleft((worker.student, rest))
+
+    def _give_up(self, worker: _Worker, message: str, pending: deque) -> None:
+        for lab in worker.labs:
+            if lab.id not in worker.done:
+                self._save(worker.student, lab, ERROR, _all_failed(lab, worker.student, message))
+
+    def _save(self, student: Student, lab: Lab, status: str, result: dict, timing: dict | None = None) -> None:
+        key = fingerprint(lab, student, self.settings.fingerprinted())
+        record = _record(student, lab, key, status, result, timing)
+        self.store.save(record)
+        self.run.records[(student.name, lab.id)] = record
+        self.run.graded_now += 1
+        self.on_record(record)
+
+    # -- processes -----------------------------------------------------------------------------
+    def _kill(self, worker: _Worker) -> None:
+        fd = worker.process.stdout.fileno()
+        if fd in self.workers:
+            self.selector.unregister(worker.process.stdout)
+            del self.workers[fd]
+        _stop(worker.process)
+        worker.process.stdout.close()
+
+    def stop_all(self) -> None:
+        for worker in list(self.workers.values()):
+            self._kill(worker)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End a worker and everything under it (with namespaces, the kernel ends its PID namespace)."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            process.kill()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _worker_environment() -> dict[str, str]:
+    """No secrets of the instructor's environment reach a worker (nor, through it, the learner)."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update({"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp",
+                "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true"})
+    return env
+
+
+def _lab(worker: _Worker, lab_id: str | None) -> Lab | None:
+    return next((lab for lab in worker.labs if lab.id == lab_id), None)
+
+
+def _record(student: Student, lab: Lab, key: str, status: str, result: dict, timing: dict | None = None) -> dict:
+    return {"student": student.name, "lab": lab.id, "fingerprint": key, "status": status,
+            "score": result["score"], "max_score": result["max_score"], "result": result,
+            "timing": timing or {}}
+
+
+def _all_failed(lab: Lab, student: Student, message: str) -> dict:
+    """A result in which every check failed for one reason (not submitted, time limit, grader error)."""
+    checks = [{"name": c.name, "title": c.title, "status": "failed", "points": 0, "max_points": c.points,
+               "message": message, "hint": c.hint, "details": [], "passed": False, "duration": 0.0}
+              for c in lab.checks]
+    return {"lab": lab.id, "title": lab.title, "score": 0, "max_score": sum(c.points for c in lab.checks),
+            "backend": "moto", "file": f"{student.name}/{lab.id}.py", "load_error": message, "duration": 0.0,
+            "virtual_seconds": 0.0, "checks": checks, "pictures": []}
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def grade_one(files: dict[str, Path], labs: list[Lab], settings: Settings) -> dict[str, dict]:
+    """One learner's lab files (lab id to path; a lab without a file scores zero), graded with the
+    same isolation as a class; returns the record per lab id. Used by Gradescope and GitHub Classroom."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="awslab-one-") as scratch:
+        folder = Path(scratch) / "class" / "learner"
+        folder.mkdir(parents=True)
+        for lab_id, path in files.items():
+            shutil.copyfile(path, folder / f"{lab_id}.py")
+        run = grade_class([Student("learner", folder)], labs, Path(scratch) / "state", settings)
+    return {lab_id: record for (_, lab_id), record in run.records.items()}

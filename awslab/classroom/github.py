@@ -1,0 +1,65 @@
+"""GitHub Classroom: grade a student's repository in Actions, for the autograding reporter.
+
+The reporter (classroom-resources/autograding-grading-reporter) reads, for each runner id in its
+`runners` input, an environment variable `<RUNNER>_RESULTS` holding base64 of
+`{"version": 1, "status": "pass"|"fail"|"error", "max_score": N, "tests": [{"name", "status",
+"score", "message", ...}]}`; it adds up the tests' `score` (so partial credit per check carries
+over) against the runners' `max_score`. The workflow template is `templates/classroom.yml`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from ..grading import Lab, all_labs, get_lab
+from .driver import Settings, grade_one
+
+
+def find_lab_files(directory: Path, labs: list[Lab]) -> dict[str, Path]:
+    """Each lab's file: `<lab_id>.py`, the shallowest one under `directory` (hidden folders skipped)."""
+    found: dict[str, Path] = {}
+    for lab in labs:
+        candidates = [p for p in directory.rglob(f"{lab.id}.py")
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)]
+        if candidates:
+            found[lab.id] = min(candidates, key=lambda p: (len(p.parts), str(p)))
+    return found
+
+
+def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:
+    """The reporter's shape: one test per check, named `<lab>: <check title>`."""
+    tests = []
+    for lab in labs:
+        record = records[lab.id]
+        for check in record["result"]["checks"]:
+            if check["status"] == "not_applicable":
+                continue
+            status = "pass" if check["status"] == "passed" else "fail"
+            message = check.get("message", "")
+            if status == "fail" and check.get("hint"):
+                message += f"\nHint: {check['hint']}"
+            tests.append({"name": f"{lab.id}: {check['title']}", "status": status, "score": check["points"],
+                          "max_score": check["max_points"], "message": message, "test_code": check["name"],
+                          "filename": f"{lab.id}.py", "line_no": 0, "execution_time": ""})
+    max_score = sum(t["max_score"] for t in tests)
+    status = "pass" if all(t["status"] == "pass" for t in tests) else "fail"
+    return {"version": 1, "status": status, "max_score": max_score, "tests": tests}
+
+
+def report(directory: Path, lab_ids: list[str], *, timeout: float = 60.0) -> tuple[str, str]:
+    """Grade the repository at `directory`; returns (JSON text, base64 of it for the reporter)."""
+    if lab_ids:
+        labs = sorted((get_lab(i) for i in dict.fromkeys(lab_ids)), key=lambda lab: (lab.order, lab.id))
+    else:
+        labs = [lab for lab in all_labs() if lab.id in find_lab_files(directory, all_labs())]
+    if not labs:
+        result = {"version": 1, "status": "error", "max_score": 0,
+                  "tests": [{"name": "awslab", "status": "error", "score": 0, "max_score": 0,
+                             "message": "no lab file (<lab_id>.py) found in this repository"}]}
+    else:
+        records = grade_one(find_lab_files(directory, labs), labs, Settings(timeout=timeout, jobs=1))
+        result = reporter_result(records, labs)
+    text = json.dumps(result, indent=2)
+    return text, base64.b64encode(json.dumps(result).encode()).decode()

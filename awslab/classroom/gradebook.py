@@ -1,0 +1,132 @@
+"""The class's results as files: a CSV gradebook for an LMS, every check as JSON, feedback per student.
+
+Everything here is a pure function of the records, sorted by student and lab, with no timestamps
+or durations: grading the same folder twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ..files import write_atomically
+from ..grading import Lab
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def student_names(records: dict[tuple[str, str], dict]) -> list[str]:
+    return sorted({student for student, _ in records})
+
+
+def render_csv(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+    """student, one column per lab (points), total; a second header-like row would confuse LMS imports."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", *[lab.id for lab in labs], "total"])
+    for student in student_names(records):
+        scores = [records[(student, lab.id)]["score"] if (student, lab.id) in records else 0 for lab in labs]
+        writer.writerow([_cell(student), *scores, sum(scores)])
+    return out.getvalue()
+
+
+def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+    students = []
+    for student in student_names(records):
+        lab_results = []
+        for lab in labs:
+            record = records.get((student, lab.id))
+            if record is None:
+                continue
+            result = _without_timing(record["result"])
+            lab_results.append({"lab": lab.id, "status": record["status"], "score": record["score"],
+                                "max_score": record["max_score"], "load_error": result.get("load_error"),
+                                "checks": result["checks"], "pictures": result.get("pictures", [])})
+        students.append({"student": student, "score": sum(r["score"] for r in lab_results),
+                         "max_score": sum(r["max_score"] for r in lab_results), "labs": lab_results})
+    document = {"labs": [{"id": lab.id, "title": lab.title, "max_score": lab.max_score} for lab in labs],
+                "max_score": sum(lab.max_score for lab in labs), "students": students}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+    """What a student reads: per lab, the score, then each check that failed, why, and the hint."""
+    lines = [f"# Feedback for {student}", ""]
+    total = max_total = 0
+    for lab in labs:
+        record = records.get((student, lab.id))
+        if record is None:
+            continue
+        total += record["score"]
+        max_total += record["max_score"]
+        lines += [f"## {lab.title} ({lab.id}): {record['score']}/{record['max_score']}", ""]
+        result = record["result"]
+        if record["status"] == "not_submitted":
+            lines += [f"Not submitted: no file named `{lab.id}.py` was found.", ""]
+            continue
+        if result.get("load_error"):
+            lines += [f"Your file could not be graded: {result['load_error']}", ""]
+            if record["status"] != "graded":
+                continue
+        failed = [c for c in result["checks"] if c["status"] == "failed"]
+        passed = [c for c in result["checks"] if c["status"] == "passed"]
+        for check in failed:
+            lines.append(f"- FAILED ({check['points']}/{check['max_points']}) {check['title']}")
+            if check.get("message"):
+                lines.append(f"  - what happened: {check['message']}")
+            for detail in check.get("details", []):
+                lines.append(f"  - {detail}")
+            if check.get("hint"):
+                lines.append(f"  - hint: {check['hint']}")
+        for check in passed:
+            lines.append(f"- passed ({check['points']}/{check['max_points']}) {check['title']}")
+        skipped = [c for c in result["checks"] if c["status"] == "not_applicable"]
+        for check in skipped:
+            lines.append(f"- not applicable: {check['title']} ({check.get('message', '')})")
+        lines.append("")
+    lines += [f"Total: {total}/{max_total}", ""]
+    return "\n".join(lines)
+
+
+def write_outputs(records: dict[tuple[str, str], dict], labs: list[Lab], out: Path, output_format: str) -> dict:
+    """The gradebook at `out` (csv or json), the JSON of every check beside a CSV, feedback files."""
+    written: dict[str, Path] = {}
+    if output_format == "json":
+        write_atomically(out, render_json(records, labs))
+        written["gradebook"] = out
+    else:
+        write_atomically(out, render_csv(records, labs))
+        written["gradebook"] = out
+        details = out.with_name(out.stem + ".checks.json")
+        write_atomically(details, render_json(records, labs))
+        written["checks"] = details
+    feedback = feedback_dir(out)
+    for student in student_names(records):
+        write_atomically(feedback / f"{_file_name(student)}.md", render_feedback(student, records, labs))
+    written["feedback"] = feedback
+    return written
+
+
+def feedback_dir(out: Path) -> Path:
+    return out.with_name(out.stem + ".feedback")
+
+
+def state_dir(out: Path) -> Path:
+    return out.with_name(out.stem + ".state")
+
+
+def _without_timing(result: dict) -> dict:
+    result = {k: v for k, v in result.items() if k not in ("duration", "file")}
+    result["checks"] = [{k: v for k, v in c.items() if k != "duration"} for c in result["checks"]]
+    return result
+
+
+def _cell(text: str) -> str:
+    """Spreadsheets run cells that start like a formula: a student folder named `=HYPERLINK(...)` must not."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _file_name(student: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in student) or "_"

@@ -1,0 +1,133 @@
+"""Gradescope: an autograder zip built from awslab labs, and the grading it runs.
+
+`build(labs, out)` writes a zip Gradescope accepts as a programming assignment's autograder:
+`setup.sh` (installs awslab from the bundled source), `run_autograder` (grades
+`/autograder/submission` and writes `/autograder/results/results.json`), the awslab source and the
+labs' content. The reference solutions are never put in the zip.
+
+`python -m awslab.classroom.gradescope --root DIR` is what run_autograder runs; `--root` (or
+AWSLAB_GRADESCOPE_ROOT) makes the folder layout testable outside Gradescope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import traceback
+import zipfile
+from pathlib import Path
+
+from ..files import write_atomically
+from ..grading import Lab, get_lab
+from ..grading.labs import PROJECT_ROOT
+from .driver import Settings, grade_one
+from .github import find_lab_files
+
+CONFIG = "awslab-gradescope.json"
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+cd /autograder/source
+if ! command -v python3 >/dev/null || ! python3 -c 'import sys; assert sys.version_info >= (3, 11)'; then
+    apt-get update && apt-get install -y python3 python3-pip python3-venv
+fi
+apt-get install -y util-linux || true   # unshare and setpriv: namespaces for the learner's code
+python3 -m venv /autograder/awslab-venv
+/autograder/awslab-venv/bin/pip install --upgrade pip
+/autograder/awslab-venv/bin/pip install ./awslab-src
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for each submission; awslab writes results/results.json under the root.
+ROOT="${AWSLAB_GRADESCOPE_ROOT:-/autograder}"
+PYTHON="${AWSLAB_PYTHON:-$ROOT/awslab-venv/bin/python}"
+[ -x "$PYTHON" ] || PYTHON=python3
+export AWSLAB_LABS_DIR="$ROOT/source/labs"
+export AWSLAB_SOLUTIONS_DIR="$ROOT/source/no-solutions-here"
+cd "$ROOT"
+exec "$PYTHON" -m awslab.classroom.gradescope --root "$ROOT"
+"""
+
+
+def build(labs: list[Lab], out: Path, *, timeout: float = 60.0) -> Path:
+    """Write the autograder zip; deterministic (fixed timestamps, sorted entries)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        def add(name: str, data: bytes, mode: int = 0o644) -> None:
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+        add("setup.sh", SETUP_SH.encode(), 0o755)
+        add("run_autograder", RUN_AUTOGRADER.encode(), 0o755)
+        add(CONFIG, json.dumps({"labs": [lab.id for lab in labs], "timeout": timeout}, indent=2).encode())
+        for path in _files(PROJECT_ROOT / "awslab"):
+            add(f"awslab-src/{path.relative_to(PROJECT_ROOT).as_posix()}", path.read_bytes())
+        for name in ("pyproject.toml", "README.md"):
+            if (PROJECT_ROOT / name).is_file():
+                add(f"awslab-src/{name}", (PROJECT_ROOT / name).read_bytes())
+        for lab in labs:
+            for path in _files(lab.folder):
+                add(f"labs/{lab.id}/{path.relative_to(lab.folder).as_posix()}", path.read_bytes())
+    write_atomically(out, buffer.getvalue())
+    return out
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"))
+
+
+def results_json(records: dict[str, dict], labs: list[Lab]) -> dict:
+    """Gradescope's results.json: one test per check; score and max_score at the top."""
+    tests = []
+    lines = []
+    for lab_number, lab in enumerate(labs, start=1):
+        record = records[lab.id]
+        lines.append(f"{lab.title} ({lab.id}): {record['score']}/{record['max_score']}")
+        if record["result"].get("load_error"):
+            lines.append(f"  {record['result']['load_error']}")
+        for check_number, check in enumerate(record["result"]["checks"], start=1):
+            if check["status"] == "not_applicable":
+                continue
+            output = check.get("message", "")
+            if check["status"] != "passed" and check.get("hint"):
+                output += f"\nHint: {check['hint']}"
+            tests.append({"name": f"{lab.id}: {check['title']}", "number": f"{lab_number}.{check_number}",
+                          "score": check["points"], "max_score": check["max_points"],
+                          "status": "passed" if check["status"] == "passed" else "failed",
+                          "output": output, "tags": [lab.id], "visibility": "visible"})
+    return {"score": sum(t["score"] for t in tests), "max_score": sum(t["max_score"] for t in tests),
+            "output": "\n".join(lines), "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def run(root: Path) -> dict:
+    config = json.loads((root / "source" / CONFIG).read_text())
+    labs = sorted((get_lab(lab_id) for lab_id in config["labs"]), key=lambda lab: (lab.order, lab.id))
+    files = find_lab_files(root / "submission", labs)
+    records = grade_one(files, labs, Settings(timeout=float(config.get("timeout", 60)), jobs=1))
+    return results_json(records, labs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Grade a Gradescope submission with awslab.")
+    parser.add_argument("--root", default=os.environ.get("AWSLAB_GRADESCOPE_ROOT", "/autograder"))
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    try:
+        results = run(root)
+    except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json whatever happens
+        results = {"score": 0, "output": f"awslab could not grade this submission: {type(exc).__name__}: {exc}\n"
+                                          + traceback.format_exc(limit=5), "tests": []}
+    write_atomically(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
+    print(results.get("output", ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The class at a glance, in the terminal: score distribution per lab and the checks most often failed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from ..grading import Lab
+
+BAR = 30  # characters of the longest bar
+BUCKETS = ("not submitted", "0-19%", "20-39%", "40-59%", "60-79%", "80-99%", "100%")
+
+
+def distribution(records: dict[tuple[str, str], dict], lab: Lab) -> Counter:
+    counts: Counter = Counter()
+    for (_, lab_id), record in records.items():
+        if lab_id != lab.id:
+            continue
+        if record["status"] == "not_submitted":
+            counts[BUCKETS[0]] += 1
+            continue
+        share = record["score"] / record["max_score"] if record["max_score"] else 0.0
+        counts[BUCKETS[-1] if share >= 1 else BUCKETS[1 + min(4, int(share * 5))]] += 1
+    return counts
+
+
+def most_failed(records: dict[tuple[str, str], dict], limit: int = 10) -> list[tuple[str, str, int, int]]:
+    """(lab, check title, students who failed it, students who handed the lab in), most failed first."""
+    failed: Counter = Counter()
+    handed_in: Counter = Counter()
+    titles: dict[tuple[str, str], str] = {}
+    for (_, lab_id), record in records.items():
+        if record["status"] == "not_submitted":
+            continue
+        handed_in[lab_id] += 1
+        for check in record["result"]["checks"]:
+            titles[(lab_id, check["name"])] = check["title"]
+            if check["status"] == "failed":
+                failed[(lab_id, check["name"])] += 1
+    ranked = sorted(failed.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [(lab_id, titles[(lab_id, name)], count, handed_in[lab_id]) for (lab_id, name), count in ranked]
+
+
+def render_summary(records: dict[tuple[str, str], dict], labs: list[Lab], *, isolation: str = "") -> Group:
+    parts = []
+    students = {student for student, _ in records}
+    scores = Table(title=f"Score distribution ({len(students)} students)", title_justify="left", box=None,
+                   pad_edge=False)
+    scores.add_column("lab")
+    scores.add_column("share of points", justify="right")
+    scores.add_column("students")
+    scores.add_column("", justify="right")
+    for lab in labs:
+        counts = distribution(records, lab)
+        lab_records = [r for (_, lab_id), r in records.items() if lab_id == lab.id]
+        mean = sum(r["score"] for r in lab_records) / len(lab_records) if lab_records else 0.0
+        top = max(counts.values(), default=1)
+        for index, bucket in enumerate(BUCKETS):
+            label = f"{lab.id}\nmean {mean:.1f}/{lab.max_score}" if index == 0 else ""
+            count = counts.get(bucket, 0)
+            bar = Text("█" * max(1 if count else 0, round(BAR * count / top)),
+                       style="green" if bucket == "100%" else "dim" if index == 0 else "red" if index == 1 else "yellow")
+            scores.add_row(label, bucket, bar, str(count), end_section=index == len(BUCKETS) - 1)
+    parts.append(scores)
+    failed = most_failed(records)
+    if failed:
+        chart = Table(title="Checks most often failed", title_justify="left", box=None, pad_edge=False)
+        chart.add_column("lab")
+        chart.add_column("check")
+        chart.add_column("students failing")
+        chart.add_column("", justify="right")
+        for lab_id, title, count, total in failed:
+            width = round(BAR * count / total) if total else 0
+            chart.add_row(lab_id, title[:60], Text("█" * max(1, width), style="red"), f"{count}/{total}")
+        parts.append(Text(""))
+        parts.append(chart)
+    if isolation:
+        parts.append(Text(f"\nisolation: {isolation}", style="dim"))
+    return Group(*parts)

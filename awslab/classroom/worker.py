@@ -1,0 +1,88 @@
+"""One student's labs, graded in a process of their own: `python -m awslab.classroom.worker`.
+
+The driver writes a job (JSON) on our stdin and reads events (JSON lines) from our stdout:
+`ready`, then per lab `start` and `result`. Everything else this process or its libraries print
+goes to stderr. The learner's process is our child; the verdict is computed here, never there,
+and only the driver writes result files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def main() -> None:
+    started = time.perf_counter()
+    events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # stray prints of any library land on stderr, never among the events
+    job = json.loads(sys.stdin.read())
+
+    def emit(event: dict[str, Any]) -> None:
+        events.write(json.dumps(event, sort_keys=True) + "\n")
+
+    from . import isolation
+
+    sandbox = job.get("sandbox", {})
+    learner_uid = sandbox.get("learner_uid")
+    notes: list[str] = []
+    if sandbox.get("namespaces"):
+        notes = isolation.enter_sandbox(keep=_kept_paths(job), hide=sandbox.get("hide", []),
+                                        learner_uid=learner_uid)
+    code_dir = Path(tempfile.mkdtemp(prefix="awslab-submission-"))
+    code_dir.chmod(0o755)  # the learner may read its code, not change it between reloads
+    for name, text in job["files"].items():
+        target = code_dir / Path(name).name
+        target.write_text(text, encoding="utf-8")
+        target.chmod(0o644)
+
+    from ..grading import get_lab, grade_submission
+    from ..local_aws import LocalAWS
+
+    labs = {lab_id: get_lab(lab_id, Path(job["labs_dir"])) for lab_id in job["labs"]}
+    for lab in labs.values():
+        lab.checks  # noqa: B018 - load the checks now, before anything could change under them
+    timeout = float(job["timeout"])
+    learner_options: dict[str, Any] = {"load_timeout": min(30.0, timeout),
+                                       "cpu_seconds": max(1, math.ceil(timeout))}
+    if learner_uid is not None:
+        learner_options["user"] = learner_uid
+    aws = LocalAWS("moto").start()
+    emit({"event": "ready", "seconds": round(time.perf_counter() - started, 4), "notes": notes,
+          "pid": os.getpid()})
+    try:
+        for lab_id, lab in labs.items():
+            emit({"event": "start", "lab": lab_id})
+            began = time.perf_counter()
+            result = grade_submission(lab, code_dir / f"{lab_id}.py", aws, memory_mb=int(job["memory_mb"]),
+                                      learner_options=learner_options)
+            isolation.sweep(learner_uid if sandbox.get("namespaces") else None)
+            data = result.to_dict()
+            data["file"] = f"{job['student']}/{lab_id}.py"
+            emit({"event": "result", "lab": lab_id, "result": data,
+                  "seconds": round(time.perf_counter() - began, 4),
+                  "output_bytes": len(result.output.encode("utf-8", "replace"))})
+    finally:
+        aws.stop()
+
+
+def _kept_paths(job: dict) -> list[str]:
+    """What must stay visible in the sandbox: the Python installation, awslab and the labs."""
+    import awslab
+
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable)), job["labs_dir"],
+             str(Path(awslab.__file__).resolve().parents[1])]
+    # sys.path also holds the current directory (with -m): never keep "/" or the cwd as a whole.
+    paths += [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) not in ("/", os.getcwd())]
+    return paths
+
+
+if __name__ == "__main__":
+    main()

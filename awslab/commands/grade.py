@@ -1,0 +1,156 @@
+"""`awslab grade` (a class folder), `awslab gradescope build`, `awslab classroom report` (GitHub Classroom)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+class GradebookFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+class IsolationLevel(str, Enum):
+    auto = "auto"
+    full = "full"
+    namespaces = "namespaces"
+    process = "process"
+
+
+def _labs(requested: list[str] | None, students) -> list:
+    from ..cli import UsageError
+    from ..classroom.roster import labs_submitted
+    from ..grading import all_labs, get_lab
+
+    names = [name for item in (requested or ["all"]) for name in item.split(",") if name]
+    if names == ["all"]:
+        labs = labs_submitted(students, all_labs())
+        if not labs:
+            known = ", ".join(lab.id for lab in all_labs()) or "none"
+            raise UsageError(f"no student folder holds a lab file (<lab_id>.py; labs: {known})")
+        return labs
+    if "all" in names:
+        raise UsageError("--lab all cannot be combined with other labs")
+    labs = [get_lab(name) for name in dict.fromkeys(names)]
+    return sorted(labs, key=lambda lab: (lab.order, lab.id))
+
+
+def grade(
+    submissions: Path = typer.Argument(..., metavar="SUBMISSIONS_DIR",
+                                       help="One folder per student, each holding <lab_id>.py files."),
+    lab: Optional[List[str]] = typer.Option(None, "--lab", "-l",
+                                            help="A lab to grade (repeat, or comma-separated); "
+                                                 "default all: every lab someone handed in."),
+    out: Path = typer.Option(Path("gradebook.csv"), "--out", "-o", help="The gradebook file."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Students graded at once (default: the number of cores)."),
+    timeout: float = typer.Option(60.0, "--timeout", help="Wall-time limit per lab per student, in seconds."),
+    memory: int = typer.Option(1024, "--memory", help="Memory limit of the learner's process, in MB."),
+    output_format: Optional[GradebookFormat] = typer.Option(None, "--format",
+                                                            help="csv or json (default: from --out's suffix)."),
+    isolation: IsolationLevel = typer.Option(IsolationLevel.auto, "--isolation",
+                                             help="auto (the strongest available), full, namespaces, process."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+) -> None:
+    """Grade a class: every student, every lab, in parallel and isolated; resumable; gradebook + feedback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..classroom import Settings, find_students, grade_class
+    from ..classroom.gradebook import state_dir, write_outputs
+    from ..classroom.isolation import detect
+    from ..classroom.summary import render_summary
+    from ..cli import UsageError, console, errors
+
+    if not submissions.is_dir():
+        raise UsageError(f"not a folder: {submissions}")
+    if timeout <= 0 or jobs < 0 or memory < 64:
+        raise UsageError("--timeout must be positive, --jobs 0 or more, --memory at least 64 (MB)")
+    students = find_students(submissions)
+    if not students:
+        raise UsageError(f"{submissions} holds no student folders")
+    labs = _labs(lab, students)
+    fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
+    try:
+        detect(isolation.value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    settings = Settings(timeout=timeout, memory_mb=memory, jobs=jobs, isolation=isolation.value)
+    state = state_dir(out.resolve())
+    progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                        TimeRemainingColumn(), console=errors, disable=quiet)
+    task = progress.add_task("", total=len(students) * len(labs))
+
+    def on_record(record: dict) -> None:
+        progress.update(task, advance=1, description=f"{record['student']} {record['lab']}")
+
+    feedback = out.resolve().with_name(out.stem + ".feedback")
+    try:
+        with progress:
+            run = grade_class(students, labs, state, settings, on_record=on_record,
+                              hide=[submissions.resolve(), feedback])
+    except KeyboardInterrupt:
+        done = len(list(state.glob("results/*/*.json")))
+        errors.print(f"interrupted: {done} of {len(students) * len(labs)} gradings saved in {state}; "
+                     "run the same command again to grade only the rest")
+        raise typer.Exit(130)
+    written = write_outputs(run.records, labs, out, fmt)
+    if not quiet:
+        console.print(render_summary(run.records, labs, isolation=run.isolation.describe()))
+        for note in run.notes:
+            errors.print(f"[yellow]note:[/] {note}")
+        console.print(f"graded {run.graded_now}, reused {run.reused} from {state}; "
+                      f"gradebook: {written['gradebook']}; feedback: {written['feedback']}/")
+
+
+def gradescope_build(
+    labs: List[str] = typer.Argument(..., metavar="LAB...", help="The labs this autograder grades."),
+    out: Path = typer.Option(Path("autograder.zip"), "--out", "-o", help="The zip to upload to Gradescope."),
+    timeout: float = typer.Option(60.0, "--timeout", help="Wall-time limit per lab, in seconds."),
+) -> None:
+    """Build a Gradescope autograder (setup.sh, run_autograder, awslab and the labs) as a zip."""
+    from ..classroom.gradescope import build
+    from ..cli import console
+    from ..grading import get_lab
+
+    chosen = [get_lab(name) for name in labs]
+    build(chosen, out, timeout=timeout)
+    console.print(f"wrote {out}: upload it as the autograder of a Gradescope programming assignment; "
+                  f"students submit {', '.join(lab.id + '.py' for lab in chosen)}")
+
+
+def classroom_report(
+    lab: Optional[List[str]] = typer.Option(None, "--lab", "-l", help="A lab to grade (repeat); default: "
+                                                                         "every lab whose file is here."),
+    directory: Path = typer.Option(Path("."), "--dir", help="The student's repository."),
+    timeout: float = typer.Option(60.0, "--timeout", help="Wall-time limit per lab, in seconds."),
+    github_output: bool = typer.Option(False, "--github-output",
+                                       help="Also set the step output `result` (base64) for the reporter."),
+) -> None:
+    """Grade this repository and print the result in GitHub Classroom's autograding reporter format."""
+    from ..classroom.github import report
+    from ..cli import UsageError
+
+    if not directory.is_dir():
+        raise UsageError(f"not a folder: {directory}")
+    text, encoded = report(directory, lab or [], timeout=timeout)
+    print(text)
+    if github_output:
+        target = os.environ.get("GITHUB_OUTPUT")
+        if not target:
+            raise UsageError("--github-output: GITHUB_OUTPUT is not set (this runs in GitHub Actions)")
+        with open(target, "a") as handle:
+            handle.write(f"result={encoded}\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("grade")(grade)
+    gradescope = typer.Typer(help="Gradescope autograders built from awslab labs.", no_args_is_help=True)
+    gradescope.command("build")(gradescope_build)
+    app.add_typer(gradescope, name="gradescope")
+    classroom = typer.Typer(help="GitHub Classroom: grade a student's repository in Actions.", no_args_is_help=True)
+    classroom.command("report")(classroom_report)
+    app.add_typer(classroom, name="classroom")
