@@ -4,6 +4,7 @@
 - `render_message_lives(calls)`: each SQS message between queue, consumer and DLQ on the virtual clock;
 - `render_fanout(calls)`: the SNS fan-out graph, topic to queues, with what each received;
 - `render_decision(decision)`: the decision path of an IAM request (awslab.iam's Decision);
+- `render_denials(calls)`: each request the gateway's IAM enforcement denied, and why;
 - `lifecycle_timeline(timeline)`: each S3 object version's lifecycle (awslab.s3_lifecycle);
 - `capacity_chart(timeline, table)`: DynamoDB consumed vs provisioned per second (awslab.dynamodb_capacity).
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .iam_path import render_decision
+from .iam_path import render_decision, render_denials
 from .page import picture_html, report_html, write_report_html
 from .sns_fanout import render_fanout
 from .sqs_messages import message_lives, render_message_lives
@@ -28,11 +29,16 @@ def lifecycle_timeline(timeline: Any):
 
 
 def capacity_chart(timeline: Any, table: str, *, kind: str = "write", index: str | None = None):
-    """The DynamoDB capacity chart of one table (a dynamodb_capacity CapacityTimeline)."""
+    """The DynamoDB capacity chart of one table (a dynamodb_capacity CapacityTimeline, or a LocalAWS:
+    then the gateway's meter's timeline of this scenario)."""
     from ..dynamodb_capacity import render_timeline
 
+    if hasattr(timeline, "gateway"):
+        from ..gateway.behaviours.dynamodb_capacity import meter_of
+
+        timeline = meter_of(timeline.gateway).timeline
     return render_timeline(timeline, table, kind=kind, index=index)
 
 
-__all__ = ["capacity_chart", "lifecycle_timeline", "message_lives", "picture_html", "render_decision",
+__all__ = ["capacity_chart", "lifecycle_timeline", "message_lives", "picture_html", "render_decision", "render_denials",
            "render_fanout", "render_message_lives", "report_html", "write_report_html"]

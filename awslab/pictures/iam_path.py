@@ -44,3 +44,25 @@ def render_decision(decision: Any, title: str | None = None) -> Tree:
                     branch.add(Text.assemble(("ok " if check.passed else "NO ", "green" if check.passed else "red"),
                                              (check.element, "bold"), f": {check.detail}"))
     return root
+
+
+def render_denials(calls: Any, title: str = "Denied requests and why") -> Tree:
+    """From the request log: each call the gateway's IAM enforcement denied (notes["iam"]), with the
+    decision path as text (which statement of which policy decided, element by element)."""
+    root = Tree(Text(title, style="bold"))
+    denied = [c for c in calls if (c.notes or {}).get("iam", {}).get("decision", "Allowed") != "Allowed"]
+    if not denied:
+        root.add(Text("no request was denied", style="dim"))
+        return root
+    for call in denied:
+        note = call.notes["iam"]
+        word, style = _VERDICT.get(note.get("decision"), (note.get("decision", "?"), "bold red"))
+        node = root.add(Text.assemble((f"{call.service}.{call.operation} ", "bold"), (word, style),
+                                      f" · {note.get('principal', '?')} on {note.get('resource', '?')}"))
+        if note.get("reason"):
+            node.add(Text(note["reason"]))
+        for line in (note.get("explanation") or "").splitlines()[3:]:
+            if line.strip():
+                node.add(Text(line.strip(), style="bold" if line.startswith(">>") else
+                              ("red" if line.strip().startswith("NO") else "dim")))
+    return root

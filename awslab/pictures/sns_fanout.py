@@ -1,8 +1,9 @@
 """The SNS fan-out graph: topic → each subscription, and what each queue received (or why not).
 
-Built from the request log: the gateway's SNS delivery records, on each Publish call,
-`notes["deliveries"]`, one entry per subscription. Entries are read tolerantly (the keys below
-are the ones looked for, first found wins) so the picture survives small format changes.
+Built from the request log: the gateway's SNS delivery (gateway/behaviours/sns_delivery.py) records,
+on each Publish call, `notes["deliveries"]`, one entry per subscription: subscription, protocol,
+endpoint, queue, delivered, dropped_by (filter, queue policy, ...), why. Entries are read
+tolerantly (first key found wins) so the picture survives small format changes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rich.tree import Tree
 
 _TARGET_KEYS = ("queue", "queue_name", "endpoint", "queue_arn", "queue_url", "target", "subscription_arn",
                 "subscription")
-_REASON_KEYS = ("reason", "why", "explanation", "detail", "error", "message")
+_REASON_KEYS = ("why", "reason", "explanation", "detail", "error", "message")
 
 
 def _short_name(value: Any) -> str:
@@ -41,6 +42,8 @@ def _describe(entry: Mapping[str, Any]) -> tuple[str, str, str]:
     target = next((entry[k] for k in _TARGET_KEYS if entry.get(k)), "?")
     reason = next((str(entry[k]) for k in _REASON_KEYS if entry.get(k)), "")
     status = str(entry.get("status") or entry.get("outcome") or "")
+    if entry.get("dropped_by"):
+        status = f"dropped by {entry['dropped_by']}"
     word = "delivered" if _delivered(entry) else (status or "not delivered")
     return _short_name(target), word, reason
 
@@ -79,7 +82,8 @@ def render_fanout(calls: Iterable[Any], title: str = "SNS fan-out") -> Group:
             continue
         deliveries = (call.notes or {}).get("deliveries")
         if deliveries is None:
-            node.add(Text("(no delivery record: this backend delivered on its own)", style="dim"))
+            by = (call.notes or {}).get("deliveries_by") or "this backend, on its own"
+            node.add(Text(f"(no delivery record: delivered by {by})", style="dim"))
             continue
         if not deliveries:
             node.add(Text("no subscriptions: the message went nowhere", style="yellow"))

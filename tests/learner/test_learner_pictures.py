@@ -54,16 +54,19 @@ def call(operation, params, notes=None, seconds=0, service="sns"):
 def test_the_fanout_graph_shows_each_subscription_and_what_each_queue_received():
     topic = "arn:aws:sns:us-east-1:123456789012:orders"
     deliveries = [
-        {"endpoint": "arn:aws:sqs:us-east-1:123456789012:billing", "delivered": True},
-        {"endpoint": "arn:aws:sqs:us-east-1:123456789012:shipping", "delivered": False,
-         "reason": "filter policy: kind is 'refund', not in ['order']"},
+        # the shape gateway/behaviours/sns_delivery.py records
+        {"subscription": topic + ":1", "protocol": "sqs", "endpoint": "arn:aws:sqs:us-east-1:123456789012:billing",
+         "queue": "billing", "delivered": True, "dropped_by": None, "why": ""},
+        {"subscription": topic + ":2", "protocol": "sqs", "endpoint": "arn:aws:sqs:us-east-1:123456789012:shipping",
+         "queue": "shipping", "delivered": False, "dropped_by": "filter",
+         "why": "filter policy: kind is 'refund', not in ['order']"},
     ]
     calls = [call("Publish", {"TopicArn": topic, "Message": "order 1",
                               "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "refund"}}},
                   {"deliveries": deliveries}),
              call("Publish", {"TopicArn": topic, "Message": "order 2"}, {"deliveries": deliveries[:1]}, seconds=5)]
     picture = text_of(render_fanout(calls))
-    assert "topic orders" in picture and "✔ billing" in picture and "✘ shipping" in picture
+    assert "topic orders" in picture and "✔ billing" in picture and "✘ shipping: dropped by filter" in picture
     assert "filter policy: kind is 'refund'" in picture and "kind=refund" in picture
     assert "billing" in picture.split("what each endpoint received")[1]
 
@@ -116,3 +119,20 @@ def test_the_html_page_holds_the_report_and_its_pictures(tmp_path):
     assert page.startswith("<!DOCTYPE html>") and "it works" in page and "The tree" in page and "leaf" in page
     path = write_report_html([result], tmp_path / "out" / "report.html")
     assert path.read_text() == page
+
+
+def test_denied_requests_from_the_request_log_show_their_decision_path():
+    from awslab.iam import Request, evaluate
+    from awslab.pictures import render_denials
+
+    policy = {"Version": "2012-10-17", "Statement": [{"Sid": "OnlyReports", "Effect": "Allow",
+                                                      "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}
+    decision = evaluate(Request(action="s3:GetObject", resource="arn:aws:s3:::payroll/x",
+                                principal="arn:aws:iam::123456789012:user/bob"), identity_policies=[policy])
+    note = {**decision.to_dict(), "action": "s3:GetObject", "resource": "arn:aws:s3:::payroll/x",
+            "principal": "arn:aws:iam::123456789012:user/bob", "explanation": decision.explain()}
+    calls = [call("GetObject", {}, {"iam": note}, service="s3"),
+             call("ListBuckets", {}, {"iam": {"decision": "Allowed"}}, service="s3")]
+    picture = text_of(render_denials(calls))
+    assert "s3.GetObject DENIED (nothing allowed it)" in picture and "user/bob" in picture
+    assert "OnlyReports" in picture and "ListBuckets" not in picture
