@@ -62,7 +62,7 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "learner", *keys)
 
-    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+    def wait_for(self, *texts: str, timeout: float = 40) -> str:
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen()
