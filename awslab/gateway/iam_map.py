@@ -61,7 +61,7 @@ _S3_ACTIONS = {
     "PutBucketReplication": "PutReplicationConfiguration", "GetBucketReplication": "GetReplicationConfiguration",
     "DeleteBucketReplication": "PutReplicationConfiguration",
     "PutBucketWebsite": "PutBucketWebsite", "DeleteBucketWebsite": "DeleteBucketWebsite",
-    "GetObjectAttributes": "GetObject",
+    "GetObjectAttributes": "GetObject", "CopyObject": "PutObject",
 }
 # With a VersionId these act on one version and need the ...Version action.
 _S3_VERSIONED = {"GetObject": "GetObjectVersion", "HeadObject": "GetObjectVersion",

@@ -115,6 +115,9 @@ class IamEnforcement:
             response = self._user_boundary(call, forward, gateway)
         else:
             response = forward(call)
+            if (response.status == 403 and not response.body and call.service == "s3" and "Key" in call.params
+                    and gateway.settings.get("iam_enforcement")):
+                response = self._past_moto_bucket_policy(call, forward, gateway, response)
         if response.ok:
             self._observe(call, response, gateway)
         return response
@@ -151,6 +154,15 @@ class IamEnforcement:
                 return self._denied(call, caller, target.action, resource, f"a policy cannot be read ({error})")
             note = {**decision.to_dict(), "action": target.action, "resource": resource, "principal": caller,
                     "policies": self._names(policies, target, decision)}
+            if decision.allowed and target.policy_of and target.policy_of[0] == "role" and not any(
+                    ref.policy_kind == "resource" for ref in decision.matched):
+                # A role's trust policy must allow, even within its own account.
+                note.update(decision="ImplicitlyDenied", reason="the role's trust policy does not allow the caller to "
+                            "assume it (a trust policy must always allow sts:AssumeRole)", missing=["resource policy"],
+                            explanation=decision.explain())
+                call.note("iam", note)
+                return self._denied(call, caller, target.action, resource,
+                                    "because the role's trust policy does not allow it")
             if not decision.allowed:
                 note["explanation"] = decision.explain()
                 call.note("iam", note)
@@ -353,6 +365,26 @@ class IamEnforcement:
             memory = self._memory(gateway)
             with self._lock:
                 memory["resource_policies"] = {k: v for k, v in memory["resource_policies"].items() if k[0] != service}
+
+    def _past_moto_bucket_policy(self, call: AwsCall, forward: Forward, gateway: Gateway,
+                                 refused: Response) -> Response:
+        """moto checks bucket policies on object calls itself, ignoring conditions: a "deny unless
+        encrypted" policy refuses every upload, even the grader's. With enforcement on, awslab has
+        decided already, so the call is replayed with the policy out of moto's way for a moment."""
+        s3 = gateway.internal_client("s3")
+        bucket = call.params.get("Bucket")
+        with self._lock:
+            try:
+                policy = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+            except botocore.exceptions.ClientError:
+                return refused
+            s3.delete_bucket_policy(Bucket=bucket)
+            try:
+                response = forward(call)
+            finally:
+                s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+        call.note("iam_backend_policy_check", "moto's own bucket policy check was bypassed: awslab decided")
+        return response
 
     def _user_boundary(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         try:
