@@ -136,11 +136,18 @@ class Watcher:
                                f"[bold]awslab reset {self.lab.id}[/] to get the starter back.")
             self.console.print(KEYS)
             return
-        if self.console.is_terminal:
-            with self.console.status(f"grading {self.path.name}..."):
+        try:
+            if self.console.is_terminal:
+                with self.console.status(f"grading {self.path.name}..."):
+                    result = grade_submission(self.lab, self.path, self.aws)
+            else:
                 result = grade_submission(self.lab, self.path, self.aws)
-        else:
-            result = grade_submission(self.lab, self.path, self.aws)
+        except Exception as exc:  # noqa: BLE001 - a broken lab must not end the watch; the next save retries
+            self.console.print(f"[red]awslab could not grade {self.lab.id}:[/] {type(exc).__name__}: {exc}\n"
+                               "Save again to retry; if it persists, report it with `awslab check "
+                               f"{self.lab.id}`'s output.")
+            self.console.print(KEYS)
+            return
         record = self.workspace.record_result(result)
         render_text([result], self.console)
         if self.html:

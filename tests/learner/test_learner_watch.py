@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -104,7 +104,7 @@ def test_a_new_learner_inits_watches_fails_gets_a_hint_passes_and_moves_on(labs_
         tmux.wait_for("Stopped watching", "WATCH-ENDED 0")
     finally:
         tmux.kill()
-    progress = __import__("json").loads((work / ".awslab" / "progress.json").read_text())["labs"]
+    progress = json.loads((work / ".awslab" / "progress.json").read_text())["labs"]
     assert progress["tiny_lab"]["completed_at"] and progress["tiny_lab"]["best_score"] == 6
     assert progress["tiny_lab"]["seconds_watched"] > 0
     assert progress["second_lab"]["attempts"] == 1
