@@ -52,6 +52,9 @@ def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
     lives: dict[str, MessageLife] = {}
     where: dict[str, str] = {}  # message id -> queue it is in
     handles: dict[str, str] = {}  # receipt handle -> message id
+    redrive: dict[str, tuple[str, int]] = {}  # queue -> (its DLQ, maxReceiveCount), from the calls that set them
+    visibility: dict[str, float] = {}  # queue -> VisibilityTimeout
+    received: dict[str, tuple[int, dt.datetime]] = {}  # message id -> (receives from its queue, last receive)
 
     def life(message_id: str) -> MessageLife:
         return lives.setdefault(message_id, MessageLife(message_id))
@@ -60,8 +63,12 @@ def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
         if call.service != "sqs" or call.failed:
             continue
         params, response = call.params or {}, call.response or {}
-        queue = queue_name(params.get("QueueUrl"))
+        queue = queue_name(params.get("QueueUrl") or params.get("QueueName"))
         op = call.operation
+        if op in ("CreateQueue", "SetQueueAttributes"):
+            _remember_attributes(queue, params.get("Attributes") or {}, redrive, visibility)
+        if op == "ReceiveMessage":
+            _infer_redrives(call, queue, lives, where, received, redrive, visibility)
         if op == "SendMessage" and response.get("MessageId"):
             entry = life(response["MessageId"])
             entry.body = str(params.get("MessageBody", ""))
@@ -85,6 +92,8 @@ def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
                     entry.events.append(MessageEvent(call.time, "moved", queue,
                                                      f"from {previous} (redrive: too many receives)"))
                 where[entry.message_id] = queue
+                times, _ = received.get(entry.message_id, (0, call.time)) if previous == queue else (0, call.time)
+                received[entry.message_id] = (times + 1, call.time)
                 count = (message.get("Attributes") or {}).get("ApproximateReceiveCount")
                 detail = f"receive #{count}" if count else ""
                 entry.events.append(MessageEvent(call.time, "received", queue, detail, call.source))
@@ -92,6 +101,7 @@ def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
             message_id = handles.get(params.get("ReceiptHandle", ""))
             if message_id:
                 if op == "DeleteMessage":
+                    received.pop(message_id, None)
                     lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
                 else:
                     seconds = params.get("VisibilityTimeout")
@@ -104,6 +114,42 @@ def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
                 if message_id and (not response or entry_params.get("Id") in ok_ids):
                     lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
     return list(lives.values())
+
+
+def _remember_attributes(queue: str, attributes: dict, redrive: dict, visibility: dict) -> None:
+    import json
+
+    if "VisibilityTimeout" in attributes:
+        try:
+            visibility[queue] = float(attributes["VisibilityTimeout"])
+        except ValueError:
+            pass
+    policy = attributes.get("RedrivePolicy")
+    if policy:
+        try:
+            data = json.loads(policy) if isinstance(policy, str) else dict(policy)
+            redrive[queue] = (queue_name(str(data["deadLetterTargetArn"]).replace(":", "/")),
+                              int(data["maxReceiveCount"]))
+        except (ValueError, KeyError, TypeError):
+            pass
+
+
+def _infer_redrives(call: Any, queue: str, lives: dict, where: dict, received: dict, redrive: dict,
+                    visibility: dict) -> None:
+    """SQS moves a message to the DLQ when a receive finds it visible again after maxReceiveCount
+    receives; such a receive does not return it. Seen here: a receive on the queue, after the
+    visibility timeout, of a message received maxReceiveCount times and not deleted."""
+    if queue not in redrive:
+        return
+    dlq, limit = redrive[queue]
+    hidden_for = visibility.get(queue, 30.0)
+    for message_id, (times, last) in list(received.items()):
+        if where.get(message_id) == queue and times >= limit and \
+                (call.time - last).total_seconds() >= hidden_for:
+            lives[message_id].events.append(
+                MessageEvent(call.time, "moved", dlq, f"from {queue}: {times} receives reached maxReceiveCount {limit}"))
+            where[message_id] = dlq
+            del received[message_id]
 
 
 _STYLE = {"sent": "cyan", "received": "yellow", "deleted": "green", "visibility": "blue", "moved": "bold red"}

@@ -32,6 +32,8 @@ def test_sqs_pictures_follow_each_message_from_send_to_delete_or_the_dlq(fresh_a
         sqs.receive_message(QueueUrl=main, AttributeNames=["ApproximateReceiveCount"])
         clock.advance(seconds=31)
     sqs.receive_message(QueueUrl=main)  # the third receive moves it to the DLQ
+    before_dlq_read = message_lives(fresh_aws.log.calls("sqs", source=None))
+    assert [e.kind for e in before_dlq_read[0].events][-1] == "moved"  # inferred from the redrive policy
     moved = sqs.receive_message(QueueUrl=dlq)["Messages"]
     sqs.send_message(QueueUrl=main, MessageBody="fine")
     good = sqs.receive_message(QueueUrl=main)["Messages"][0]
@@ -40,6 +42,7 @@ def test_sqs_pictures_follow_each_message_from_send_to_delete_or_the_dlq(fresh_a
     calls = fresh_aws.log.calls("sqs", source=None)
     lives = {life.body: life for life in message_lives(calls)}
     assert lives["poison"].fate == "in the DLQ" and lives["poison"].receives == 3 and moved
+    assert [e.kind for e in lives["poison"].events].count("moved") == 1
     assert lives["fine"].fate == "deleted"
     picture = text_of(render_message_lives(calls))
     assert "moved to orders-dlq" in picture and "receive #2" in picture and "+62s" in picture
