@@ -15,6 +15,7 @@ from collections import Counter
 
 from awslab.grading import CheckFailed, check, fixture
 from awslab.grading.learner import LearnerRaised
+from awslab.pictures import render_message_lives
 
 VISIBILITY_TIMEOUT = 60
 MAX_RECEIVES = 3
@@ -290,6 +291,7 @@ def consumer_long_polls(ctx):
        hint="Run it yourself: one poison message among good ones, a consume() round after every visibility "
             "timeout. Count how often each message reaches the handler. Which messages do you delete, and when?")
 def poison_and_good_messages_over_rounds(ctx):
+    mark = ctx.log.mark()
     url, dlq_url = learner_queues(ctx, ctx.unique("rounds"))
     good = [f"order-{i}" for i in range(1, 5)]
     send(ctx, url, ["poison-1", *good])
@@ -301,6 +303,8 @@ def poison_and_good_messages_over_rounds(ctx):
         if round_number:
             ctx.clock.advance(seconds=timeout + 1)  # the previous round's messages are visible again
         consume(ctx, url, handler)
+    ctx.show("Each message between queue, consumer and DLQ, on virtual time",
+             render_message_lives(ctx.log.calls("sqs", source=None, since=mark)))
     ctx.note(f"{rounds} consume() rounds, {timeout + 1} s apart; handler calls: "
              + ", ".join(f"{b} x{handler.calls(b)}" for b in ["poison-1", *good]))
     never = [b for b in good if not handler.handled[b]]
