@@ -37,6 +37,19 @@ def aws():
     local.stop()
 
 
+@pytest.fixture(scope="module")
+def graded(aws):
+    """Each wrong answer graded once per module (grading starts a learner process: seconds)."""
+    results: dict = {}
+
+    def grade(name: str):
+        if name not in results:
+            results[name] = grade_submission(LAB, WRONG / f"{name}.py", aws)
+        return results[name]
+
+    return grade
+
+
 def failed(result) -> set[str]:
     return {c.name for c in result.checks if c.status != "passed"}
 
@@ -61,19 +74,19 @@ def test_starter_scores_zero(aws):
 
 
 @pytest.mark.parametrize("name", sorted(LOSES))
-def test_wrong_answer_loses_exactly_its_checks(aws, name):
-    result = grade_submission(LAB, WRONG / f"{name}.py", aws)
+def test_wrong_answer_loses_exactly_its_checks(graded, name):
+    result = graded(name)
     assert failed(result) == LOSES[name], messages(result)
 
 
-def test_failed_policy_check_explains_with_the_iam_decision(aws):
-    result = grade_submission(LAB, WRONG / "policy_open_to_everyone.py", aws)
+def test_failed_policy_check_explains_with_the_iam_decision(graded):
+    result = graded("policy_open_to_everyone")
     (check,) = [c for c in result.checks if c.name == "queue_policies_refuse_others"]
     assert "Decision: Allowed" in check.message and "statement #1" in check.message
 
 
-def test_queues_without_policy_are_said_to_stay_empty(aws):
-    result = grade_submission(LAB, WRONG / "no_queue_policy.py", aws)
+def test_queues_without_policy_are_said_to_stay_empty(graded):
+    result = graded("no_queue_policy")
     (check,) = [c for c in result.checks if c.name == "queue_policies_allow_the_topic"]
     assert "stayed empty" in check.message
 
