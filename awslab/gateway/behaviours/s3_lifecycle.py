@@ -62,6 +62,8 @@ class BucketLifecycle:
     events: list[Event] = field(default_factory=list)
     seen: dict[tuple[str, str], Any] = field(default_factory=dict)  # (key, version id) -> ObjectVersion
     skipped: list[str] = field(default_factory=list)  # actions the backend could not carry out
+    # What the model predicted at the start of the current advance: (from, until, midnights with actions).
+    predicted: tuple[dt.datetime, dt.datetime, tuple[dt.datetime, ...]] | None = None
 
 
 class S3Lifecycle:
@@ -91,6 +93,11 @@ class S3Lifecycle:
         """The lifecycle configuration of `bucket` as it was sent ({"Rules": [...]}), or None."""
         state = self._buckets.get(bucket)
         return state.sent.get("LifecycleConfiguration") if state else None
+
+    def lifecycle(self, bucket: str) -> LifecycleConfig | None:
+        """The configuration of `bucket` as awslab runs it (parsed from what was sent), or None."""
+        state = self._buckets.get(bucket)
+        return state.config if state else None
 
     def events(self, bucket: str) -> list[Event]:
         """What lifecycle did to `bucket`, oldest first (the midnight, the action, a new delete marker)."""
@@ -134,6 +141,9 @@ class S3Lifecycle:
         if not response.ok:
             return response
         bucket = call.params.get("Bucket")
+        state = self._buckets.get(bucket)
+        if state is not None:
+            state.predicted = None  # the bucket may have changed: the next run looks again
         if operation in ("DeleteBucketLifecycle", "DeleteBucket"):
             with self._lock:
                 self._buckets.pop(bucket, None)
@@ -204,7 +214,9 @@ class S3Lifecycle:
                 snapshot = self._snapshot(bucket, state)
                 if snapshot is None:
                     continue
-                stops.update(event.at for event in simulate(state.config, snapshot, new, start=start).events)
+                due = sorted({event.at for event in simulate(state.config, snapshot, new, start=start).events})
+                state.predicted = (start, new, tuple(due))
+                stops.update(due)
         return sorted(stops)
 
     def _on_clock(self, now: dt.datetime) -> None:
@@ -221,27 +233,46 @@ class S3Lifecycle:
         """Run lifecycle at every midnight in (state.since, now]. The clock normally halts at each
         midnight where something is due, so `now` is that midnight and the stamps are right; if it did
         not, what is due is still applied, late, rather than lost."""
-        while True:
-            if next(midnights_between(state.since, now), None) is None:
-                return
+        predicted = self._predicted_midnights(state, now)
+        if predicted == []:
+            state.since = now
+            return
+        while next(midnights_between(state.since, now), None) is not None:
             snapshot = self._snapshot(bucket, state)
             if snapshot is None:
                 return
-            due = simulate(state.config, snapshot, now, start=state.since).events
-            if not due:
+            if predicted:
+                midnight = next((m for m in predicted if m > state.since), None)
+            else:
+                due = simulate(state.config, snapshot, now, start=state.since).events
+                midnight = due[0].at if due else None
+            actions = plan(state.config, snapshot, midnight) if midnight is not None else []
+            if not actions:
                 state.since, state.previous = now, snapshot
                 return
-            midnight = due[0].at
-            for action in plan(state.config, snapshot, midnight):
+            for action in actions:
                 self._apply(bucket, state, action, midnight)
             state.since, state.previous = midnight, snapshot
+
+    @staticmethod
+    def _predicted_midnights(state: BucketLifecycle, now: dt.datetime) -> list[dt.datetime] | None:
+        """The midnights in (since, now] where the model, asked at the start of this advance, saw
+        actions due; None when there is no prediction for this stretch of time. Nothing but lifecycle
+        changes a bucket during an advance, so the prediction holds and spares a snapshot per midnight."""
+        if state.predicted is None:
+            return None
+        start, until, due = state.predicted
+        if not (start <= state.since and now <= until):
+            return None
+        return [midnight for midnight in due if state.since < midnight <= now]
 
     def _snapshot(self, bucket: str, state: BucketLifecycle) -> BucketSnapshot | None:
         s3 = self.gateway.internal_client("s3")
         try:
             versioning = s3.get_bucket_versioning(Bucket=bucket)
             listing = list(s3.get_paginator("list_object_versions").paginate(Bucket=bucket))
-            uploads = list(s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket))
+            aborts = any(rule.abort_incomplete_upload_days is not None for rule in state.config.enabled_rules)
+            uploads = list(s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket)) if aborts else []
         except s3.exceptions.NoSuchBucket:
             return None
         for page in uploads:  # moto's Initiated is a constant: use the virtual time the gateway saw
