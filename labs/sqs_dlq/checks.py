@@ -267,7 +267,7 @@ def one_failure_does_not_stop_the_others(ctx):
        hint="An empty short poll costs a request and returns at once, so a consumer loop burns requests. "
             "Give receive_message WaitTimeSeconds=20, or set the queue's ReceiveMessageWaitTimeSeconds to 20.")
 def consumer_long_polls(ctx):
-    url, _ = learner_queues(ctx, ctx.unique("poll"))
+    _, (url, _) = ctx.use(queues)  # its main queue stays empty: the long poll finds nothing
     mark = ctx.log.mark()
     before = ctx.clock.now()
     consume(ctx, url, RecordingHandler())
