@@ -114,7 +114,9 @@ class PrincipalEntry:
             return WILDCARD
         if self.type == "AWS":
             if self.value == "*":
-                return WILDCARD if caller.kind != "service" else None
+                # AWS documents {"AWS": "*"} as equivalent to "*"; the classic SNS-to-SQS queue
+                # policy (Principal {"AWS": "*"} with an aws:SourceArn condition) relies on it.
+                return WILDCARD
             if self.account is not None:
                 if caller.is_iam and caller.account == self.account:
                     return EXACT if caller.kind == "root" else ACCOUNT
@@ -131,7 +133,7 @@ class PrincipalEntry:
 
     def names(self, kind: str, identity: str, caller: Caller) -> bool:
         """Does this entry name one specific identity of the caller (for NotPrincipal)?"""
-        if self.type == "*" or (self.type == "AWS" and self.value == "*" and caller.kind != "service"):
+        if self.type == "*" or (self.type == "AWS" and self.value == "*"):
             return True
         if kind == ACCOUNT:
             return self.account is not None and self.account == caller.account

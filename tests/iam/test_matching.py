@@ -126,7 +126,7 @@ PRINCIPALS = [
     ("other session", {"AWS": f"arn:aws:sts::{OTHER}:assumed-role/App/s2"}, f"arn:aws:sts::{OTHER}:assumed-role/App/s1", False),
     ("service", {"Service": "sns.amazonaws.com"}, "sns.amazonaws.com", True),
     ("service list", {"Service": ["events.amazonaws.com", "sns.amazonaws.com"]}, "sns.amazonaws.com", True),
-    ("AWS * is not a service", {"AWS": "*"}, "sns.amazonaws.com", False),
+    ("AWS * is documented as equivalent to *, services included", {"AWS": "*"}, "sns.amazonaws.com", True),
     ("* includes services", "*", "sns.amazonaws.com", True),
     ("* includes anonymous", "*", "anonymous", True),
     ("federated", {"Federated": "cognito-identity.amazonaws.com"}, "cognito-identity.amazonaws.com", True),
