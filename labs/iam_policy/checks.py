@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 from awslab.grading import check
-from awslab.iam import PolicyError, Request, evaluate, parse_policy
+from awslab.iam import PolicyError, Request, evaluate, parse_policy, validate
 
 ACCOUNT = "123456789012"  # the lab's own account (as in the README)
 PARTNER = "210987654321"
@@ -214,16 +214,18 @@ def _secure(policy: dict, what: str, action: str, resource: str, allowed: bool, 
                 identity_policies=[ADMIN], resource_policy=policy)
 
 
-def secure_allowed(policy: dict) -> list[Case]:
+def secure_allowed(policy: dict, kms: bool = True) -> list[Case]:
     tls = {"aws:SecureTransport": True}
-    return [
+    cases = [
         _secure(policy, "an AES256-encrypted upload over TLS", "s3:PutObject", obj("a.txt"), True,
                 **tls, **{"s3:x-amz-server-side-encryption": "AES256"}),
-        _secure(policy, "an SSE-KMS upload over TLS", "s3:PutObject", obj("a.txt"), True,
-                **tls, **{"s3:x-amz-server-side-encryption": "aws:kms"}),
         _secure(policy, "a download over TLS", "s3:GetObject", obj("a.txt"), True, **tls),
         _secure(policy, "a listing over TLS", "s3:ListBucket", f"arn:aws:s3:::{BUCKET}", True, **tls),
     ]
+    if kms:
+        cases.append(_secure(policy, "an SSE-KMS upload over TLS", "s3:PutObject", obj("a.txt"), True,
+                             **tls, **{"s3:x-amz-server-side-encryption": "aws:kms"}))
+    return cases
 
 
 @check("secure_bucket_policy denies every request not sent over TLS", points=2,
@@ -239,7 +241,7 @@ def secure_denies_plain_http(ctx):
         _secure(policy, "a bucket policy change over plain HTTP", "s3:PutBucketPolicy", f"arn:aws:s3:::{BUCKET}", False,
                 **plain),
     ]
-    judge(ctx, secure_allowed(policy) + denied, "secure_bucket_policy")
+    judge(ctx, secure_allowed(policy, kms=False) + denied, "secure_bucket_policy")
 
 
 @check("secure_bucket_policy denies uploads without server-side encryption", points=2,
@@ -428,21 +430,35 @@ _RESOURCE_PATTERNS = _RESOURCES + [f"arn:aws:s3:::{BUCKET}/*", "arn:aws:s3:::*",
 _PRINCIPALS = [user("alice"), user("bob"), f"arn:aws:iam::{ACCOUNT}:role/Builder"]
 
 
-def _random_statement(rng: random.Random, effect: str, with_principal: bool = False) -> dict:
-    def pick(pool):
-        chosen = rng.sample(pool, rng.choice([1, 1, 2]))
-        return chosen[0] if len(chosen) == 1 and rng.random() < 0.6 else chosen
+def _variant(rng: random.Random, text: str, ignore_case: bool) -> str:
+    """A pattern close to `text`: itself, with a wildcard, or slightly off (case, one character)."""
+    service, _, name = text.partition(":")
+    choices = [text, text[: max(1, len(text) // 2)] + "*", "*" + text[len(text) // 2:],
+               text[:-2] + "?" + text[-1:], text.upper() if ignore_case else text.replace("team", "TEAM"),
+               text[:-1] + "X", f"{service}:*" if ignore_case else text.rsplit("/", 1)[0] + "/*"]
+    return rng.choice(choices)
+
+
+def _random_statement(rng: random.Random, effect: str, request: dict, with_principal: bool = False) -> dict:
+    def pick(pool, own: str, ignore_case: bool):
+        count = rng.choice([1, 1, 2])
+        chosen = [(_variant(rng, own, ignore_case) if rng.random() < 0.6 else rng.choice(pool)) for _ in range(count)]
+        return chosen[0] if count == 1 and rng.random() < 0.6 else chosen
 
     principal = None
     if with_principal:
-        principal = rng.choice(["*", {"AWS": "*"}, {"AWS": rng.choice(_PRINCIPALS)},
+        principal = rng.choice(["*", {"AWS": "*"}, {"AWS": request["principal"]}, {"AWS": rng.choice(_PRINCIPALS)},
                                 {"AWS": rng.sample(_PRINCIPALS, 2)}])
-    return _st(effect, pick(_ACTION_PATTERNS), pick(_RESOURCE_PATTERNS), principal)
+    return _st(effect, pick(_ACTION_PATTERNS, request["action"], True),
+               pick(_RESOURCE_PATTERNS, request["resource"], False), principal)
 
 
-def _random_policy(rng: random.Random, deny_share: float, with_principal: bool = False) -> dict:
-    return _doc(*(_random_statement(rng, "Deny" if rng.random() < deny_share else "Allow", with_principal)
-                  for _ in range(rng.choice([1, 1, 2, 3]))))
+def _random_policy(rng: random.Random, deny_share: float, request: dict, with_principal: bool = False) -> dict:
+    while True:  # a variant may not be a valid ARN pattern: draw again
+        policy = _doc(*(_random_statement(rng, "Deny" if rng.random() < deny_share else "Allow", request, with_principal)
+                        for _ in range(rng.choice([1, 1, 2, 3]))))
+        if not validate(policy, "resource" if with_principal else "identity"):
+            return policy
 
 
 def hidden_cases(count: int = 240, seed: int = 2012_10_17) -> list[tuple[dict, dict]]:
@@ -453,10 +469,10 @@ def hidden_cases(count: int = 240, seed: int = 2012_10_17) -> list[tuple[dict, d
         request = {"action": rng.choice(_ACTIONS), "resource": rng.choice(_RESOURCES[:-1]),
                    "principal": rng.choice(_PRINCIPALS)}
         policies = {
-            "identity": [_random_policy(rng, 0.2) for _ in range(rng.choice([0, 1, 1, 2]))],
-            "resource": _random_policy(rng, 0.25, with_principal=True) if rng.random() < 0.35 else None,
-            "boundary": _random_policy(rng, 0.1) if rng.random() < 0.3 else None,
-            "scps": [_random_policy(rng, 0.15) for _ in range(rng.choice([0, 0, 0, 1, 2]))],
+            "identity": [_random_policy(rng, 0.15, request) for _ in range(rng.choice([0, 1, 1, 2]))],
+            "resource": _random_policy(rng, 0.2, request, with_principal=True) if rng.random() < 0.35 else None,
+            "boundary": _random_policy(rng, 0.1, request) if rng.random() < 0.3 else None,
+            "scps": [_random_policy(rng, 0.1, request) for _ in range(rng.choice([0, 0, 0, 1, 2]))],
         }
         cases.append((request, policies))
     return cases
