@@ -1,7 +1,20 @@
-"""LocalStack at an endpoint (default http://127.0.0.1:4566, localstack-client's conventions).
+"""LocalStack behind awslab's gateway.
 
-LocalStack keeps real time in its own process, so it lacks `virtual_time`: checks that need the
-emulator's clock to jump are reported not applicable there, with this reason.
+Where: an explicit `url`; else the LocalStack `awslab backend up` started (its state file); else
+localstack-client's conventions (`AWS_ENDPOINT_URL`, `LOCALSTACK_HOST`, default
+http://localhost:4566). With `start=True` (`awslab check --backend localstack --start`) awslab
+starts one for the run, on a free port, and stops it after: in Docker when a daemon answers,
+otherwise LocalStack 4.14.0 on the host (see localstack_host).
+
+What differs from moto: account id 000000000000; queue URLs
+`http://HOST:PORT/queue/us-east-1/000000000000/NAME` (path strategy); health at
+`/_localstack/health`. LocalStack keeps real time in its own process, so it lacks
+`virtual_time`: checks that need the emulator's clock to jump are reported not applicable.
+
+Reset: `POST /_localstack/state/reset` (awslab adds that route in host mode; LocalStack Pro has
+it) for every service but DynamoDB, whose tables are deleted through the API (a reset inside
+LocalStack restarts DynamoDB Local's JVM). Where the route is missing (a community Docker image),
+every resource is deleted through the API (`sweep`).
 """
 
 from __future__ import annotations
@@ -14,12 +27,24 @@ import urllib3
 from ..gateway.wire import HttpUpstream
 from .base import Backend, BackendError
 
+SWEPT_SERVICES = ("s3", "sqs", "sns", "dynamodb", "iam")
+WARM_CALLS = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
+              "iam": ("list_users", {}), "sts": ("get_caller_identity", {}), "dynamodb": ("list_tables", {})}
+
 
 def default_endpoint() -> str:
+    """localstack-client's endpoint: AWS_ENDPOINT_URL, else LOCALSTACK_HOST, else localhost:4566."""
     from localstack_client.config import get_service_endpoint
 
-    host = os.environ.get("LOCALSTACK_HOST", "127.0.0.1:4566")
-    return get_service_endpoint("s3", localstack_host=host) or f"http://{host}"
+    return (get_service_endpoint("s3") or "http://localhost:4566").rstrip("/")
+
+
+def running_endpoint() -> str | None:
+    """The endpoint of a LocalStack `awslab backend up` started, if its state file says one runs."""
+    from .running import read_state
+
+    state = read_state("localstack")
+    return state.get("url") if state else None
 
 
 class LocalStackBackend(Backend):
@@ -27,34 +52,168 @@ class LocalStackBackend(Backend):
     account_id = "000000000000"
     features = frozenset({"s3", "sqs", "sns", "dynamodb", "iam"})
     lacks = {"virtual_time": "LocalStack keeps real time in its own process, so awslab cannot move its clock "
-                             "(SQS visibility timeouts and receive counts would cost real seconds)",
-             "s3_storage_class_in_place": "LocalStack cannot change an object's storage class in place "
-                                          "(only CopyObject, which adds a version and resets Last-Modified), "
-                                          "so awslab cannot carry out lifecycle transitions there"}
+                             "(SQS visibility timeouts and receive counts would cost real seconds)"}
 
-    def __init__(self, url: str | None = None, **_: object) -> None:
-        self.url = (url or default_endpoint()).rstrip("/")
-        self._http = urllib3.PoolManager(retries=False, timeout=5)
-        self._upstream = HttpUpstream(self.url)
+    def __init__(self, url: str | None = None, start: bool = False, port: int = 0, log=None, **_: object) -> None:
+        self.requested_url = url.rstrip("/") if url else None
+        self.start_own = start
+        self.port = port
+        self.log = log
+        self.url: str | None = self.requested_url
+        self.launched = None  # a HostLocalStack, or a Docker state record, when this backend started one
+        self.mode = "external"
+        self.features = type(self).features
+        self.lacks = dict(type(self).lacks)
+        self._http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=2, read=30))
+        self._upstream: HttpUpstream | None = None
+        self._clients: dict = {}
+        self._has_reset_route: bool | None = None
+        self.startup_seconds = 0.0
 
+    # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        deadline = time.monotonic() + 5
+        began = time.monotonic()
+        if self.start_own and self.launched is None:
+            self._launch()
+        if self.url is None:
+            self.url = running_endpoint() or default_endpoint()
+        self._wait_healthy(5 if not self.start_own else 30)
+        self._upstream = HttpUpstream(self.url)
+        self.warm_up()
+        self.startup_seconds = time.monotonic() - began
+
+    def warm_up(self, timeout: float = 180) -> None:
+        """Load every lab service now. LocalStack loads a service on its first request, which takes
+        seconds (DynamoDB Local's JVM: 5-15 s on two cores): a learner's first call would otherwise
+        run into the lab's time limit."""
+        import concurrent.futures
+
+        states = self.health().get("services", {})
+        cold = [name for name in WARM_CALLS if name in self.features | {"sts"} and states.get(name) != "running"]
+        if not cold:
+            return
+
+        def touch(service: str) -> None:
+            operation, params = WARM_CALLS[service]
+            getattr(self.admin_client(service, read_timeout=timeout), operation)(**params)
+
+        with concurrent.futures.ThreadPoolExecutor(len(cold)) as pool:
+            for service, future in [(name, pool.submit(touch, name)) for name in cold]:
+                try:
+                    future.result(timeout=timeout)
+                except Exception as exc:  # noqa: BLE001
+                    if service == "dynamodb":
+                        self._note_dynamodb(f"it did not start ({type(exc).__name__}: {exc})")
+                    else:
+                        raise BackendError(f"LocalStack's {service} did not start: {exc}") from exc
+
+    def _launch(self) -> None:
+        from . import localstack_host as host
+
+        mode = os.environ.get("AWSLAB_LOCALSTACK_MODE", "auto")
+        client = host.docker_client() if mode in ("auto", "docker") else None
+        if mode == "docker" and client is None:
+            raise BackendError("AWSLAB_LOCALSTACK_MODE=docker, and no Docker daemon answers (is it running? "
+                               "DOCKER_HOST?)")
+        if client is not None:
+            import socket
+
+            with socket.socket() as probe:  # a free loopback port for this run's container
+                probe.bind(("127.0.0.1", self.port))
+                port = probe.getsockname()[1]
+            self.launched = host.start_docker(client, port, log=self.log, name=f"{host.CONTAINER_NAME}-{port}")
+            self.url, self.mode = self.launched["url"], "docker"
+            return
+        server = host.HostLocalStack(port=self.port, log=self.log).start()
+        self.launched, self.url, self.mode = server, server.url, "host"
+        self._note_dynamodb(server.dynamodb)
+
+    def _note_dynamodb(self, problem: str) -> None:
+        if problem:
+            self.features = self.features - {"dynamodb"}
+            self.lacks["dynamodb"] = f"DynamoDB is unavailable on this host-mode LocalStack: {problem}"
+
+    def stop(self) -> None:
+        launched, self.launched = self.launched, None
+        if launched is None:
+            return
+        if self.mode == "docker":
+            from .localstack_host import stop_docker
+
+            stop_docker(launched)
+        else:
+            launched.stop()
+        self.url = self.requested_url
+        self._clients.clear()
+
+    def _wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                if self._http.request("GET", f"{self.url}/_localstack/health").status == 200:
+                if self._http.request("GET", f"{self.url}/_localstack/health", timeout=2).status == 200:
                     return
             except urllib3.exceptions.HTTPError:
                 pass
             if time.monotonic() > deadline:
                 raise BackendError(
-                    f"no LocalStack answers at {self.url}: start one with `awslab backend up localstack` "
-                    "(or `docker compose up localstack`), or set LOCALSTACK_HOST")
+                    f"no LocalStack answers at {self.url}: start one with `awslab backend up localstack` (or "
+                    "`docker compose up -d localstack`), pass --start to start one for this run, or set "
+                    "LOCALSTACK_HOST")
             time.sleep(0.2)
 
+    def health(self) -> dict:
+        """LocalStack's /_localstack/health: {"services": {name: state}, "edition", "version"}."""
+        response = self._http.request("GET", f"{self.url}/_localstack/health", timeout=5)
+        if response.status != 200:
+            raise BackendError(f"LocalStack at {self.url} is unhealthy (HTTP {response.status})")
+        return response.json()
+
     def upstream(self) -> HttpUpstream:
+        if self._upstream is None:
+            raise BackendError("LocalStack backend not started")
         return self._upstream
 
+    # -- reset -----------------------------------------------------------------------------------
     def reset(self) -> None:
-        response = self._http.request("POST", f"{self.url}/_localstack/state/reset")
-        if response.status >= 400:
-            raise BackendError(f"LocalStack at {self.url} refused a state reset (HTTP {response.status})")
+        services = self.health().get("services", {})
+        running = [name for name in SWEPT_SERVICES if services.get(name) == "running"]
+        swept = running
+        if self._has_reset_route is not False:
+            response = self._http.request("POST", f"{self.url}/_localstack/state/reset?skip=dynamodb")
+            if response.status == 200:
+                self._has_reset_route = True
+                swept = [name for name in running if name == "dynamodb"]
+            elif response.status in (404, 405):
+                self._has_reset_route = False
+            else:
+                raise BackendError(f"LocalStack at {self.url} failed a state reset (HTTP {response.status}: "
+                                   f"{response.data[:300]!r})")
+        if swept:
+            from .sweep import sweep
+
+            try:
+                sweep(self.admin_client, swept)
+            except Exception as exc:  # noqa: BLE001 - botocore errors of any kind
+                raise BackendError(f"could not reset LocalStack at {self.url} ({type(exc).__name__}: {exc})") from exc
+
+    def admin_client(self, service: str, read_timeout: float = 60):
+        """A boto3 client straight to LocalStack (not through the gateway), account 000000000000."""
+        key = (service, read_timeout)
+        if key not in self._clients:
+            import boto3
+            from botocore.config import Config
+
+            self._clients[key] = boto3.session.Session().client(
+                service, endpoint_url=self.url, region_name=self.region, aws_access_key_id="test",
+                aws_secret_access_key="test",
+                config=Config(retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"},
+                              read_timeout=read_timeout, connect_timeout=5))
+        return self._clients[key]
+
+    def queue_url(self, name: str, region: str | None = None) -> str:
+        """The URL LocalStack gives queue NAME (path strategy)."""
+        return f"{self.url}/queue/{region or self.region}/{self.account_id}/{name}"
+
+    def describe(self) -> str:
+        where = self.url or "(not started)"
+        return f"localstack ({self.mode}, {where})"

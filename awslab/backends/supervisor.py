@@ -1,0 +1,154 @@
+"""Stop servers awslab started, by PID, even when they ignore SIGTERM.
+
+A server awslab starts runs in a session (and process group) of its own. Stopping it means:
+collect its descendants first (a DynamoDB Local java child would otherwise be orphaned and lost),
+send SIGTERM to the process group, wait a few seconds, then SIGKILL the group and every collected
+PID that is still the same process (same start time, so a reused PID is never hit).
+
+PIDs are recorded with their start time (`ProcessRef`), so a state file written by
+`awslab backend up` can be acted on by `awslab backend down` in another process.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+GRACE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ProcessRef:
+    pid: int
+    start_time: int  # clock ticks since boot (/proc/PID/stat field 22): tells a reused PID apart
+
+    @classmethod
+    def of(cls, pid: int) -> "ProcessRef | None":
+        start = _start_time(pid)
+        return None if start is None else cls(pid, start)
+
+    def alive(self) -> bool:
+        return _start_time(self.pid) == self.start_time and not _is_zombie(self.pid)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ProcessRef":
+        return cls(int(data["pid"]), int(data["start_time"]))
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
+    return [raw[:raw.index(" ")], "comm"] + raw[raw.rindex(")") + 2:].split()
+
+
+def _start_time(pid: int) -> int | None:
+    fields = _stat_fields(pid)
+    return int(fields[21]) if fields else None
+
+
+def _is_zombie(pid: int) -> bool:
+    fields = _stat_fields(pid)
+    return bool(fields) and fields[2] in ("Z", "X")
+
+
+def _parent(pid: int) -> int | None:
+    fields = _stat_fields(pid)
+    return int(fields[3]) if fields else None
+
+
+def descendants(pid: int) -> list[ProcessRef]:
+    """Every living descendant of `pid` (children, grandchildren, ...), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            parent = _parent(int(entry))
+            if parent is not None:
+                children.setdefault(parent, []).append(int(entry))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        ref = ProcessRef.of(child)
+        if ref is not None:
+            found.append(ref)
+        todo.extend(children.get(child, []))
+    return found
+
+
+def _signal(ref: ProcessRef, sig: int) -> None:
+    if ref.alive():
+        try:
+            os.kill(ref.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def _signal_group(root: ProcessRef, members: list[ProcessRef], sig: int) -> None:
+    """Signal the process group led by `root` (a server started in a new session leads one), as
+    long as a known, living process is still in it: then its id cannot have been reused."""
+    def in_group(ref: ProcessRef) -> bool:
+        try:
+            return ref.alive() and os.getpgid(ref.pid) == root.pid
+        except ProcessLookupError:
+            return False
+
+    if not any(in_group(ref) for ref in members):
+        return
+    try:
+        os.killpg(root.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+    except OSError as exc:
+        if exc.errno != errno.ESRCH:
+            raise
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status if `pid` is our own child (else it stays a zombie, looking alive)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def wait_gone(refs: list[ProcessRef], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        for ref in refs:
+            _reap(ref.pid)
+        if not any(ref.alive() for ref in refs):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def stop_tree(root: ProcessRef, *, grace: float = GRACE_SECONDS, extra: list[ProcessRef] = ()) -> str:
+    """Stop `root`, its process group and its descendants. Returns how: "gone", "terminated" or "killed"."""
+    tree = [root, *descendants(root.pid), *extra]
+    if not any(ref.alive() for ref in tree):
+        return "gone"
+    _signal(root, signal.SIGTERM)
+    _signal_group(root, tree, signal.SIGTERM)
+    if wait_gone([root], grace):
+        # The root is gone; children it failed to stop (a java child) do not get another grace period.
+        late = [ref for ref in tree if ref.alive()]
+        if not late:
+            return "terminated"
+    tree += [ref for ref in descendants(root.pid) if ref not in tree]
+    _signal_group(root, tree, signal.SIGKILL)
+    for ref in tree:
+        _signal(ref, signal.SIGKILL)
+    if not wait_gone(tree, 5):
+        still = ", ".join(str(ref.pid) for ref in tree if ref.alive())
+        raise OSError(f"processes {still} survived SIGKILL")
+    return "killed"
