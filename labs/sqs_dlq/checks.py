@@ -92,9 +92,15 @@ def reference_queues(ctx, name: str) -> tuple[str, str]:
 
 
 def send(ctx, url: str, bodies, attributes: dict | None = None) -> None:
-    for body in bodies:
-        extra = {"MessageAttributes": attributes[body]} if attributes and body in attributes else {}
-        ctx.client("sqs").send_message(QueueUrl=url, MessageBody=body, **extra)
+    """Send the bodies in this order (moto delivers in send order), 10 to a request."""
+    bodies = list(bodies)
+    for start in range(0, len(bodies), 10):
+        entries = [{"Id": str(i), "MessageBody": body,
+                    **({"MessageAttributes": attributes[body]} if attributes and body in attributes else {})}
+                   for i, body in enumerate(bodies[start:start + 10])]
+        answer = ctx.client("sqs").send_message_batch(QueueUrl=url, Entries=entries)
+        if answer.get("Failed"):
+            raise RuntimeError(f"the grader could not send its messages: {answer['Failed']}")
 
 
 def counts(ctx, url: str) -> tuple[int, int]:
