@@ -105,7 +105,7 @@ class CheckContext:
     fixtures: dict[str, tuple[bool, Any]]
     details: list[str] = field(default_factory=list)
     pictures: list[tuple[str, Any]] = field(default_factory=list)
-    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+    names: itertools.count = field(default_factory=lambda: itertools.count(1))  # shared by the run
 
     # -- AWS --------------------------------------------------------------------------------------
     def client(self, service: str):
@@ -131,7 +131,7 @@ class CheckContext:
 
     def unique(self, name: str) -> str:
         """A resource name no other check of this run uses."""
-        return f"{name}-{self.lab.id.replace('_', '-')}-{next(self._counter)}"
+        return f"{name}-{self.lab.id.replace('_', '-')}-{next(self.names)}"
 
     # -- shared set-up ----------------------------------------------------------------------------
     def use(self, shared: Fixture) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +33,8 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
         try:
             learner.start()
             fixtures: dict = {}
-            results = [run_check(check, lab, aws, learner, fixtures) for check in lab.checks]
+            names = itertools.count(1)  # ctx.unique() numbers across the whole run, not per check
+            results = [run_check(check, lab, aws, learner, fixtures, names) for check in lab.checks]
         finally:
             learner.close()
     pictures = [picture for result in results for picture in result.pictures]
@@ -42,7 +44,8 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
                      duration=time.perf_counter() - started, virtual_seconds=aws.clock.elapsed().total_seconds())
 
 
-def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures: dict) -> CheckResult:
+def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures: dict,
+              names: itertools.count) -> CheckResult:
     result = CheckResult(name=check.name, title=check.title, status=FAILED, points=0, max_points=check.points,
                          hint=check.hint)
     missing = [f for f in check.requires if not aws.has(f)]
@@ -50,7 +53,7 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
         result.status, result.max_points = NOT_APPLICABLE, 0
         result.message = "not applicable on this backend: " + "; ".join(aws.backend.why_lacking(f) for f in missing)
         return result
-    context = CheckContext(aws=aws, learner=LearnerFunctions(learner), lab=lab, fixtures=fixtures)
+    context = CheckContext(aws=aws, learner=LearnerFunctions(learner), lab=lab, fixtures=fixtures, names=names)
     started = time.perf_counter()
     try:
         check.function(context)
