@@ -69,9 +69,10 @@ class Gateway:
         return next((b for b in self.behaviours if b.name == name), None)
 
     def reset(self) -> None:
-        """Forget the log and behaviour state (the backend is reset by the backend)."""
+        """Forget the log, the scenario's settings and behaviour state (the backend resets itself)."""
         self.log.clear()
         self.state.clear()
+        self.settings.clear()
         for behaviour in self.behaviours:
             reset = getattr(behaviour, "reset", None)
             if reset:
