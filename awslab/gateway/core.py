@@ -26,6 +26,7 @@ from .wire import Response, request_from_environ
 Forward = Callable[[AwsCall], Response]
 
 INTERNAL_HEADER = "x-awslab-internal"
+CONTROL_PATHS = ("/_awslab/", "/moto-api", "/_localstack/", "/_aws/")
 _MAX_LOGGED_RESPONSE = 256 * 1024
 
 
@@ -101,6 +102,11 @@ class Gateway:
         if http.headers.get(INTERNAL_HEADER) == self.internal_token:
             http.headers.pop(INTERNAL_HEADER)
             return self.upstream.send(http)
+        if http.path.startswith(CONTROL_PATHS):
+            # The emulators' control routes (reset, time travel, storage class) are the grader's
+            # alone: through the gateway, learner code could otherwise change its own verdict.
+            return Response(403, [("Content-Type", "text/plain")],
+                            b"awslab: control routes of the backend are not reachable through the gateway")
         call = identify(http, self.region)
         if call is None:
             return self.upstream.send(http)

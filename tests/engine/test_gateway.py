@@ -189,3 +189,13 @@ def test_reset_forgets_resources_log_and_time(fresh_aws):
     assert fresh_aws.client("sqs").list_queues().get("QueueUrls", []) == []
     assert len(fresh_aws.log.calls(source="grader")) == 1  # only the ListQueues above
     assert fresh_aws.clock.elapsed().total_seconds() == 0
+
+
+@pytest.mark.parametrize("path", ["/moto-api/reset", "/_awslab/clock", "/_localstack/state/reset"])
+def test_backend_control_routes_are_refused_through_the_gateway(fresh_aws, path):
+    import urllib3
+
+    fresh_aws.client("sqs").create_queue(QueueName="survives")
+    response = urllib3.PoolManager().request("POST", fresh_aws.endpoint_url + path, body=b"{}")
+    assert response.status == 403
+    assert fresh_aws.client("sqs").list_queues()["QueueUrls"], "the backend was not reset"
