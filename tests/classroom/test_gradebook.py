@@ -84,3 +84,16 @@ def test_a_student_folder_named_like_a_formula_is_not_run_by_the_spreadsheet():
 
     assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert _cell("ada") == "ada"
+
+
+def test_every_isolation_level_gives_the_same_scores(labs_env, tmp_path):
+    from awslab.classroom import isolation
+
+    students = [s for s in find_students(CLASS) if s.name in ("correct", "partial")]
+    labs = class_labs()[1:]
+    scores = {}
+    for level in ("process", isolation.detect().level):
+        run = grade_class(students, labs, tmp_path / level, Settings(timeout=TIMEOUT, jobs=2, isolation=level))
+        scores[level] = {key: record["score"] for key, record in run.records.items()}
+    assert len(set(map(str, scores.values()))) == 1
+    assert scores["process"][("partial", "class_lab")] == 3
