@@ -81,6 +81,9 @@ def dynamodb_local_dir() -> Path:
 
 
 def state_dir() -> Path:
+    """Where `awslab backend up` records what it started (AWSLAB_STATE_DIR, else <cache>/run)."""
+    if os.environ.get("AWSLAB_STATE_DIR"):
+        return Path(os.environ["AWSLAB_STATE_DIR"]).expanduser()
     return cache_root() / "run"
 
 
