@@ -29,14 +29,17 @@ from .github import find_lab_files
 CONFIG = "awslab-gradescope.json"
 
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image.
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
 set -euo pipefail
 cd /autograder/source
-if ! command -v python3 >/dev/null || ! python3 -c 'import sys; assert sys.version_info >= (3, 11)'; then
-    apt-get update && apt-get install -y python3 python3-pip python3-venv
+apt-get update
+apt-get install -y util-linux   # unshare and setpriv: namespaces for the learner's code
+PYTHON=python3
+if ! python3 -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    apt-get install -y python3.11 python3.11-venv   # awslab needs Python 3.11 or newer
+    PYTHON=python3.11
 fi
-apt-get install -y util-linux || true   # unshare and setpriv: namespaces for the learner's code
-python3 -m venv /autograder/awslab-venv
+"$PYTHON" -m venv /autograder/awslab-venv
 /autograder/awslab-venv/bin/pip install --upgrade pip
 /autograder/awslab-venv/bin/pip install ./awslab-src
 """

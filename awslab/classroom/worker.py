@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -70,6 +71,7 @@ def main() -> None:
                   "output_bytes": len(result.output.encode("utf-8", "replace"))})
     finally:
         aws.stop()
+        shutil.rmtree(code_dir, ignore_errors=True)
 
 
 def _kept_paths(job: dict) -> list[str]:
