@@ -2,8 +2,9 @@
 
 1. Whole-process time of `awslab check LAB --solution` on the embedded default, beside
    `python -c "import boto3, moto"` (the floor: what any moto-based grader pays to start).
-2. Per-request cost through the gateway vs calling moto directly (moto's own mock_aws), for the
-   grader's in-process clients and for a learner's client over loopback HTTP.
+2. Per-request cost through the gateway (every simulated behaviour in the chain) vs calling moto
+   directly (moto's own mock_aws), for the grader's in-process clients and for a learner's
+   client over loopback HTTP.
 
     python3 benchmarks/engine.py [LAB ...] [--runs N] [--requests N]
 """
@@ -35,7 +36,7 @@ def per_request(label: str, make_call, count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
         make_call()
-    cost = (time.perf_counter() - started) / (2 * count) * 1000  # each call is two requests
+    cost = (time.perf_counter() - started) / (3 * count) * 1000  # each round is three requests
     print(f"  {label:<44} {cost:7.2f} ms/request")
     return cost
 
@@ -47,32 +48,45 @@ def request_overheads(count: int) -> None:
     from awslab.local_aws import LocalAWS
     from awslab.safety import FAKE_SECRET, LEARNER_ACCESS_KEY
 
-    print(f"\nPer-request cost ({count} SQS SendMessage + S3 PutObject pairs):")
+    # Calls that leave the emulator's state the same size: a growing queue would make moto's own
+    # per-message work dominate the figures.
+    def calls(sqs, s3, ddb, url):
+        return lambda: (sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"]),
+                        s3.put_object(Bucket="bench-bucket", Key="k", Body=b"x"),
+                        ddb.put_item(TableName="bench", Item={"pk": {"S": "k"}, "n": {"N": "1"}}))
+
+    def setup(sqs, s3, ddb):
+        s3.create_bucket(Bucket="bench-bucket")
+        ddb.create_table(TableName="bench", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        return sqs.create_queue(QueueName="bench")["QueueUrl"]
+
+    print(f"\nPer-request cost ({count} rounds of SQS GetQueueAttributes + S3 PutObject + DynamoDB PutItem):")
     with mock_aws():
-        sqs = boto3.client("sqs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-        s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-        url = sqs.create_queue(QueueName="bench")["QueueUrl"]
-        s3.create_bucket(Bucket="bench-bucket")
-        direct = per_request("moto directly (mock_aws, in-process)",
-                             lambda: (sqs.send_message(QueueUrl=url, MessageBody="x"),
-                                      s3.put_object(Bucket="bench-bucket", Key="k", Body=b"x")), count)
+        clients = [boto3.client(s, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+                   for s in ("sqs", "s3", "dynamodb")]
+        direct = per_request("moto directly (mock_aws, in-process)", calls(*clients, setup(*clients)), count)
     with LocalAWS("moto") as aws:
-        sqs = aws.client("sqs")
-        s3 = aws.client("s3")
-        url = sqs.create_queue(QueueName="bench")["QueueUrl"]
-        s3.create_bucket(Bucket="bench-bucket")
-        grader = per_request("awslab gateway, grader client (in-process)",
-                             lambda: (sqs.send_message(QueueUrl=url, MessageBody="x"),
-                                      s3.put_object(Bucket="bench-bucket", Key="k", Body=b"x")), count)
-        http_sqs = boto3.client("sqs", endpoint_url=aws.endpoint_url, region_name="us-east-1",
-                                aws_access_key_id=LEARNER_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET)
-        http_s3 = boto3.client("s3", endpoint_url=aws.endpoint_url, region_name="us-east-1",
-                               aws_access_key_id=LEARNER_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET)
-        learner = per_request("awslab gateway, learner client (loopback HTTP)",
-                              lambda: (http_sqs.send_message(QueueUrl=url, MessageBody="x"),
-                                       http_s3.put_object(Bucket="bench-bucket", Key="k", Body=b"x")), count)
-    print(f"  gateway overhead vs moto directly: grader clients {100 * (grader / direct - 1):+.0f}%, "
-          f"learner clients over HTTP {100 * (learner / direct - 1):+.0f}%")
+        clients = [aws.client(s) for s in ("sqs", "s3", "dynamodb")]
+        url = setup(*clients)
+        grader = per_request("awslab gateway, grader client (in-process)", calls(*clients, url), count)
+        http = [boto3.client(s, endpoint_url=aws.endpoint_url, region_name="us-east-1",
+                             aws_access_key_id=LEARNER_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET)
+                for s in ("sqs", "s3", "dynamodb")]
+        learner = per_request("awslab gateway, learner client (loopback HTTP)", calls(*http, url), count)
+    from awslab.backends import MotoServerBackend
+
+    server = MotoServerBackend()
+    server.start()
+    try:
+        http = [boto3.client(s, endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="x",
+                             aws_secret_access_key="x") for s in ("sqs", "s3", "dynamodb")]
+        over_http = per_request("moto server directly (loopback HTTP, no gateway)", calls(*http, setup(*http)), count)
+    finally:
+        server.stop()
+    print(f"  gateway overhead: in-process {100 * (grader / direct - 1):+.0f}% vs moto in-process; "
+          f"over HTTP {100 * (learner / over_http - 1):+.0f}% vs moto's own server over HTTP")
 
 
 def main() -> None:

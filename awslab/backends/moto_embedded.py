@@ -8,8 +8,13 @@ from .base import Backend
 
 
 def moto_app():
+    import moto.backends
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    # moto's server lists its own package directory on every request to route it (one listdir and
+    # ~100 stats); the list never changes while the process lives.
+    modules = tuple(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: modules
     return DomainDispatcherApplication(create_backend_app)
 
 
