@@ -109,8 +109,7 @@ def test_tiny_lab_on_localstack(localstack_aws, fixture_labs):
         {n: c.message for n, c in by_name.items()}
     assert result.full_marks and result.score == result.max_score == 5
 
-    starter = grade_submission(lab, lab.folder / "starter.py" if hasattr(lab, "folder") else
-                               fixture_labs / "tiny_lab" / "starter.py", localstack_aws)
+    starter = grade_submission(lab, lab.starter, localstack_aws)
     assert starter.score == 0
 
 
