@@ -111,9 +111,10 @@ def main() -> None:
         labs, solutions = choose_labs(scratch)
         print(f"labs: {', '.join(lab.id for lab in labs)}; students: {args.students}; jobs: {args.jobs}; "
               f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}")
-        make_class(scratch / "class", labs, solutions, args.students)
-        run, wall = grade(scratch / "class", labs, args.jobs, "auto", scratch / "state")
-        report("isolated (auto)", run, wall, labs, args.jobs)
+        if args.students:
+            make_class(scratch / "class", labs, solutions, args.students)
+            run, wall = grade(scratch / "class", labs, args.jobs, "auto", scratch / "state")
+            report("isolated (auto)", run, wall, labs, args.jobs)
         print(f"   one learner process alone (start Python + boto3, load, one call): {learner_start_seconds():.2f} s")
         print(f"   load average after: {os.getloadavg()[0]:.1f} (other work on this machine slows every figure)")
         if args.compare:
