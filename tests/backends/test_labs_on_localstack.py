@@ -15,16 +15,7 @@ pytestmark = pytest.mark.localstack
 LABS = [lab for lab in all_labs() if "localstack" in lab.backends]
 
 # (lab, check) -> why the reference solution loses it on LocalStack. Keep precise; remove when fixed.
-KNOWN_DEVIATIONS = {
-    ("s3_versioning", "undelete_stacked"):
-        "the solution orders a key's versions and delete markers by (IsLatest, LastModified); S3 and "
-        "LocalStack give LastModified to the second, and on real time several writes share a second, so a "
-        "noncurrent delete marker sorts below the versions (boto3 splits them into two lists) and undelete() "
-        "stops before removing it. On moto the virtual clock separates the writes.",
-    ("s3_versioning", "history_paginated"):
-        "same cause: with LastModified ties, the solution's and the grader's sorts keep each page's "
-        "Versions-then-DeleteMarkers order, which differs between small pages and one page.",
-}
+KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
