@@ -9,10 +9,10 @@ import pytest
 
 from awslab.grading import get_lab, grade_submission
 from awslab.local_aws import LocalAWS
+from tests.labs.wrong import names as wrong_names, wrong_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = get_lab("dynamodb_capacity")
-WRONG = ROOT / "tests" / "labs" / "wrong" / "dynamodb_capacity"
 LOAD_CHECKS = {"every_item_loaded_once", "retries_back_off", "load_report_matches_gateway"}
 
 # wrong answer -> the checks it loses (every other check must pass)
@@ -54,12 +54,12 @@ def test_starter_scores_zero(aws):
 
 @pytest.mark.parametrize("name", sorted(LOSES))
 def test_wrong_answer_loses_exactly_its_checks(aws, name):
-    result = grade_submission(LAB, WRONG / f"{name}.py", aws)
+    result = grade_submission(LAB, wrong_answer("dynamodb_capacity", name), aws)
     assert failed(result) == LOSES[name], [(c.name, c.message) for c in result.checks if not c.passed]
 
 
 def test_every_wrong_answer_file_is_listed():
-    assert {p.stem for p in WRONG.glob("*.py")} == set(LOSES)
+    assert wrong_names("dynamodb_capacity") == set(LOSES)
 
 
 def test_reference_solution_earns_full_marks_on_moto_server():

@@ -9,10 +9,10 @@ import pytest
 
 from awslab.grading import get_lab, grade_submission
 from awslab.local_aws import LocalAWS
+from tests.labs.wrong import names as wrong_names, wrong_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = get_lab("iam_policy", ROOT / "labs")
-WRONG = ROOT / "tests" / "labs" / "wrong" / "iam_policy"
 DEVELOPER = {"developer_allows_own_home", "developer_lists_only_own_prefix", "developer_least_privilege",
              "developer_end_to_end"}
 EVALUATE = {"evaluate_visible", "evaluate_hidden"}
@@ -84,7 +84,7 @@ def test_enforcement_is_off_after_grading(aws):
 
 @pytest.mark.parametrize("name", sorted(LOSES))
 def test_wrong_answer_loses_exactly_its_checks(aws, name):
-    result = grade_submission(LAB, WRONG / f"{name}.py", aws)
+    result = grade_submission(LAB, wrong_answer("iam_policy", name), aws)
     assert failed(result) == LOSES[name], {c.name: c.message for c in result.checks if c.status != "passed"}
     messages = {c.name: c.message for c in result.checks}
     for check_name, text in SAYS.get(name, {}).items():
@@ -92,7 +92,7 @@ def test_wrong_answer_loses_exactly_its_checks(aws, name):
 
 
 def test_every_wrong_answer_file_is_listed():
-    assert {p.stem for p in WRONG.glob("*.py")} == set(LOSES)
+    assert wrong_names("iam_policy") == set(LOSES)
 
 
 def test_hidden_cases_are_deterministic_and_mixed():

@@ -10,10 +10,10 @@ import pytest
 
 from awslab.grading import get_lab, grade_submission
 from awslab.local_aws import LocalAWS
+from tests.labs.wrong import names as wrong_names, wrong_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = get_lab("s3_versioning")
-WRONG = ROOT / "tests" / "labs" / "wrong" / "s3_versioning"
 
 # wrong answer -> the checks it loses (every other check must pass)
 LOSES = {
@@ -97,16 +97,16 @@ def test_starter_messages_point_to_the_task(graded, check, words):
 
 @pytest.mark.parametrize("name", sorted(LOSES))
 def test_wrong_answer_loses_exactly_its_checks(graded, name):
-    result = graded(WRONG / f"{name}.py")
+    result = graded(wrong_answer("s3_versioning", name))
     assert failed(result) == LOSES[name], messages(result)
 
 
 def test_every_wrong_answer_file_is_listed():
-    assert {path.stem for path in WRONG.glob("*.py")} == set(LOSES)
+    assert wrong_names("s3_versioning") == set(LOSES)
 
 
 def test_expiration_instead_of_noncurrent_is_told_what_expiration_does(graded):
-    result = graded(WRONG / "expiration_instead_of_noncurrent.py")
+    result = graded(wrong_answer("s3_versioning", "expiration_instead_of_noncurrent"))
     message = next(c.message for c in result.checks if c.name == "noncurrent_expire")
     assert "NoncurrentVersionExpiration" in message and "delete marker on day 31" in message
     glacier = next(c for c in result.checks if c.name == "transition_to_glacier")

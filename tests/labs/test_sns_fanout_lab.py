@@ -9,10 +9,10 @@ import pytest
 
 from awslab.grading import get_lab, grade_submission
 from awslab.local_aws import LocalAWS
+from tests.labs.wrong import names as wrong_names, wrong_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = get_lab("sns_fanout")
-WRONG = ROOT / "tests" / "labs" / "wrong" / "sns_fanout"
 
 # wrong answer -> the checks it loses (every other check must pass)
 LOSES = {
@@ -44,7 +44,7 @@ def graded(aws):
 
     def grade(name: str):
         if name not in results:
-            results[name] = grade_submission(LAB, WRONG / f"{name}.py", aws)
+            results[name] = grade_submission(LAB, wrong_answer("sns_fanout", name), aws)
         return results[name]
 
     return grade
@@ -59,7 +59,7 @@ def messages(result) -> str:
 
 
 def test_every_wrong_answer_has_a_file_and_an_expectation():
-    assert {p.stem for p in WRONG.glob("*.py")} == set(LOSES)
+    assert wrong_names("sns_fanout") == set(LOSES)
 
 
 def test_reference_solution_earns_full_marks(aws):

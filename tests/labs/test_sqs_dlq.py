@@ -12,10 +12,10 @@ import pytest
 from awslab.grading import get_lab, grade_submission
 from awslab.local_aws import LocalAWS
 from tests.conftest import awslab_command
+from tests.labs.wrong import names as wrong_names, wrong_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = get_lab("sqs_dlq", ROOT / "labs")
-WRONG = ROOT / "tests" / "labs" / "wrong" / "sqs_dlq"
 
 # wrong answer -> the checks it loses (every other check must pass)
 LOSES = {
@@ -64,7 +64,7 @@ def messages(result) -> str:
 
 
 def test_every_wrong_answer_has_a_file_and_an_expectation():
-    assert {p.stem for p in WRONG.glob("*.py")} == set(LOSES)
+    assert wrong_names("sqs_dlq") == set(LOSES)
 
 
 def test_reference_solution_earns_full_marks_on_embedded_moto(aws):
@@ -98,7 +98,7 @@ def test_starter_scores_zero_through_the_cli_with_pointed_messages():
 
 @pytest.mark.parametrize("wrong", sorted(LOSES))
 def test_wrong_answer_loses_exactly_the_checks_it_deserves(aws, wrong):
-    result = grade_submission(LAB, WRONG / f"{wrong}.py", aws)
+    result = grade_submission(LAB, wrong_answer("sqs_dlq", wrong), aws)
     assert failed(result) == LOSES[wrong], messages(result)
     by_name = {c.name: c for c in result.checks}
     for name, text in SAYS.get(wrong, {}).items():

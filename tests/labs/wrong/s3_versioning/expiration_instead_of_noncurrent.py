@@ -1,11 +1,5 @@
 """Wrong answer: Expiration where NoncurrentVersionExpiration was meant. Expiration acts on current versions: every object gets a delete marker after 30 days and old versions are never trimmed. Loses: noncurrent_expire."""
 
-
-
-def enable_versioning(s3, bucket):
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-
-
 def apply_lifecycle(s3, bucket):
     s3.put_bucket_lifecycle_configuration(
         Bucket=bucket,
@@ -38,39 +32,3 @@ def apply_lifecycle(s3, bucket):
             ]
         },
     )
-
-
-def _versions_of(s3, bucket, key):
-    """Every version and delete marker of exactly `key`, newest first."""
-    entries = []
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
-        for item in page.get("Versions", []):
-            if item["Key"] == key:
-                entries.append({**item, "IsDeleteMarker": False})
-        for item in page.get("DeleteMarkers", []):
-            if item["Key"] == key:
-                entries.append({**item, "IsDeleteMarker": True})
-    entries.sort(key=lambda e: (e["IsLatest"], e["LastModified"]), reverse=True)
-    return entries
-
-
-def undelete(s3, bucket, key):
-    versions = _versions_of(s3, bucket, key)
-    for entry in versions:
-        if not entry["IsDeleteMarker"]:
-            return entry["VersionId"]
-        # A delete marker above the newest real version: removing it uncovers what lies below.
-        s3.delete_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
-    raise ValueError(f"{key} has no version to restore")
-
-
-def version_history(s3, bucket, key):
-    return [
-        {
-            "VersionId": entry["VersionId"],
-            "IsLatest": entry["IsLatest"],
-            "IsDeleteMarker": entry["IsDeleteMarker"],
-            "LastModified": entry["LastModified"],
-        }
-        for entry in _versions_of(s3, bucket, key)
-    ]

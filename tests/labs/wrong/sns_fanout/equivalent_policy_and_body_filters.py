@@ -2,13 +2,11 @@
 
 import json
 
-QUEUES = ("inventory", "analytics", "fraud")
 FILTERS = {
     "inventory": {"$or": [{"event_type": ["OrderPlaced"]}, {"event_type": [{"prefix": "OrderCancel"}]}]},
     "analytics": None,  # everything
     "fraud": {"event_type": ["OrderPlaced"], "amount": [{"numeric": [">=", 1000]}]},
 }
-
 
 def queue_policy(queue_arn, topic_arn):
     """Only this topic (through the SNS service) may send to the queue."""
@@ -21,7 +19,6 @@ def queue_policy(queue_arn, topic_arn):
              "Condition": {"StringNotEquals": {"aws:SourceAccount": topic_arn.split(":")[4]}}},
         ],
     })
-
 
 def build_fanout(sns, sqs, prefix):
     topic_arn = sns.create_topic(Name=f"{prefix}-orders")["TopicArn"]
@@ -39,30 +36,3 @@ def build_fanout(sns, sqs, prefix):
         sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes)
         urls[name] = url
     return {"topic_arn": topic_arn, "queues": urls}
-
-
-def publish_order(sns, topic_arn, order):
-    response = sns.publish(
-        TopicArn=topic_arn,
-        Message=json.dumps(order),
-        MessageAttributes={
-            "event_type": {"DataType": "String", "StringValue": order["event_type"]},
-            "amount": {"DataType": "Number", "StringValue": str(order["amount"])},
-        },
-    )
-    return response["MessageId"]
-
-
-def read_events(sqs, queue_url):
-    orders = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
-                                       WaitTimeSeconds=1).get("Messages", [])
-        if not messages:
-            return orders
-        for message in messages:
-            body = json.loads(message["Body"])
-            if isinstance(body, dict) and body.get("Type") == "Notification" and "TopicArn" in body:
-                body = json.loads(body["Message"])  # the SNS envelope of a non-raw subscription
-            orders.append(body)
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
