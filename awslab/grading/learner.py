@@ -85,9 +85,16 @@ class LearnerProcess:
         self._output_total = 0
         self._output_lock = threading.Lock()
         self._own_workdir: tempfile.TemporaryDirectory | None = None
+        self._loaded = False
 
     # -- life cycle -------------------------------------------------------------------------------
     def start(self) -> "LearnerProcess":
+        """Start the process and load the learner's file in it (spawn, then load)."""
+        return self.spawn().load()
+
+    def spawn(self) -> "LearnerProcess":
+        """Start the process; it imports boto3 while the grader gets on with its own set-up, and
+        waits for load() before it runs any of the learner's code."""
         if self._process is not None or self.load_error is not None:
             return self
         if not self.path.is_file():
@@ -116,6 +123,15 @@ class LearnerProcess:
         os.close(child_write)
         self._to_child, self._from_child = parent_write, parent_read
         threading.Thread(target=self._drain_output, args=(self._process.stdout,), daemon=True).start()
+        self._loaded = False
+        return self
+
+    def load(self) -> "LearnerProcess":
+        """Import the learner's file in the spawned process and wait until it is ready."""
+        if self._process is None or self.load_error is not None or self._loaded:
+            return self
+        self._loaded = True
+        self._send({"type": "load"})
         message = self._receive(time.monotonic() + self.load_timeout)
         if message is None:
             self._kill()
@@ -156,12 +172,10 @@ class LearnerProcess:
 
     # -- calls ----------------------------------------------------------------------------------
     def call(self, function: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        if self.load_error is None:
+            self.start()  # after a hang or a crash: a fresh process, the file imported again
         if self.load_error is not None:
             raise self.load_error
-        if self._process is None:
-            self.start()
-            if self.load_error is not None:
-                raise self.load_error
         callbacks: dict[int, Callable] = {}
         message = {"type": "call", "function": function, "args": transfer.encode(list(args), callbacks),
                    "kwargs": transfer.encode(kwargs, callbacks)}

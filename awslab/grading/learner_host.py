@@ -149,6 +149,11 @@ def main() -> None:
     _apply_limits(args.memory_mb, args.cpu_seconds)
     time.sleep = _virtual_sleep
 
+    # Nothing of the learner's runs before the grader says so (its set-up, e.g. a backend reset,
+    # may still be going on while this process imported boto3).
+    while _receive().get("type") != "load":
+        pass
+
     sys.path.insert(0, os.path.dirname(path))
     try:
         spec = importlib.util.spec_from_file_location("learner_solution", path)

@@ -23,7 +23,6 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
     `learner_options` go to LearnerProcess as they are (e.g. `user`, `load_timeout`, `cpu_seconds`).
     """
     started = time.perf_counter()
-    aws.reset()
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="awslab-learner-") as home:
         learner = LearnerProcess(path, aws.learner_environment(home), workdir=home,
@@ -31,7 +30,12 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
                                  call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb,
                                  **(learner_options or {}))
         try:
-            learner.start()
+            # The learner's Python starts (and imports boto3) while the backend resets and the
+            # checks load; its file is imported only after that.
+            learner.spawn()
+            aws.reset()
+            lab.checks  # noqa: B018 - imports checks.py now, in parallel with the learner's start
+            learner.load()
             fixtures: dict = {}
             names = itertools.count(1)  # ctx.unique() numbers across the whole run, not per check
             results = [run_check(check, lab, aws, learner, fixtures, names) for check in lab.checks]
