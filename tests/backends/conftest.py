@@ -1,11 +1,11 @@
-"""Fixtures of the backend tests: one host-mode LocalStack for the session, or a skip with the reason."""
+"""Fixtures of the backend tests: one host-mode LocalStack for this package (stopped after it), or a skip with the reason."""
 
 from __future__ import annotations
 
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def host_localstack():
     """LocalStack 4.14.0 in host mode on a free loopback port (installed on first use, then cached)."""
     from awslab.backends import BackendError
@@ -22,7 +22,7 @@ def host_localstack():
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def localstack_aws(host_localstack):
     """A LocalAWS (gateway, clock, log) in front of the session's LocalStack."""
     from awslab.backends.localstack import LocalStackBackend

@@ -1,4 +1,6 @@
-"""A graded fixture class, shared by the classroom tests (grading it takes a while)."""
+"""A graded fixture class, shared by the classroom tests (grading it takes a while).
+
+Package scope: the labs environment set here must be gone before other packages (tests/labs) run."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ MEMORY_MB = 512  # the memory hog's limit
 SECRETS = {"AWS_SECRET_ACCESS_KEY": "instructor-secret", "INSTRUCTOR_TOKEN": "instructor-secret"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def labs_env():
     saved = {k: os.environ.get(k) for k in [*LABS_ENV, *SECRETS]}
     os.environ.update(LABS_ENV)
@@ -37,7 +39,7 @@ def class_labs():
     return [get_lab("tiny_lab"), get_lab("class_lab")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def graded_class(labs_env, tmp_path_factory):
     """The whole fixture class graded once: (run, labs, out folder)."""
     from awslab.classroom import Settings, find_students, grade_class

@@ -95,5 +95,6 @@ def test_every_isolation_level_gives_the_same_scores(labs_env, tmp_path):
     for level in ("process", isolation.detect().level):
         run = grade_class(students, labs, tmp_path / level, Settings(timeout=TIMEOUT, jobs=2, isolation=level))
         scores[level] = {key: record["score"] for key, record in run.records.items()}
-    assert len(set(map(str, scores.values()))) == 1
+    first, *others = scores.values()
+    assert all(other == first for other in others), scores  # same scores, whatever the finishing order
     assert scores["process"][("partial", "class_lab")] == 3
