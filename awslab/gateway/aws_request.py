@@ -240,6 +240,15 @@ def _scalar(shape: Shape, text: str) -> Any:
 
 # --------------------------------------------------------------------------- REST protocols
 @functools.lru_cache(maxsize=None)
+def _rest_routes_by_method(service: str) -> dict[str, list]:
+    """The routes of `_rest_routes`, grouped by HTTP method: a request only meets its own method's."""
+    grouped: dict[str, list] = {}
+    for route in _rest_routes(service):
+        grouped.setdefault(route[1], []).append(route)
+    return grouped
+
+
+@functools.lru_cache(maxsize=None)
 def _rest_routes(service: str) -> list[tuple[OperationModel, str, list[str], dict[str, str | None], list[str]]]:
     """Per operation: (model, method, path template segments, literal query keys, required headers)."""
     model = service_model(service)
@@ -289,9 +298,8 @@ def _read_rest(model: ServiceModel, http: HttpRequest) -> tuple[str | None, dict
         parts = parts[:1] + ["/".join(parts[1:])]
     query = http.query_params()
     best: tuple[int, OperationModel, dict[str, str]] | None = None
-    for op, method, template, literals, required_headers in _rest_routes(model.service_name):
-        if method != http.method:
-            continue
+    for op, _method, template, literals, required_headers in _rest_routes_by_method(model.service_name).get(
+            http.method, ()):
         labels = _match_path(template, parts)
         if labels is None:
             continue

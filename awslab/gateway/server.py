@@ -42,7 +42,7 @@ class LoopbackServer:
         self._server.daemon_threads = True
         self.host = host
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name="awslab-gateway", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="awslab-gateway", daemon=True)
 
     @property
     def url(self) -> str:
