@@ -144,6 +144,11 @@ def demo(backend: BackendName = typer.Option(BackendName.moto, "--backend", "-b"
 
 
 def _grade(jobs, backend: str, *, start: bool, quiet: bool):
+    from .grading.learner import LearnerProcess
+
+    # The first learner's Python (and its boto3) starts now, on the other core, while this
+    # process imports the emulator and starts the backend.
+    first = LearnerProcess.spawn_early(jobs[0][1]) if jobs else None
     from .backends import BackendError, make_backend
     from .grading import grade_submission
     from .local_aws import LocalAWS
@@ -152,16 +157,21 @@ def _grade(jobs, backend: str, *, start: bool, quiet: bool):
     try:
         aws = LocalAWS(make_backend(backend, **options)).start()
     except BackendError as exc:
+        if first is not None:
+            first.close()
         raise UsageError(str(exc)) from exc
     results = []
     try:
-        for lab, path in jobs:
+        for index, (lab, path) in enumerate(jobs):
+            learner = first if index == 0 else None
             if quiet:
-                results.append(grade_submission(lab, path, aws))
+                results.append(grade_submission(lab, path, aws, learner=learner))
             else:
                 with console.status(f"grading {lab.id} on {backend}..."):
-                    results.append(grade_submission(lab, path, aws))
+                    results.append(grade_submission(lab, path, aws, learner=learner))
     finally:
+        if first is not None:
+            first.close()
         aws.stop()
     return results
 

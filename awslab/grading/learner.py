@@ -86,8 +86,18 @@ class LearnerProcess:
         self._output_lock = threading.Lock()
         self._own_workdir: tempfile.TemporaryDirectory | None = None
         self._loaded = False
+        self._late_env: dict[str, str] = {}
 
     # -- life cycle -------------------------------------------------------------------------------
+    @classmethod
+    def spawn_early(cls, path: str | Path, *, memory_mb: int = 1024) -> "LearnerProcess":
+        """Start a learner's process before any backend exists (it learns the endpoint at load
+        time), so that its start overlaps the grader's own: pass it to grade_submission(learner=...)."""
+        from ..safety import learner_environment
+
+        env = {k: v for k, v in learner_environment("", "").items() if k not in ("HOME", "TMPDIR")}
+        return cls(path, env, memory_mb=memory_mb).spawn()
+
     def start(self) -> "LearnerProcess":
         """Start the process and load the learner's file in it (spawn, then load)."""
         return self.spawn().load()
@@ -113,6 +123,7 @@ class LearnerProcess:
         env = dict(self.env)
         env["PYTHONPATH"] = awslab_root
         env.setdefault("HOME", self.workdir)
+        env.setdefault("TMPDIR", self.workdir)
         command = [sys.executable, "-m", "awslab.grading.learner_host", "--file", str(self.path),
                    "--read-fd", str(child_read), "--write-fd", str(child_write),
                    "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds)]
@@ -126,12 +137,18 @@ class LearnerProcess:
         self._loaded = False
         return self
 
-    def load(self) -> "LearnerProcess":
-        """Import the learner's file in the spawned process and wait until it is ready."""
+    def load(self, env: dict[str, str] | None = None) -> "LearnerProcess":
+        """Import the learner's file in the spawned process and wait until it is ready.
+
+        `env` updates the process's environment first (e.g. the endpoint, when the process was
+        spawned before the gateway had a port); it is remembered for restarts."""
+        if env:
+            self.env = {**self.env, **env}
+            self._late_env = {**self._late_env, **env}
         if self._process is None or self.load_error is not None or self._loaded:
             return self
         self._loaded = True
-        self._send({"type": "load"})
+        self._send({"type": "load", "env": self._late_env})
         message = self._receive(time.monotonic() + self.load_timeout)
         if message is None:
             self._kill()

@@ -151,8 +151,10 @@ def main() -> None:
 
     # Nothing of the learner's runs before the grader says so (its set-up, e.g. a backend reset,
     # may still be going on while this process imported boto3).
-    while _receive().get("type") != "load":
+    while (message := _receive()).get("type") != "load":
         pass
+    # The grader may have spawned this process before its gateway had a port: the endpoint comes now.
+    os.environ.update({k: str(v) for k, v in (message.get("env") or {}).items()})
 
     sys.path.insert(0, os.path.dirname(path))
     try:

@@ -17,25 +17,30 @@ from .results import FAILED, NOT_APPLICABLE, PASSED, CheckResult, LabResult
 
 
 def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: int = 1024,
-                     call_timeout: float | None = None, learner_options: dict | None = None) -> LabResult:
+                     call_timeout: float | None = None, learner_options: dict | None = None,
+                     learner: LearnerProcess | None = None) -> LabResult:
     """Grade `path` for `lab` on a started LocalAWS (reset first, so every run starts alike).
 
     `learner_options` go to LearnerProcess as they are (e.g. `user`, `load_timeout`, `cpu_seconds`).
+    `learner` is a process already spawned for `path` (see `LearnerProcess.spawn_early`), if the caller started
+    one early; it is closed here like one of our own.
     """
     started = time.perf_counter()
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="awslab-learner-") as home:
-        learner = LearnerProcess(path, aws.learner_environment(home), workdir=home,
-                                 on_sleep=lambda seconds: aws.clock.advance(seconds=seconds),
-                                 call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb,
-                                 **(learner_options or {}))
+        if learner is None:
+            learner = LearnerProcess(path, aws.learner_environment(home), workdir=home,
+                                     call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb,
+                                     **(learner_options or {}))
+        learner.on_sleep = lambda seconds: aws.clock.advance(seconds=seconds)
+        learner.call_timeout = call_timeout or lab.call_timeout
         try:
             # The learner's Python starts (and imports boto3) while the backend resets and the
             # checks load; its file is imported only after that.
             learner.spawn()
             aws.reset()
             lab.checks  # noqa: B018 - imports checks.py now, in parallel with the learner's start
-            learner.load()
+            learner.load({"AWS_ENDPOINT_URL": aws.endpoint_url})
             fixtures: dict = {}
             names = itertools.count(1)  # ctx.unique() numbers across the whole run, not per check
             results = [run_check(check, lab, aws, learner, fixtures, names) for check in lab.checks]
