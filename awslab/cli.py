@@ -111,7 +111,7 @@ def check(
     for lab in labs:
         path = lab.solution if solution else (file or Path(f"{lab.id}.py"))
         if not all_labs_ and not Path(path).is_file():
-            hint = "" if solution else f" (copy the starter: awslab init, or pass --file)"
+            hint = "" if solution else " (copy the starter: awslab init, or pass --file)"
             raise UsageError(f"file not found: {path}{hint}")
         if backend.value not in lab.backends:
             raise UsageError(f"lab {lab.id} does not run on {backend.value} (it runs on {', '.join(lab.backends)})")

@@ -26,6 +26,7 @@ import urllib3
 
 from ..gateway.wire import HttpUpstream
 from .base import Backend, BackendError
+from .health import wait_healthy
 
 SWEPT_SERVICES = ("s3", "sqs", "sns", "dynamodb", "iam")
 WARM_CALLS = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
@@ -147,19 +148,9 @@ class LocalStackBackend(Backend):
         self._clients.clear()
 
     def _wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if self._http.request("GET", f"{self.url}/_localstack/health", timeout=2).status == 200:
-                    return
-            except urllib3.exceptions.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise BackendError(
-                    f"no LocalStack answers at {self.url}: start one with `awslab backend up localstack` (or "
-                    "`docker compose up -d localstack`), pass --start to start one for this run, or set "
-                    "LOCALSTACK_HOST")
-            time.sleep(0.2)
+        wait_healthy(f"{self.url}/_localstack/health", timeout=timeout, interval=0.2, not_answering=lambda: (
+            f"no LocalStack answers at {self.url}: start one with `awslab backend up localstack` (or "
+            "`docker compose up -d localstack`), pass --start to start one for this run, or set LOCALSTACK_HOST"))
 
     def health(self) -> dict:
         """LocalStack's /_localstack/health: {"services": {name: state}, "edition", "version"}."""

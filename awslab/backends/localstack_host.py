@@ -32,9 +32,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-import urllib3
 
 from .base import BackendError
+from .health import wait_healthy
 from .supervisor import ProcessRef, stop_tree
 
 VERSION = "4.14.0"
@@ -365,18 +365,11 @@ class HostLocalStack:
         self.processes["forwarder"] = ProcessRef.of(forwarder.pid) or ProcessRef(forwarder.pid, 0)
 
     def _wait_healthy(self, process: subprocess.Popen, deadline: float) -> None:
-        http = urllib3.PoolManager(retries=False, timeout=2)
-        while True:
-            if process.poll() is not None:
-                raise BackendError(f"LocalStack exited at start (code {process.returncode}): {self.log_tail()}")
-            try:
-                if http.request("GET", f"{self.url}/_localstack/health").status == 200:
-                    return
-            except urllib3.exceptions.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise BackendError(f"LocalStack did not become healthy at {self.url}: {self.log_tail()}")
-            time.sleep(0.1)
+        wait_healthy(
+            f"{self.url}/_localstack/health", timeout=deadline - time.monotonic(),
+            died=lambda: (f"LocalStack exited at start (code {process.returncode}): {self.log_tail()}"
+                          if process.poll() is not None else None),
+            not_answering=lambda: f"LocalStack did not become healthy at {self.url}: {self.log_tail()}")
 
     def log_tail(self, lines: int = 12) -> str:
         try:
@@ -497,23 +490,18 @@ def start_docker(client, port: int = DEFAULT_PORT, log: Log | None = None, timeo
     except docker.errors.APIError as exc:
         raise BackendError(f"Docker could not start {image}: {exc.explanation or exc}") from exc
     url = f"http://127.0.0.1:{port}"
-    http = urllib3.PoolManager(retries=False, timeout=2)
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def exited() -> str | None:
         container.reload()
-        if container.status == "exited":
-            logs = container.logs(tail=12).decode(errors="replace")
-            container.remove(force=True)
-            hint = f" {AUTH_TOKEN_HINT}" if "auth" in logs.lower() or "license" in logs.lower() else ""
-            raise BackendError(f"LocalStack's container exited at start:\n{logs}{hint}")
-        try:
-            if http.request("GET", f"{url}/_localstack/health").status == 200:
-                break
-        except urllib3.exceptions.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise BackendError(f"LocalStack's container did not become healthy at {url}")
-        time.sleep(0.5)
+        if container.status != "exited":
+            return None
+        logs = container.logs(tail=12).decode(errors="replace")
+        container.remove(force=True)
+        hint = f" {AUTH_TOKEN_HINT}" if "auth" in logs.lower() or "license" in logs.lower() else ""
+        return f"LocalStack's container exited at start:\n{logs}{hint}"
+
+    wait_healthy(f"{url}/_localstack/health", timeout=timeout, interval=0.5, died=exited,
+                 not_answering=lambda: f"LocalStack's container did not become healthy at {url}")
     return {"backend": "localstack", "mode": "docker", "image": image, "url": url, "port": port,
             "container": container.id, "name": name, "started_at": time.time()}
 

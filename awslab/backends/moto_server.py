@@ -11,12 +11,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import urllib3
 
 from ..gateway.wire import HttpUpstream
 from .base import Backend, BackendError
+from .health import wait_healthy
 
 
 class MotoServerBackend(Backend):
@@ -46,16 +46,8 @@ class MotoServerBackend(Backend):
         self._wait_healthy()
 
     def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if self._http.request("GET", f"{self.url}/moto-api/data.json").status == 200:
-                    return
-            except urllib3.exceptions.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise BackendError(f"moto server at {self.url} is not answering")
-            time.sleep(0.05)
+        wait_healthy(f"{self.url}/moto-api/data.json", timeout=20, interval=0.05,
+                     not_answering=lambda: f"moto server at {self.url} is not answering")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from enum import Enum
-from pathlib import Path
 from typing import Optional
 
 import typer

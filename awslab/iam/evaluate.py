@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from awslab.iam.explain import Decision, PolicySet
 from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_policy
-from awslab.iam.principal import ACCOUNT, EXACT, ROLE, SERVICE, WILDCARD
+from awslab.iam.principal import EXACT, ROLE, SERVICE, WILDCARD
 from awslab.iam.request import PreparedRequest, Request, prepare
 
 ALLOWED = "Allowed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from junitparser import Failure, JUnitXml, Skipped, SystemOut, TestCase, TestSuite
+from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from ..grading.results import FAILED, NOT_APPLICABLE, LabResult
 
