@@ -49,13 +49,7 @@ def _mount_subcommands() -> None:
     import importlib
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f".commands.{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith(f"{__package__}.commands.{name}"):
-                continue  # that group is not built yet
-            raise
-        module.register(app)
+        importlib.import_module(f".commands.{name}", __package__).register(app)
 
 
 @app.command("list")

@@ -16,13 +16,4 @@ ORDER = ("iam_enforcement", "s3_lifecycle", "dynamodb_capacity", "sns_delivery",
 
 
 def default_behaviours() -> list:
-    behaviours = []
-    for name in ORDER:
-        try:
-            module = importlib.import_module(f".{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.{name}":
-                continue  # not built yet
-            raise
-        behaviours.append(module.BEHAVIOUR())
-    return behaviours
+    return [importlib.import_module(f".{name}", __package__).BEHAVIOUR() for name in ORDER]
