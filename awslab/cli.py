@@ -186,7 +186,19 @@ def _report(results, output_format: Format, output: Optional[Path]) -> None:
         print(text)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived."""
+
+
+def _terminated(_signum, _frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+
+    # Terminated (SIGTERM) unwinds like Ctrl-C: a backend in the middle of starting is stopped, not orphaned.
+    signal.signal(signal.SIGTERM, _terminated)
     _mount_subcommands()
     try:
         code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
@@ -203,6 +215,9 @@ def main() -> None:
     except KeyboardInterrupt:
         errors.print("interrupted")
         sys.exit(130)
+    except Terminated:
+        errors.print("terminated")
+        sys.exit(143)
     except Exception as exc:  # noqa: BLE001 - known failures become one line; others too, never a traceback
         from .backends import BackendError
         from .grading import LabError

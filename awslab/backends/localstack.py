@@ -74,13 +74,17 @@ class LocalStackBackend(Backend):
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
         began = time.monotonic()
-        if self.start_own and self.launched is None:
-            self._launch()
-        if self.url is None:
-            self.url = running_endpoint() or default_endpoint()
-        self._wait_healthy(5 if not self.start_own else 30)
-        self._upstream = HttpUpstream(self.url)
-        self.warm_up()
+        try:  # a LocalStack this backend started does not outlive a failed or interrupted start
+            if self.start_own and self.launched is None:
+                self._launch()
+            if self.url is None:
+                self.url = running_endpoint() or default_endpoint()
+            self._wait_healthy(5 if not self.start_own else 30)
+            self._upstream = HttpUpstream(self.url)
+            self.warm_up()
+        except BaseException:
+            self.stop()
+            raise
         self.startup_seconds = time.monotonic() - began
 
     def warm_up(self, timeout: float = 180) -> None:

