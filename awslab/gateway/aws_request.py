@@ -95,6 +95,12 @@ def _session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
+def region_of_arn(arn: str | None, default: str) -> str:
+    """The region an ARN names (arn:aws:sqs:eu-west-1:...), or `default` for global ones (IAM, S3)."""
+    parts = (arn or "").split(":")
+    return parts[3] if len(parts) >= 6 and parts[0] == "arn" and parts[3] else default
+
+
 def credential_scope(http: HttpRequest) -> tuple[str | None, str | None, str | None]:
     """(access key, region, service scope) from a SigV4 Authorization header or presigned query."""
     auth = http.headers.get("authorization", "")

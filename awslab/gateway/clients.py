@@ -22,11 +22,12 @@ def _session() -> boto3.session.Session:
 
 
 def make_client(gateway, service: str, *, internal: bool = False, access_key: str | None = None,
-                secret_key: str | None = None, session_token: str | None = None, config: Config | None = None):
+                secret_key: str | None = None, session_token: str | None = None, config: Config | None = None,
+                region: str | None = None):
     base = Config(retries={"max_attempts": 0 if internal else 2, "mode": "standard"},
                   s3={"addressing_style": "path"}, connect_timeout=5, read_timeout=120)
     client = _session().client(
-        service, endpoint_url=PLACEHOLDER_ENDPOINT, region_name=gateway.region,
+        service, endpoint_url=PLACEHOLDER_ENDPOINT, region_name=region or gateway.region,
         aws_access_key_id=access_key or GRADER_ACCESS_KEY, aws_secret_access_key=secret_key or FAKE_SECRET,
         aws_session_token=session_token, config=base.merge(config) if config else base)
     transport.attach(client, gateway, {"x-awslab-internal": gateway.internal_token} if internal else None)

@@ -79,21 +79,28 @@ class Gateway:
             if reset:
                 reset()
 
-    def internal_client(self, service: str):
-        """A boto3 client for behaviours: goes straight to the emulator, unlogged, no behaviours."""
+    def internal_client(self, service: str, region: str | None = None):
+        """A boto3 client for behaviours: goes straight to the emulator, unlogged, no behaviours.
+
+        `region` is the region of the resource it will touch (the call's, or the one in an ARN):
+        SQS, SNS and DynamoDB keep each region's resources apart."""
+        region = region or self.region
         with self._lock:
             cache = self.state.setdefault("_internal_clients", {})
-            if service not in cache:
-                cache[service] = make_client(self, service, internal=True)
-            return cache[service]
+            if (service, region) not in cache:
+                cache[(service, region)] = make_client(self, service, internal=True, region=region)
+            return cache[(service, region)]
 
     # -- WSGI entry ------------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
         http = request_from_environ(environ)
         response = self.handle_http(http)
+        # A HEAD answer has no body but keeps the emulator's Content-Length: the size of what a GET
+        # would return (HeadObject's ContentLength, boto3's managed copy and ranged downloads read it).
+        length = response.header("content-length") if http.method == "HEAD" else None
         start_response(f"{response.status} {_reason(response.status)}",
                        [(k, v) for k, v in response.headers if k.lower() not in ("content-length", "transfer-encoding")]
-                       + [("Content-Length", str(len(response.body)))])
+                       + [("Content-Length", length or str(len(response.body)))])
         return [response.body] if http.method != "HEAD" else [b""]
 
     def handle_http(self, http: HttpRequest) -> Response:

@@ -10,15 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import urllib3
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, should_preserve_original_header_name
 from werkzeug.test import run_wsgi_app
 
 from .aws_request import HttpRequest
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
-# Headers a proxy must not pass on (RFC 9110 7.6.1) plus those the WSGI layer recomputes.
+# Headers a proxy must not pass on (RFC 9110 7.6.1) plus those the WSGI layer recomputes. An
+# answer's Content-Length is kept: the gateway recomputes it, except for HEAD, whose length is the
+# emulator's (the size of the body a GET would have).
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-               "transfer-encoding", "upgrade", "content-length", "server", "date"}
+               "transfer-encoding", "upgrade", "server", "date"}
+_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}
 
 
 @dataclass
@@ -58,14 +62,18 @@ def request_from_environ(environ: dict) -> HttpRequest:
         body = stream.read() if stream else b""
     else:
         body = stream.read(int(length)) if stream and int(length or 0) > 0 else b""
+    # WSGI folds "-" and "_" into "_"; moto's request handler (the gateway's server uses it) keeps
+    # the original names of S3 metadata headers, where "has_underscore" and "has-underscore" differ.
+    preserved = environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY) or {}
     headers = {}
     for key, value in environ.items():
         if key.startswith("HTTP_"):
-            headers[key[5:].replace("_", "-").lower()] = value
+            headers[preserved.get(key, key[5:].replace("_", "-")).lower()] = value
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
     raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
-    raw_path = raw_uri.split("?", 1)[0] if raw_uri else urllib.parse.quote(environ.get("PATH_INFO", "/"))
+    # WSGI strings carry bytes as Latin-1 (PEP 3333): PATH_INFO's bytes are the UTF-8 of the path.
+    raw_path = raw_uri.split("?", 1)[0] if raw_uri else urllib.parse.quote(environ.get("PATH_INFO", "/").encode("latin-1"))
     return HttpRequest(
         method=environ["REQUEST_METHOD"].upper(),
         path=urllib.parse.unquote(raw_path),
@@ -81,7 +89,7 @@ def environ_for(http: HttpRequest, host: str = "127.0.0.1", port: int = 80) -> d
     environ = {
         "REQUEST_METHOD": http.method,
         "SCRIPT_NAME": "",
-        "PATH_INFO": urllib.parse.unquote(http.raw_path),
+        "PATH_INFO": urllib.parse.unquote_to_bytes(http.raw_path).decode("latin-1"),  # PEP 3333's bytes-as-str
         "RAW_URI": http.raw_path + (f"?{http.query}" if http.query else ""),
         "REQUEST_URI": http.raw_path + (f"?{http.query}" if http.query else ""),
         "QUERY_STRING": http.query,
@@ -98,11 +106,19 @@ def environ_for(http: HttpRequest, host: str = "127.0.0.1", port: int = 80) -> d
         "wsgi.run_once": False,
         "CONTENT_LENGTH": str(len(http.body)),
     }
+    preserved = environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = {}
     for name, value in http.headers.items():
         if name == "content-type":
             environ["CONTENT_TYPE"] = value
         elif name != "content-length":
-            environ["HTTP_" + name.upper().replace("-", "_")] = value
+            key = "HTTP_" + name.upper().replace("-", "_")
+            if should_preserve_original_header_name(name):
+                if key in environ:
+                    continue  # as moto's server does: an underscored name never stands in for a dashed one
+                preserved[key] = name
+            else:
+                preserved.pop(key, None)
+            environ[key] = value
     environ.setdefault("HTTP_HOST", f"{host}:{port}")
     return environ
 
@@ -137,7 +153,9 @@ class HttpUpstream:
 
     def send(self, http: HttpRequest) -> Response:
         url = self.base_url + http.raw_path + (f"?{http.query}" if http.query else "")
-        headers = {k: v for k, v in http.headers.items() if k not in _HOP_BY_HOP and k != "host"}
+        # The Host header goes on: the emulator names resources after it (a queue URL is the
+        # endpoint the caller used, not the emulator's private port).
+        headers = {k: v for k, v in http.headers.items() if k not in _NOT_FORWARDED}
         reply = self.pool.request(http.method, url, body=http.body or None, headers=headers,
                                   redirect=False, preload_content=True, decode_content=False)
         return Response(reply.status, [(k, v) for k, v in reply.headers.items() if k.lower() not in _HOP_BY_HOP],

@@ -8,6 +8,11 @@ GSI on `gateway.clock`, and rewrites the response's `ConsumedCapacity` (TOTAL / 
 for NONE). What it needs beyond the call itself (before-images of writes, the full item behind a
 projection, the items a FilterExpression dropped) it reads from the emulator without metering.
 
+Validation comes first, as in AWS: a request the emulator refuses (a key that does not match the
+schema, a bad expression) gets the emulator's error and costs nothing, even on a table out of
+capacity. So writes are forwarded before they are admitted; a valid write that must be throttled is
+undone (its item put back as it was) and answered with the throttle.
+
 Who pays: every request that hits a table is priced and its `ConsumedCapacity` reported, as in AWS.
 The grader's own traffic (source "grader": set-up and verification) is neither throttled nor charged
 to the buckets or the timeline, so a check's look at the table never changes what the learner sees;
@@ -173,7 +178,7 @@ class _Request:
 
     @property
     def internal(self):
-        return self.gateway.internal_client("dynamodb")
+        return self.gateway.internal_client("dynamodb", self.call.region)
 
     # -- unmetered reads ---------------------------------------------------------------------------
     def current(self, table: _Table, key: Mapping[str, Any]) -> dict | None:
@@ -190,11 +195,21 @@ class _Request:
         for start in range(0, len(pending), 100):
             request = {table.name: {"Keys": pending[start:start + 100], "ConsistentRead": True}}
             while request:
-                answer = self.internal.batch_get_item(RequestItems=request)
+                try:
+                    answer = self.internal.batch_get_item(RequestItems=request)
+                except Exception:  # noqa: BLE001 - an invalid key: the forwarded call reports it
+                    return found
                 for item in answer.get("Responses", {}).get(table.name, []):
                     found[_key_id(table.schema, item)] = item
                 request = answer.get("UnprocessedKeys") or {}
         return found
+
+    def restore(self, table: _Table, key: Mapping[str, Any], before: Mapping[str, Any] | None) -> None:
+        """Put an item back as it was before a write the emulator applied but AWS would have throttled."""
+        if before is None:
+            self.internal.delete_item(TableName=table.name, Key=_boto_key(key))
+        else:
+            self.internal.put_item(TableName=table.name, Item=dict(before))
 
     # -- metering ----------------------------------------------------------------------------------
     def admit(self, requests: Sequence[tuple[str, Cost]]) -> Admission:
@@ -224,7 +239,7 @@ class _Request:
         self.call.note("throttled", True)
         self.call.note("capacity_kind", kind)
         self.call.note("consumed_capacity", {})
-        return _response(throughput_exceeded_error(throttles, region=self.gateway.region,
+        return _response(throughput_exceeded_error(throttles, region=self.call.region,
                                                    account_id=self.gateway.account_id))
 
     def with_capacity(self, response: Response, data: dict, costs: Mapping[str, Cost], kind: str,
@@ -330,10 +345,15 @@ def _write_item(r: _Request) -> Response:
         estimate = write_cost(table.schema, before, None)
     else:  # UpdateItem: the after-image exists only once the emulator has applied it
         estimate = write_cost(table.schema, before, before)
-    if r.throttles([(table.name, estimate)]):
+    throttled = bool(r.throttles([(table.name, estimate)]))
+    response = r.forward(r.call)  # the emulator validates first, as AWS does
+    if throttled:
+        if response.ok:
+            r.restore(table, key, before)
+        elif not _is_condition_failure(response):
+            return response  # invalid: AWS says so, and charges nothing
         admission = r.meter.admit(table.name, estimate)  # records the throttle on the timeline
         return r.throttled(admission.throttles, "write")
-    response = r.forward(r.call)
     if not response.ok:
         if _is_condition_failure(response):  # R3.7: still costs, and the error carries no ConsumedCapacity
             cost = failed_condition_cost(before)
@@ -444,6 +464,7 @@ def _batch_write_item(r: _Request) -> Response:
     if not request_items or any(t is None for t in tables.values()):
         return r.forward(r.call)
     plan: list[tuple[str, Mapping[str, Any], Cost]] = []
+    undo: list[tuple[_Table, Mapping[str, Any], dict | None]] = []  # per entry: how to put it back
     for given, requests in request_items.items():
         table = tables[given]
         keys = []
@@ -456,25 +477,26 @@ def _batch_write_item(r: _Request) -> Response:
         if len(set(ids)) != len(ids):  # AWS rejects duplicate keys: let the emulator say so
             return r.forward(r.call)
         befores = r.current_many(table, keys)
-        for request, key_id in zip(requests, ids):
+        for request, key, key_id in zip(requests, keys, ids):
             after = request["PutRequest"].get("Item") if "PutRequest" in request else None
             plan.append((given, request, write_cost(table.schema, befores.get(key_id), after)))
-    admissions = r.admit_each([(tables[given].name, cost) for given, _, cost in plan])
-    if plan and not any(a.admitted for a in admissions):
-        return r.throttled(_union(admissions), "write")
-    admitted: dict[str, list] = {}
-    throttled: dict[str, list] = {}
-    costs: dict[str, list[Cost]] = {given: [] for given in request_items}
-    for (given, request, cost), admission in zip(plan, admissions):
-        if admission.admitted:
-            admitted.setdefault(given, []).append(request)
-            costs[given].append(cost)
-        else:
-            throttled.setdefault(given, []).append(request)
-    call = r.call if not throttled else r.call.with_params({**r.params, "RequestItems": admitted})
-    response = r.forward(call)
+            undo.append((table, key, befores.get(key_id)))
+    # The whole batch goes to the emulator first: it validates the batch as a whole, as AWS does, and
+    # an invalid batch costs nothing. What cannot be paid for is then undone and left unprocessed.
+    response = r.forward(r.call)
     if not response.ok:
         return response
+    admissions = r.admit_each([(tables[given].name, cost) for given, _, cost in plan])
+    throttled: dict[str, list] = {}
+    costs: dict[str, list[Cost]] = {given: [] for given in request_items}
+    for (given, request, cost), admission, (table, key, before) in zip(plan, admissions, undo):
+        if admission.admitted:
+            costs[given].append(cost)
+        else:
+            r.restore(table, key, before)
+            throttled.setdefault(given, []).append(request)
+    if plan and not any(a.admitted for a in admissions):
+        return r.throttled(_union(admissions), "write")
     data = dict(response.json() or {})
     unprocessed = dict(data.get("UnprocessedItems") or {})
     for given, requests in throttled.items():
@@ -535,21 +557,32 @@ def _transact_write_items(r: _Request) -> Response:
             out.append((name, cost))
         return out
 
-    return _transaction(r, specs, tables, plan, "write", priced_after_apply)
+    def undo() -> None:
+        for kind, table, (key, before) in zip(kinds, tables, befores):
+            if kind in ("Put", "Update", "Delete"):
+                r.restore(table, key, before)
+
+    return _transaction(r, specs, tables, plan, "write", priced_after_apply, undo)
 
 
 def _transaction(r: _Request, specs: Sequence[Mapping[str, Any]], tables: Sequence[_Table],
                  plan: list[tuple[str, Cost]], kind: str,
-                 reprice: Callable[[], list[tuple[str, Cost]]] | None = None) -> Response:
+                 reprice: Callable[[], list[tuple[str, Cost]]] | None = None,
+                 undo: Callable[[], None] | None = None) -> Response:
     throttles = r.throttles(plan)
+    response = r.forward(r.call)  # the emulator validates first, as AWS does
     if throttles:
+        if response.ok:
+            if undo is not None:
+                undo()
+        elif error_of(response)[0] != "TransactionCanceledException":
+            return response  # invalid: AWS says so, and charges nothing
         r.meter.admit_transaction(plan)  # records the throttles on the timeline
         short = {(t.table) for t in throttles}
         r.call.note("throttled", True)
         r.call.note("capacity_kind", kind)
         r.call.note("consumed_capacity", {})
         return _response(transaction_throttled_error([t.name in short for t in tables]))
-    response = r.forward(r.call)
     if not response.ok:
         return response
     if reprice is not None:

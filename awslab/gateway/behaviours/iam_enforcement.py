@@ -53,7 +53,7 @@ import botocore.exceptions
 
 from awslab.iam import Decision, PolicyError, Request, evaluate, parse_policy
 
-from ..aws_request import AwsCall
+from ..aws_request import AwsCall, region_of_arn
 from ..clients import make_client
 from ..core import Forward, Gateway
 from ..errors import aws_error
@@ -127,7 +127,7 @@ class IamEnforcement:
 
     # -- deciding ----------------------------------------------------------------------------------
     def _authorize(self, call: AwsCall, gateway: Gateway) -> Response | None:
-        wanted = targets(call, gateway.account_id, gateway.region)
+        wanted = targets(call, gateway.account_id, call.region)
         if not wanted:
             return None
         if call.access_key is None:
@@ -174,7 +174,8 @@ class IamEnforcement:
                 gateway: Gateway) -> Decision:
         if policies.problem:
             raise PolicyError([policies.problem])
-        resource_policy = self._resource_policy(target.policy_of, gateway) if target.policy_of else None
+        resource_policy = (self._resource_policy(target.policy_of, region_of_arn(resource, gateway.region), gateway)
+                           if target.policy_of else None)
         resource_account = None
         if target.policy_of and target.policy_of[0] == "s3":
             owners = gateway.settings.get("iam_bucket_owners") or {}
@@ -320,21 +321,22 @@ class IamEnforcement:
             out.identity.append(_compiled(_managed_document(iam, arn), "identity", f"managed policy {arn}"))
             out.identity_names.append(f"managed {arn} ({kind} {name})")
 
-    def _resource_policy(self, which: tuple[str, str], gateway: Gateway):
+    def _resource_policy(self, which: tuple[str, str], region: str, gateway: Gateway):
         memory = self._memory(gateway)
         cache = memory["resource_policies"]
+        kind, name = which
+        which = (kind, name, region)  # a queue URL names no region: the same one may exist in two
         if which in cache:
             return cache[which]
-        kind, name = which
         document = None
         try:
             if kind == "s3":
                 document = gateway.internal_client("s3").get_bucket_policy(Bucket=name).get("Policy")
             elif kind == "sqs":
-                document = gateway.internal_client("sqs").get_queue_attributes(
+                document = gateway.internal_client("sqs", region).get_queue_attributes(
                     QueueUrl=name, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
             elif kind == "sns":
-                document = gateway.internal_client("sns").get_topic_attributes(
+                document = gateway.internal_client("sns", region).get_topic_attributes(
                     TopicArn=name).get("Attributes", {}).get("Policy")
             elif kind == "role":
                 document = gateway.internal_client("iam").get_role(RoleName=name)["Role"].get("AssumeRolePolicyDocument")

@@ -46,7 +46,7 @@ from awslab.sns_delivery import (
     validate_scope,
 )
 
-from ..aws_request import AwsCall, service_model
+from ..aws_request import AwsCall, region_of_arn, service_model
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..wire import Response
@@ -56,6 +56,9 @@ SNS_PRINCIPAL = "sns.amazonaws.com"
 MAX_MESSAGE_BYTES = 256 * 1024
 MAX_BATCH_ENTRIES = 10
 _OVERRIDES = "sns_filter_overrides"  # gateway.state key: subscription ARN -> FilterPolicy text
+# gateway.state key: subscription ARN -> FilterPolicyScope as the caller set it. The emulator keeps it
+# but shows none while it holds no policy (before the policy is set, or when awslab keeps the policy).
+_SCOPES = "sns_filter_scopes"
 
 
 class PublishRejected(Exception):
@@ -158,6 +161,8 @@ class SnsDelivery:
         except FilterPolicyError as error:
             return aws_error(call, error.code, error.message, error.http_status)
         response = forward(call)
+        if response.ok:
+            _remember_scope(gateway, _result_field(response, "SubscriptionArn"), attributes)
         if response.ok or not policy:
             return response
         # AWS accepts this policy but the emulator does not: keep it in awslab.
@@ -169,6 +174,7 @@ class SnsDelivery:
             return response
         arn = _result_field(retried, "SubscriptionArn")
         if arn:
+            _remember_scope(gateway, arn, attributes)
             gateway.state.setdefault(_OVERRIDES, {})[arn] = policy
             call.note("filter_policy_kept_by_awslab", "the emulator refused a filter policy AWS accepts")
         return retried
@@ -193,6 +199,8 @@ class SnsDelivery:
             return aws_error(call, error.code, error.message, error.http_status)
         overrides = gateway.state.setdefault(_OVERRIDES, {})
         response = forward(call)
+        if name == "FilterPolicyScope" and response.ok:
+            _remember_scope(gateway, arn, {"FilterPolicyScope": value})
         if name == "FilterPolicy":
             if response.ok:
                 overrides.pop(arn, None)
@@ -204,10 +212,12 @@ class SnsDelivery:
 
     def _get_subscription_attributes(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         response = forward(call)
-        policy = gateway.state.get(_OVERRIDES, {}).get(call.params.get("SubscriptionArn"))
+        arn = call.params.get("SubscriptionArn")
+        policy = gateway.state.get(_OVERRIDES, {}).get(arn)
         if not response.ok or policy is None:
-            return response
-        return _with_attributes(call, response, {"FilterPolicy": policy})
+            return response  # the emulator holds the policy, and so shows the scope that goes with it
+        scope = gateway.state.get(_SCOPES, {}).get(arn, "MessageAttributes")
+        return _with_attributes(call, response, {"FilterPolicy": policy, "FilterPolicyScope": scope})
 
 
 # --------------------------------------------------------------------------- one topic's fan-out
@@ -223,7 +233,7 @@ class _Topic:
 
     @classmethod
     def load(cls, gateway: Gateway, arn: str) -> "_Topic | None":
-        sns = gateway.internal_client("sns")
+        sns = gateway.internal_client("sns", region_of_arn(arn, gateway.region))
         try:
             attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
         except botocore.exceptions.ClientError:
@@ -304,7 +314,7 @@ class _Topic:
             send["MessageDeduplicationId"] = entry.get("MessageDeduplicationId") or hashlib.sha256(
                 entry["Message"].encode()).hexdigest()
         try:
-            sent = gateway.internal_client("sqs").send_message(**send)
+            sent = gateway.internal_client("sqs", region_of_arn(endpoint, gateway.region)).send_message(**send)
         except botocore.exceptions.ClientError as error:
             info = error.response.get("Error", {})
             return dict(note, dropped_by="queue", why=f"SQS refused the message: {info.get('Code')}: "
@@ -332,7 +342,7 @@ def _queue(gateway: Gateway, queue_arn: str) -> tuple[str | None, str | None, bo
     parts = queue_arn.split(":")
     if len(parts) < 6:
         return None, None, False
-    sqs = gateway.internal_client("sqs")
+    sqs = gateway.internal_client("sqs", parts[3] or gateway.region)
     try:
         url = sqs.get_queue_url(QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {})
@@ -343,14 +353,22 @@ def _queue(gateway: Gateway, queue_arn: str) -> tuple[str | None, str | None, bo
 
 def _subscription_attributes(gateway: Gateway, arn: str) -> dict[str, str] | None:
     try:
-        attributes = dict(gateway.internal_client("sns").get_subscription_attributes(
+        attributes = dict(gateway.internal_client("sns", region_of_arn(arn, gateway.region)).get_subscription_attributes(
             SubscriptionArn=arn)["Attributes"])
     except (botocore.exceptions.ClientError, botocore.exceptions.ParamValidationError):
         return None
     policy = gateway.state.get(_OVERRIDES, {}).get(arn)
     if policy is not None:
         attributes["FilterPolicy"] = policy
+    scope = gateway.state.get(_SCOPES, {}).get(arn)
+    if scope is not None:
+        attributes["FilterPolicyScope"] = scope
     return attributes
+
+
+def _remember_scope(gateway: Gateway, arn: str | None, attributes: dict[str, Any]) -> None:
+    if arn and attributes.get("FilterPolicyScope"):
+        gateway.state.setdefault(_SCOPES, {})[arn] = attributes["FilterPolicyScope"]
 
 
 def _topic_of(params: dict[str, Any]) -> str | None:
@@ -477,7 +495,6 @@ def _with_attributes(call: AwsCall, response: Response, extra: dict[str, str]) -
     data = response.json()
     if isinstance(data, dict) and call.protocol == "json":
         attributes = dict(data.get("Attributes") or {}, **extra)
-        attributes.setdefault("FilterPolicyScope", "MessageAttributes")
         return response.with_json(dict(data, Attributes=attributes))
     ET.register_namespace("", SNS_XMLNS)
     try:
@@ -493,9 +510,6 @@ def _with_attributes(call: AwsCall, response: Response, extra: dict[str, str]) -
         key = entry.find(f"{prefix}key")
         if key is not None:
             present[key.text] = entry
-    extra = dict(extra)
-    if "FilterPolicyScope" not in present:
-        extra.setdefault("FilterPolicyScope", "MessageAttributes")
     for name, value in extra.items():
         if name in present:
             present[name].find(f"{prefix}value").text = value

@@ -14,6 +14,10 @@ from ..core import Forward, Gateway
 from ..wire import Response
 
 
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+MAX_WAIT_SECONDS = 20
+
+
 class VirtualLongPoll:
     name = "sqs_long_poll"
 
@@ -23,7 +27,9 @@ class VirtualLongPoll:
         wait, origin = self._effective_wait(call, gateway)
         call.note("wait_seconds", wait)
         call.note("wait_origin", origin)
-        if wait <= 0:
+        if wait <= 0 or wait > MAX_WAIT_SECONDS:
+            # Out of AWS's 0-20 range: the caller's own value goes on, and the emulator refuses it as
+            # AWS does (InvalidParameterValue); a short poll in its place would hide the mistake.
             return forward(call)
         if "virtual_time" not in gateway.features:
             cap = int(gateway.settings.get("real_long_poll_cap", 2))
@@ -45,12 +51,12 @@ class VirtualLongPoll:
             try:
                 return int(call.params["WaitTimeSeconds"]), "request"
             except (TypeError, ValueError):
-                return 0, "request"
+                return 0, "request"  # not a number: forwarded as it is, the emulator refuses it
         queue_url = call.params.get("QueueUrl")
         if not queue_url:
             return 0, "default"
         try:
-            attributes = gateway.internal_client("sqs").get_queue_attributes(
+            attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
                 QueueUrl=queue_url, AttributeNames=["ReceiveMessageWaitTimeSeconds"])["Attributes"]
             return int(attributes.get("ReceiveMessageWaitTimeSeconds", 0)), "queue"
         except Exception:  # a missing queue: let the forwarded call report it
