@@ -7,7 +7,8 @@ for S3, SQS, SNS, DynamoDB, IAM and STS; any other operation maps to `<service>:
 "*", so enforcement still denies what no policy allows.
 
 `targets(call, account, region)` returns the pairs to authorize (all must be allowed); an empty
-list means the operation needs no permission (sts:GetCallerIdentity).
+list means there is nothing to authorize. sts:GetCallerIdentity is decided (always allowed) by
+awslab.iam's service rules, so its decision is in the request log like any other.
 """
 
 from __future__ import annotations
@@ -220,8 +221,6 @@ def _iam(call: AwsCall, params: dict, account: str, region: str) -> list[Target]
 # --------------------------------------------------------------------------- STS
 def _sts(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
     op = call.operation
-    if op == "GetCallerIdentity":
-        return []  # AWS answers it whatever the policies say
     if op in ("AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML") and params.get("RoleArn"):
         role_name = params["RoleArn"].rsplit("/", 1)[-1]
         return [Target(f"sts:{op}", params["RoleArn"], {}, ("role", role_name))]

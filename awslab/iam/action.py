@@ -8,12 +8,36 @@ from dataclasses import dataclass
 from awslab.iam.patterns import compile_any_of, compile_glob, has_wildcard
 
 _ACTION = re.compile(r"^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$")
+_SPLITS = re.compile(r"[,\s]")
+
+
+def matches_nothing(value: str) -> bool:
+    """An action AWS accepts but that can match no request: a comma or whitespace inside (two names
+    run together, "s3:GetObject,PutObject"), or nothing after the colon ("s3:"). AWS compares the
+    text as written, so such an entry never matches (a NotAction entry excludes nothing)."""
+    service, colon, name = value.partition(":")
+    if not colon or not service.strip():
+        return False
+    return not name.strip() or bool(_SPLITS.search(value))
 
 
 def action_problem(value: str) -> str | None:
-    if value == "*" or _ACTION.match(value):
+    """A malformed action (the policy is refused); None for one that is merely useless."""
+    if value == "*" or _ACTION.match(value) or matches_nothing(value):
         return None
     return f"action {value!r} is not '*' or 'service:ActionName'"
+
+
+def action_notice(value: str) -> str | None:
+    """What `validate` says about an action that parses but can never match."""
+    if not matches_nothing(value):
+        return None
+    if "," in value:
+        return (f"action {value!r} contains a comma and matches nothing: list each action as its own string "
+                f"({', '.join(repr(p.strip()) for p in value.split(',') if p.strip())})")
+    if _SPLITS.search(value):
+        return f"action {value!r} contains whitespace and matches nothing (AWS does not trim action names)"
+    return f"action {value!r} names no action after the colon and matches nothing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +49,7 @@ class ActionMatcher:
 
     @classmethod
     def build(cls, patterns: list[str]) -> "ActionMatcher":
-        lowered = [p.lower() for p in patterns]
+        lowered = [p.lower() for p in patterns if not matches_nothing(p)]
         return cls(
             tuple(patterns),
             frozenset(p for p in lowered if not has_wildcard(p)),
@@ -41,4 +65,5 @@ class ActionMatcher:
 
     def matching(self, action: str) -> list[str]:
         """The patterns (as written) that match the action."""
-        return [p for p in self.patterns if compile_glob(p.lower()).fullmatch(action.lower())]
+        return [p for p in self.patterns
+                if not matches_nothing(p) and compile_glob(p.lower()).fullmatch(action.lower())]

@@ -17,8 +17,9 @@ from typing import Any, Iterable, Sequence
 
 from awslab.iam.explain import Decision, PolicySet
 from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_policy
-from awslab.iam.principal import EXACT, ROLE, SERVICE, WILDCARD
+from awslab.iam.principal import BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD
 from awslab.iam.request import PreparedRequest, Request, prepare
+from awslab.iam.services import DEFAULT, rule_for
 
 ALLOWED = "Allowed"
 EXPLICITLY_DENIED = "ExplicitlyDenied"
@@ -92,11 +93,12 @@ def gather(
 Hit = tuple  # (PolicySet, Statement, how the principal matched)
 
 
-def _hits(policy_set: PolicySet, request: PreparedRequest, allows: list, denies: list) -> bool:
-    """Add the statements of a policy that apply; True if one of them allows."""
+def _hits(policy_set: PolicySet, request: PreparedRequest, allows: list, denies: list, bounded: bool = False) -> bool:
+    """Add the statements of a policy that apply; True if one of them allows. `bounded`: the caller
+    has a permissions boundary, so a Deny with NotPrincipal applies whatever it names."""
     allowed = False
     for statement in policy_set.policy.statements_for(request.action):
-        how = statement.match_beyond_action(request)
+        how = statement.match_beyond_action(request, bounded)
         if how is not None:
             if statement.allow:
                 allows.append((policy_set, statement, how))
@@ -135,16 +137,19 @@ def decide(
     iam = caller.is_iam
     if not iam:
         scp_levels = []  # SCPs limit the IAM principals of member accounts only
+    rule = rule_for(request.action, request.resource)
     denies: list[Hit] = []
     allows: dict[str, list[Hit]] = {"identity": [], "resource": [], "boundary": [], "session": []}
-    present = set()
+    present = {policy_set.kind for policy_set in singles if iam or policy_set.kind == "resource"}
+    # "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+    # permissions boundary policy attached" (access_policies_boundaries.html).
+    bounded = "boundary" in present and caller.kind in BOUNDED_KINDS
     ignored = []
     for policy_set in singles:
         if not iam and policy_set.kind != "resource":
             ignored.append(policy_set.label)
             continue
-        present.add(policy_set.kind)
-        _hits(policy_set, request, allows[policy_set.kind], denies)
+        _hits(policy_set, request, allows[policy_set.kind], denies, bounded and policy_set.kind == "resource")
     org_allows: list[Hit] = []
     level_missing = None
     for name, levels in (("SCP", scp_levels), ("RCP", rcp_levels)):
@@ -161,6 +166,10 @@ def decide(
             decision, reason, deciding, every, tuple(missing), request, singles, scp_levels, rcp_levels, ignored
         )
 
+    if rule.always_allowed and caller.kind not in ("anonymous", "service"):
+        return finish(ALLOWED, "sts:GetCallerIdentity needs no permission and no policy can deny it "
+                      "(https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)")
+
     if denies:
         names = "; ".join(f"{s.name} of {p.label}" for p, s, _ in denies)
         return finish(EXPLICITLY_DENIED, f"explicitly denied by {names}: an explicit Deny overrides every Allow", denies)
@@ -174,6 +183,10 @@ def decide(
             f"every level (root, OUs, account) must allow",
             missing=[f"{name} level {number}"],
         )
+
+    if rule.unchangeable:
+        return finish(IMPLICITLY_DENIED, f"no policy can allow {request.request.action} on {request.resource}: "
+                      f"{rule.unchangeable}", missing=["an AWS-managed resource"])
 
     resource_allows = allows["resource"]
     if not iam:
@@ -193,6 +206,16 @@ def decide(
     if "session" in present and not session_allows:
         limits_missing.append("session policy")
     root = caller.kind == "root"
+
+    if request.same_account and rule.resource_policy != DEFAULT and not resource_allows:
+        # Trust policies and key policies are the exception to "an identity policy is enough".
+        why = "there is none" if "resource" not in present else "none of its statements allows the caller"
+        return finish(
+            IMPLICITLY_DENIED,
+            f"implicitly denied: the {rule.resource_policy} must allow the caller even within one account, and "
+            f"{why}; identity policies count only where it allows the account (arn:aws:iam::{caller.account}:root)",
+            missing=["resource policy"],
+        )
 
     if request.same_account:
         if resource_allows:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awslab.iam.policy import CompiledPolicy, Statement, statement_name
-from awslab.iam.principal import ACCOUNT, EXACT, ROLE, SERVICE, WILDCARD
+from awslab.iam.principal import ACCOUNT, BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD
 from awslab.iam.request import PreparedRequest, Request
 
 
@@ -162,12 +162,15 @@ class Decision:
         out = []
         ordered = [s for level in self.scp_levels for s in level] + [s for level in self.rcp_levels for s in level]
         ordered += list(self.singles)
+        bounded = (any(p.kind == "boundary" for p in self.singles) and self.prepared.caller.is_iam
+                   and self.prepared.caller.kind in BOUNDED_KINDS)
         for policy_set in ordered:
             note = None
             if policy_set.label in self.ignored:
                 note = f"not evaluated: {self.prepared.caller.describe()} has no identity policies"
             statements = tuple(
-                explain_statement(policy_set, statement, self.prepared, (policy_set.label, statement.index) in deciding)
+                explain_statement(policy_set, statement, self.prepared, (policy_set.label, statement.index) in deciding,
+                                  bounded and policy_set.kind == "resource")
                 for statement in policy_set.policy.statements
             )
             out.append(PolicyExplanation(policy_set.title, policy_set.kind, statements, note))
@@ -218,7 +221,7 @@ _PRINCIPAL_WORDS = {
 
 
 def explain_statement(
-    policy_set: PolicySet, statement: Statement, request: PreparedRequest, deciding: bool
+    policy_set: PolicySet, statement: Statement, request: PreparedRequest, deciding: bool, bounded: bool = False
 ) -> StatementExplanation:
     checks: list[Check] = []
     action = request.request.action
@@ -255,7 +258,10 @@ def explain_statement(
         caller = request.caller
         if statement.not_principal:
             unnamed = statement.principal.unnamed_identities(caller)
-            if unnamed:
+            if bounded and not statement.allow:
+                checks.append(Check("NotPrincipal", True, "a Deny with NotPrincipal applies to every IAM principal that "
+                                    "has a permissions boundary, whatever it names (access_policies_boundaries.html)"))
+            elif unnamed:
                 checks.append(
                     Check("NotPrincipal", True, f"does not name {', '.join(unnamed)}, so the statement covers the caller")
                 )
@@ -272,6 +278,6 @@ def explain_statement(
         result, sentence = clause.explain(request.context)
         checks.append(Check("Condition", result, sentence))
 
-    applies = statement.match(request) is not None
+    applies = statement.match(request, bounded) is not None
     ref = StatementRef.of(policy_set, statement)
     return StatementExplanation(ref, applies, tuple(checks), deciding)

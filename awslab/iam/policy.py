@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 
-from awslab.iam.action import ActionMatcher, action_problem
+from awslab.iam.action import ActionMatcher, action_notice, action_problem
 from awslab.iam.condition import Clause, compile_condition
 from awslab.iam.principal import WILDCARD, PrincipalMatcher, principal_problems
 from awslab.iam.request import PreparedRequest
@@ -70,14 +70,15 @@ class Statement:
     def name(self) -> str:
         return statement_name(self.index, self.sid)
 
-    def match(self, request: PreparedRequest) -> str | None:
+    def match(self, request: PreparedRequest, bounded: bool = False) -> str | None:
         """None if the statement does not apply; else how its Principal named the caller."""
         if self.actions.matches(request.action) == self.not_action:
             return None
-        return self.match_beyond_action(request)
+        return self.match_beyond_action(request, bounded)
 
-    def match_beyond_action(self, request: PreparedRequest) -> str | None:
-        """`match` for a statement already known to cover the request's action."""
+    def match_beyond_action(self, request: PreparedRequest, bounded: bool = False) -> str | None:
+        """`match` for a statement already known to cover the request's action. `bounded`: the caller
+        has a permissions boundary, which makes a Deny with NotPrincipal apply whatever it names."""
         resources = self.resources
         if resources is not None and resources.matches(request.resource, request.context) == self.not_resource:
             return None
@@ -85,7 +86,7 @@ class Statement:
         principal = self.principal
         if principal is not None:
             if self.not_principal:
-                if principal.excludes(request.caller):
+                if principal.excludes(request.caller) and not (bounded and not self.allow):
                     return None
                 kind = WILDCARD
             else:
@@ -108,6 +109,7 @@ class CompiledPolicy:
     document: dict = field(compare=False, repr=False)
     by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
     places: dict[tuple, Any] = field(default_factory=dict, compare=False, repr=False)  # evaluate's PolicySets
+    notices: tuple[str, ...] = field(default=(), compare=False, repr=False)  # what validate reports beyond errors
 
     @property
     def variables_enabled(self) -> bool:
@@ -137,11 +139,15 @@ def _strings(value: Any, element: str) -> tuple[list[str], list[str]]:
     return good, [f"{element} value {v!r} is not a non-empty string" for v in bad]
 
 
-def _compile_statement(raw: Any, index: int, kind: str, variables: bool) -> tuple[Statement | None, list[str]]:
+def _compile_statement(raw: Any, index: int, kind: str, variables: bool,
+                       statement_notices: list[str]) -> tuple[Statement | None, list[str]]:
+    """The compiled statement (None if malformed) and its problems; adds to `statement_notices` what
+    is legal but cannot work (validate reports it, evaluation goes on)."""
     if not isinstance(raw, dict):
         return None, [f"{statement_name(index, None)}: must be an object, got {type(raw).__name__}"]
     sid = raw.get("Sid")
     problems: list[str] = []
+    notices = statement_notices
     if sid is not None and not isinstance(sid, str):
         problems.append(f"Sid must be a string, got {sid!r}")
         sid = None
@@ -165,6 +171,7 @@ def _compile_statement(raw: Any, index: int, kind: str, variables: bool) -> tupl
         actions, found = _strings(raw[element], element)
         problems.extend(found)
         problems.extend(p for p in (action_problem(a) for a in actions) if p)
+        notices.extend(f"{statement_name(index, sid)}: {n}" for n in (action_notice(a) for a in actions) if n)
 
     resources: list[str] | None = None
     templates: dict[str, Template] = {}
@@ -258,9 +265,10 @@ def _compile(document: dict, kind: str) -> tuple[CompiledPolicy | None, list[str
         raw = document["Statement"]
         raw_statements = raw if isinstance(raw, list) else [raw]
     statements: list[Statement] = []
+    notices: list[str] = []
     seen_sids: set[str] = set()
     for index, raw_statement in enumerate(raw_statements):
-        statement, found = _compile_statement(raw_statement, index, kind, version == VERSION_2012)
+        statement, found = _compile_statement(raw_statement, index, kind, version == VERSION_2012, notices)
         problems.extend(found)
         if statement is not None:
             if statement.sid:
@@ -269,8 +277,8 @@ def _compile(document: dict, kind: str) -> tuple[CompiledPolicy | None, list[str
                 seen_sids.add(statement.sid)
             statements.append(statement)
     if problems:
-        return None, problems
-    return CompiledPolicy(kind, version, policy_id, tuple(statements), document), []
+        return None, problems + notices
+    return CompiledPolicy(kind, version, policy_id, tuple(statements), document, notices=tuple(notices)), []
 
 
 def _check_kind(kind: str) -> None:
@@ -297,9 +305,10 @@ def validate(policy: Any, kind: str | None = None) -> list[str]:
         kind = infer_kind(document)
     _check_kind(kind)
     try:
-        return _compile(document, kind)[1]
+        compiled, problems = _compile(document, kind)
     except RecursionError:
         return ["policy is nested too deeply"]
+    return problems if compiled is None else list(compiled.notices)
 
 
 @lru_cache(maxsize=1024)

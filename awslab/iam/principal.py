@@ -24,6 +24,9 @@ SERVICE = "service"  # a service principal
 ROLE = "role"  # the role of an assumed-role session
 ACCOUNT = "account"  # the caller's account (delegation to the account)
 
+# The callers a permissions boundary can be attached to (a user, a role, a role's session).
+BOUNDED_KINDS = ("user", "role", "assumed-role")
+
 
 @dataclass(frozen=True, slots=True)
 class Caller:
@@ -122,7 +125,9 @@ class PrincipalEntry:
                     return EXACT if caller.kind == "root" else ACCOUNT
                 return None
             if caller.arn is not None and caller.arn == self.value:
-                return EXACT
+                # A role acts only through its sessions: naming the role is naming the session's role,
+                # which the permissions boundary and session policy still limit (policy-eval-basics).
+                return ROLE if caller.kind == "role" else EXACT
             if self.role_name is not None and caller.role_arn is not None:
                 if caller.account == self.role_account and caller.name == self.role_name:
                     return ROLE
@@ -140,7 +145,7 @@ class PrincipalEntry:
         if kind == ROLE:
             return self.role_name is not None and self.role_account == caller.account and self.role_name == caller.name
         match = self.match(caller)
-        return match in (EXACT, SERVICE)
+        return match in (EXACT, SERVICE) or (match == ROLE and caller.kind == "role")
 
     def __str__(self) -> str:
         return "*" if self.type == "*" else f"{self.type}: {self.value}"

@@ -388,6 +388,40 @@ def test_sts_assume_role_needs_the_callers_permission_and_the_trust_policy(aws):
     assert (code, status) == ("AccessDenied", 403)
 
 
+def test_get_caller_identity_is_allowed_even_under_an_explicit_deny(aws):
+    # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+    alice = make_user(aws, "alice", deny("*"))
+    assert alice.client("sts").get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
+    entry = aws.log.calls("sts", "GetCallerIdentity", source=None)[-1]
+    assert entry.notes["iam"]["decision"] == "Allowed"
+    assert "no policy can deny it" in entry.notes["iam"]["reason"]
+
+
+def test_assume_role_is_denied_when_the_trust_policy_names_someone_else_even_with_an_identity_allow(aws):
+    # Trust policies must allow even within one account (reference_policies_evaluation-logic_policy-eval-denyallow.html).
+    trust = doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"}, "Action": "sts:AssumeRole"})
+    role = aws.client("iam").create_role(RoleName="Ops", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    alice = make_user(aws, "alice", allow("sts:AssumeRole", "*"))
+    with pytest.raises(ClientError) as excinfo:
+        alice.client("sts").assume_role(RoleArn=role, RoleSessionName="ops")
+    code, message, status = error_of(excinfo)
+    assert (code, status) == ("AccessDenied", 403)
+    assert f"sts:AssumeRole on resource: {role}" in message
+    assert "trust policy must allow" in aws.log.calls("sts", "AssumeRole", source=None)[-1].notes["iam"]["reason"]
+
+
+def test_assume_role_with_a_trust_policy_naming_the_account_needs_an_identity_allow(aws):
+    # A trust policy naming arn:aws:iam::ACCOUNT:root delegates to the account's IAM policies.
+    trust = doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"})
+    role = aws.client("iam").create_role(RoleName="Ops", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    alice = make_user(aws, "alice", allow("sts:AssumeRole", role))
+    bob = make_user(aws, "bob", allow("s3:*"))
+    assert alice.client("sts").assume_role(RoleArn=role, RoleSessionName="ops")["Credentials"]["AccessKeyId"]
+    with pytest.raises(ClientError) as excinfo:
+        bob.client("sts").assume_role(RoleArn=role, RoleSessionName="ops")
+    assert error_of(excinfo)[0] == "AccessDenied"
+
+
 # --------------------------------------------------------------------------- who is enforced
 def test_grader_and_learner_keys_are_never_enforced(aws, bucket):
     from awslab import safety

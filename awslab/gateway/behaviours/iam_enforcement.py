@@ -154,15 +154,6 @@ class IamEnforcement:
                 return self._denied(call, caller, target.action, resource, f"a policy cannot be read ({error})")
             note = {**decision.to_dict(), "action": target.action, "resource": resource, "principal": caller,
                     "policies": self._names(policies, target, decision)}
-            if decision.allowed and target.policy_of and target.policy_of[0] == "role" and not any(
-                    ref.policy_kind == "resource" for ref in decision.matched):
-                # A role's trust policy must allow, even within its own account.
-                note.update(decision="ImplicitlyDenied", reason="the role's trust policy does not allow the caller to "
-                            "assume it (a trust policy must always allow sts:AssumeRole)", missing=["resource policy"],
-                            explanation=decision.explain())
-                call.note("iam", note)
-                return self._denied(call, caller, target.action, resource,
-                                    "because the role's trust policy does not allow it")
             if not decision.allowed:
                 note["explanation"] = decision.explain()
                 call.note("iam", note)
