@@ -6,6 +6,7 @@ A learner function that raises, hangs, exits, crashes or floods the terminal bec
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import select
@@ -21,7 +22,8 @@ from typing import Any
 
 from . import transfer
 
-OUTPUT_KEPT = 64 * 1024  # the first 64 KB of what the learner prints are kept; the rest is counted
+OUTPUT_KEPT = 64 * 1024  # the first 64 KB of what the learner prints outside calls are kept; the rest is counted
+CHANNEL_BROKEN = 75      # the learner host's exit code when the learner's code broke its pipes to us
 
 
 class LearnerError(Exception):
@@ -84,6 +86,8 @@ class LearnerProcess:
         self._output = bytearray()
         self._output_total = 0
         self._output_lock = threading.Lock()
+        self._call_output: list[str] = []  # what the learner's calls wrote, since take_call_output()
+        self._ids = itertools.count(1)
         self._own_workdir: tempfile.TemporaryDirectory | None = None
         self._loaded = False
         self._late_env: dict[str, str] = {}
@@ -148,8 +152,7 @@ class LearnerProcess:
         if self._process is None or self.load_error is not None or self._loaded:
             return self
         self._loaded = True
-        self._send({"type": "load", "env": self._late_env})
-        message = self._receive(time.monotonic() + self.load_timeout)
+        message = self._exchange({"type": "load", "env": self._late_env}, time.monotonic() + self.load_timeout)
         if message is None:
             self._kill()
             self.load_error = LearnerLoadError(
@@ -158,11 +161,12 @@ class LearnerProcess:
             code = self._reap()
             self.load_error = LearnerLoadError(
                 f"{self.path.name} ended the Python process while being imported ({_exit_text(code)})")
-        elif message.get("type") == "load_error":
+        elif message.get("type") != "ready":
             self._kill()
-            self.load_error = LearnerLoadError(message.get("message", "could not load the file"))
+            self.load_error = LearnerLoadError(str(message.get("message") or "could not load the file"))
         else:
-            self.functions = message.get("functions", {})
+            functions = message.get("functions")
+            self.functions = {str(k): str(v) for k, v in functions.items()} if isinstance(functions, dict) else {}
         return self
 
     def close(self) -> None:
@@ -178,9 +182,16 @@ class LearnerProcess:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def take_call_output(self) -> str:
+        """What the learner's calls wrote since the last time this was asked (for one check)."""
+        with self._output_lock:
+            text, self._call_output = "".join(self._call_output), []
+        return text
+
     @property
     def output(self) -> str:
-        """What the learner's code printed (the first 64 KB), with a note if there was more."""
+        """What the learner's code printed outside calls (at import, between calls: the first 64 KB),
+        with a note if there was more."""
         with self._output_lock:
             text = self._output.decode("utf-8", "replace")
             if self._output_total > len(self._output):
@@ -196,41 +207,88 @@ class LearnerProcess:
         callbacks: dict[int, Callable] = {}
         message = {"type": "call", "function": function, "args": transfer.encode(list(args), callbacks),
                    "kwargs": transfer.encode(kwargs, callbacks)}
-        self._send(message)
         limit = self.call_timeout if timeout is None else timeout
-        deadline = time.monotonic() + limit
-        while True:
-            reply = self._receive(deadline)
-            if reply is None:
-                self._kill()
-                raise LearnerTimeout(f"{function}() did not return within {limit:g} s (an endless loop, or "
-                                     "waiting on something that never comes?)")
-            if reply is _EOF:
-                code = self._reap()
-                raise LearnerCrashed(f"{function}() ended the learner's Python process ({_exit_text(code)})")
-            kind = reply.get("type")
-            if kind == "result":
+        reply = self._exchange(message, time.monotonic() + limit, callbacks)
+        if reply is None:
+            self._kill()
+            raise LearnerTimeout(f"{function}() did not return within {limit:g} s (an endless loop, or "
+                                 "waiting on something that never comes?)")
+        if reply is _EOF:
+            code = self._reap()
+            raise LearnerCrashed(f"{function}() ended the learner's Python process ({_exit_text(code)})")
+        kind = reply.get("type")
+        if kind == "result":
+            try:
                 return transfer.decode(reply.get("value"))
-            if kind == "error":
-                raise _raised(function, reply)
-            if kind == "exit":
-                raise LearnerExited(f"{function}() called sys.exit({reply.get('code')!r}); "
-                                    "return a value instead of exiting")
-            if kind == "sleep":
-                seconds = float(reply.get("seconds", 0))
+            except Exception as exc:  # noqa: BLE001 - only a forged frame gets here
+                raise LearnerRaised(f"{function}() returned a value awslab could not read ({type(exc).__name__})",
+                                    type(exc).__name__) from None
+        if kind == "exit":
+            raise LearnerExited(f"{function}() called sys.exit({reply.get('code')!r}); "
+                                "return a value instead of exiting")
+        raise _raised(function, reply)
+
+    def _exchange(self, message: dict, deadline: float, callbacks: dict[int, Callable] | None = None):
+        """Send a command (load or call) and serve its sleeps and callbacks until its reply comes:
+        the reply, None past the deadline, or _EOF if the process ended or broke the protocol.
+
+        Only frames of this command count: a sleep, callback or reply carrying another id comes
+        from a thread left over from an earlier call, and is ignored (that thread waits for ever)."""
+        key = next(self._ids)
+        own_output = message["type"] == "call"
+        self._send({**message, "id": key})
+        while True:
+            frame = self._receive(deadline)
+            if frame is None or frame is _EOF:
+                return frame
+            if not isinstance(frame, dict):
+                self._kill()
+                return _EOF
+            kind = frame.get("type")
+            ours = frame.get("call") == key
+            if kind in ("output", "output_dropped"):
+                self._keep_output(frame, own_output and ours)
+            elif kind == "sleep" and ours:
+                try:
+                    seconds = float(frame.get("seconds", 0))
+                except (TypeError, ValueError):
+                    seconds = 0.0
                 self.virtual_seconds_slept += seconds
                 self.on_sleep(seconds)
-                self._send({"type": "slept"})
-            elif kind == "callback":
-                self._answer_callback(callbacks, reply)
+                self._send({"type": "slept", "reply_to": frame.get("id")})
+            elif kind == "callback" and ours and callbacks is not None:
+                self._answer_callback(callbacks, frame)
+            elif frame.get("reply_to") == key:
+                return frame
 
-    def _answer_callback(self, callbacks: dict[int, Callable], reply: dict) -> None:
-        callback = callbacks.get(reply.get("id"))
+    def _keep_output(self, frame: dict, for_call: bool) -> None:
+        if frame.get("type") == "output":
+            text = str(frame.get("text", ""))
+        else:
+            text = f"\n[... {frame.get('count')} more characters of output not kept]\n"
+        with self._output_lock:
+            if for_call:
+                self._call_output.append(text)
+            else:
+                self._keep_outside(text.encode("utf-8", "replace"))
+
+    def _keep_outside(self, data: bytes) -> None:
+        self._output_total += len(data)
+        room = OUTPUT_KEPT - len(self._output)
+        if room > 0:
+            self._output += data[:room]
+
+    def _answer_callback(self, callbacks: dict[int, Callable], frame: dict) -> None:
+        callback = callbacks.get(frame.get("callback"))
+        answer = {"reply_to": frame.get("id")}
         try:
-            value = callback(*transfer.decode(reply.get("args", [])))
-            self._send({"type": "callback_result", "value": transfer.encode(value)})
+            if callback is None:
+                raise LookupError("no such handler")
+            args = transfer.decode(frame.get("args", []))
+            value = callback(*(args if isinstance(args, list) else [args]))
+            self._send({**answer, "type": "callback_result", "value": transfer.encode(value)})
         except Exception as exc:  # noqa: BLE001 - the callback's failure is the learner's to handle
-            self._send({"type": "callback_error", "exc_type": type(exc).__name__, "message": str(exc)})
+            self._send({**answer, "type": "callback_error", "exc_type": type(exc).__name__, "message": str(exc)})
 
     def has_function(self, name: str) -> bool:
         return name in self.functions
@@ -256,6 +314,7 @@ class LearnerProcess:
         try:
             return json.loads(body)
         except ValueError:
+            self._kill()
             return _EOF
 
     def _read_exact(self, size: int, deadline: float):
@@ -279,10 +338,7 @@ class LearnerProcess:
             if not data:
                 break
             with self._output_lock:
-                self._output_total += len(data)
-                room = OUTPUT_KEPT - len(self._output)
-                if room > 0:
-                    self._output += data[:room]
+                self._keep_outside(data)
 
     def _reap(self) -> int | None:
         if self._process is None:
@@ -335,6 +391,8 @@ def _raised(function: str, reply: dict) -> LearnerError:
 def _exit_text(code: int | None) -> str:
     if code is None:
         return "it did not say why"
+    if code == CHANNEL_BROKEN:
+        return "it closed or broke the pipes awslab talks to it through; leave file descriptors alone"
     if code < 0:
         try:
             return f"killed by {signal.Signals(-code).name}"

@@ -8,9 +8,13 @@ never computed here: this process only reports what the learner's functions retu
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib.util
+import itertools
+import json
 import inspect
 import os
+import queue
 import sys
 import threading
 import time
@@ -19,36 +23,185 @@ from typing import Any
 
 from . import transfer
 
-_channel: dict[str, Any] = {}
+CHANNEL_FD_FLOOR = 900  # the grader's pipes move up here, out of the way of the learner's own files
+CHANNEL_BROKEN = 75     # exit code: the learner's code closed or broke the pipes to the grader
+OUTPUT_FORWARDED = 64 * 1024  # per call (and for everything outside calls): the rest is only counted
 
 
-def _send(message: dict) -> None:
+class Channel:
+    """The pipes to the grader, safe for the learner's threads.
+
+    Frames go out whole under one lock; one reader thread routes what comes in: commands (load,
+    call) to the main loop, answers (slept, callback_result) to the thread that asked, by id. A
+    sleep or a callback carries the id of the call it happens in: the grader answers only those of
+    the call it is waiting for, so a thread left over from an earlier call cannot stand in for it.
+    """
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self.read_fd = _move_up(read_fd)
+        self.write_fd = _move_up(write_fd)
+        self.current = 0  # the id of the command being run (load or call); 0 between calls
+        self._send_lock = threading.Lock()
+        self._answers: dict[int, "queue.Queue[dict]"] = {}
+        self._answers_lock = threading.Lock()
+        self._commands: "queue.Queue[dict]" = queue.Queue()
+        self._ids = itertools.count(1)
+        threading.Thread(target=self._read_loop, name="awslab-channel", daemon=True).start()
+
+    def send(self, message: dict) -> None:
+        try:
+            data = transfer.pack(message)
+        except transfer.TooLarge as exc:
+            data = transfer.pack({"type": "error", "kind": "too_large", "exc_type": "ValueError",
+                                  "message": str(exc), "reply_to": message.get("reply_to")})
+        with self._send_lock:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(self.write_fd, view):]
+            except OSError:
+                os._exit(CHANNEL_BROKEN)
+
+    def ask(self, message: dict) -> dict:
+        """Send a request (sleep, callback) and wait for the grader's answer to it."""
+        key = next(self._ids)
+        answer: "queue.Queue[dict]" = queue.Queue(maxsize=1)
+        with self._answers_lock:
+            self._answers[key] = answer
+        self.send({**message, "id": key, "call": self.current})
+        try:
+            return answer.get()
+        finally:
+            with self._answers_lock:
+                self._answers.pop(key, None)
+
+    def next_command(self) -> dict:
+        return self._commands.get()
+
+    def _read_loop(self) -> None:
+        while True:
+            header = self._read_exactly(4)
+            message = json.loads(self._read_exactly(transfer.unpack_length(header)))
+            if "reply_to" in message:
+                with self._answers_lock:
+                    answer = self._answers.get(message["reply_to"])
+                if answer is not None:
+                    answer.put(message)
+            else:
+                self._commands.put(message)
+
+    def _read_exactly(self, size: int) -> bytes:
+        data = bytearray()
+        while len(data) < size:
+            try:
+                chunk = os.read(self.read_fd, size - len(data))
+            except OSError:
+                os._exit(CHANNEL_BROKEN)
+            if not chunk:
+                os._exit(0)  # the grader has gone
+            data += chunk
+        return bytes(data)
+
+
+def _move_up(fd: int) -> int:
+    import fcntl
+
     try:
-        data = transfer.pack(message)
-    except transfer.TooLarge as exc:
-        data = transfer.pack({"type": "error", "kind": "too_large", "exc_type": "ValueError", "message": str(exc)})
-    _channel["out"].write(data)
-    _channel["out"].flush()
+        moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, CHANNEL_FD_FLOOR)
+    except OSError:
+        return fd
+    os.close(fd)
+    return moved
 
 
-def _read_exactly(size: int) -> bytes:
-    """An unbuffered pipe read returns what is there (at most 64 KB at once): loop for the rest."""
-    data = bytearray()
-    while len(data) < size:
-        chunk = _channel["in"].read(size - len(data))
-        if not chunk:
-            os._exit(0)  # the grader has gone
-        data += chunk
-    return bytes(data)
+class OutputCapture:
+    """Everything written to file descriptors 1 and 2 (print, logging, warnings, threads, C code),
+    forwarded to the grader as it comes, tagged with the call it was written during.
+
+    fds 1 and 2 become a pipe that this process reads; at the end of a call `flush()` drains it,
+    so what the function wrote before it returned is that call's, whatever thread wrote it."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self._read_fd, write_fd = os.pipe()
+        os.set_blocking(self._read_fd, False)
+        for target in (1, 2):
+            os.dup2(write_fd, target)
+        os.close(write_fd)
+        self._read_fd = _move_up(self._read_fd)
+        self._lock = threading.Lock()
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._context = 0
+        self._forwarded = 0
+        self._dropped = 0
+        threading.Thread(target=self._read_loop, name="awslab-output", daemon=True).start()
+
+    def begin(self, context: int) -> None:
+        """Output from now on belongs to `context` (a call id; 0: outside calls)."""
+        with self._lock:
+            self._drain()
+            self._finish()
+            self._context = context
+
+    def end(self) -> None:
+        """Drain what the call wrote (sent before its reply) and go back outside calls."""
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - the learner may have replaced or closed them
+                pass
+        with self._lock:
+            self._drain()
+            self._finish()
+            self._context = 0
+
+    def _read_loop(self) -> None:
+        import select
+
+        while True:
+            try:
+                select.select([self._read_fd], [], [])
+            except (OSError, ValueError):
+                return  # the learner closed our end: its output goes nowhere, the calls go on
+            with self._lock:
+                if not self._drain():
+                    return
+
+    def _drain(self) -> bool:
+        """Read what is there and forward it; False once the pipe is gone."""
+        while True:
+            try:
+                data = os.read(self._read_fd, 65536)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            if not data:
+                return False
+            self._forward(self._decoder.decode(data))
+
+    def _forward(self, text: str) -> None:
+        room = OUTPUT_FORWARDED - self._forwarded
+        if room <= 0:
+            self._dropped += len(text)
+            return
+        kept, rest = text[:room], text[room:]
+        self._forwarded += len(kept)
+        self._dropped += len(rest)
+        if kept:
+            self.channel.send({"type": "output", "call": self._context, "text": kept})
+
+    def _finish(self) -> None:
+        tail = self._decoder.decode(b"", final=True)
+        if tail:
+            self._forward(tail)
+        self._decoder.reset()
+        if self._dropped:
+            self.channel.send({"type": "output_dropped", "call": self._context, "count": self._dropped})
+        self._forwarded = self._dropped = 0
 
 
-def _receive() -> dict:
-    header = _channel["in"].read(4)
-    if len(header) < 4:
-        os._exit(0)  # the grader has gone
-    import json
-
-    return json.loads(_read_exactly(transfer.unpack_length(header)))
+_channel: Channel | None = None
 
 
 def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
@@ -68,11 +221,7 @@ def _virtual_sleep(seconds: float) -> None:
     """time.sleep on virtual time: the grader advances the clock; no real second passes."""
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    _send({"type": "sleep", "seconds": float(seconds)})
-    while True:
-        reply = _receive()
-        if reply.get("type") == "slept":
-            return
+    _channel.ask({"type": "sleep", "seconds": float(seconds)})
 
 
 class HandlerError(Exception):
@@ -81,8 +230,7 @@ class HandlerError(Exception):
 
 def _make_callback(key: int):
     def callback(*args: Any) -> Any:
-        _send({"type": "callback", "id": key, "args": transfer.encode(list(args))})
-        reply = _receive()
+        reply = _channel.ask({"type": "callback", "callback": key, "args": transfer.encode(list(args))})
         if reply.get("type") == "callback_error":
             raise HandlerError(reply.get("message", "handler failed"))
         return transfer.decode(reply.get("value"))
@@ -141,7 +289,62 @@ def _describe_error(exc: BaseException, path: str, kind: str = "raised") -> dict
             "traceback": "".join(traceback.format_list(learner_frames[-5:]))[-4000:]}
 
 
+def _load(path: str) -> tuple[Any, dict]:
+    """Import the learner's file: (module, the "ready" reply) or (None, a "load_error" reply)."""
+    name = os.path.basename(path)
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        spec = importlib.util.spec_from_file_location("learner_solution", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["learner_solution"] = module
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        return None, {"type": "load_error", "kind": "syntax",
+                      "message": f"syntax error in {name} line {exc.lineno}: {exc.msg}"}
+    except SystemExit as exc:
+        return None, {"type": "load_error", "kind": "exit",
+                      "message": f"{name} called sys.exit({exc.code!r}) while being imported"}
+    except BaseException as exc:  # noqa: BLE001 - anything the learner's import does is reported
+        detail = _describe_error(exc, path)
+        where = f" ({detail['where']})" if detail["where"] else ""
+        return None, {"type": "load_error", "kind": "raised",
+                      "message": f"importing {name} raised {type(exc).__name__}: {exc}{where}"[:2000]}
+    functions = {key: str(inspect.signature(obj)) for key, obj in vars(module).items()
+                 if inspect.isfunction(obj) and not key.startswith("_")}
+    return module, {"type": "ready", "functions": functions}
+
+
+def _call(module: Any, path: str, message: dict) -> dict:
+    """Run one learner function; the reply (result, error or exit)."""
+    name = message.get("function", "")
+    function = getattr(module, name, None)
+    if not callable(function):
+        return {"type": "error", "kind": "missing", "exc_type": "AttributeError",
+                "message": f"{os.path.basename(path)} has no function {name}()"}
+    try:
+        call_args = transfer.decode(message.get("args", []), _make_client, _make_callback)
+        call_kwargs = transfer.decode(message.get("kwargs", {}), _make_client, _make_callback)
+    except Exception as exc:  # noqa: BLE001 - e.g. a client that cannot be built
+        return {"type": "error", "kind": "setup", "exc_type": type(exc).__name__, "message": str(exc)}
+    try:
+        inspect.signature(function).bind(*call_args, **call_kwargs)
+    except TypeError as exc:
+        return {"type": "error", "kind": "signature", "exc_type": "TypeError",
+                "message": f"{name}{inspect.signature(function)} cannot be called with "
+                           f"{len(call_args)} argument(s): {exc}"}
+    except ValueError:
+        pass  # no signature to check (a builtin); let the call decide
+    try:
+        result = function(*call_args, **call_kwargs)
+    except SystemExit as exc:
+        return {"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)}
+    except BaseException as exc:  # noqa: BLE001
+        return _describe_error(exc, path)
+    return {"type": "result", "value": transfer.encode(result)}
+
+
 def main() -> None:
+    global _channel
     parser = argparse.ArgumentParser()
     parser.add_argument("--file", required=True)
     parser.add_argument("--read-fd", type=int, required=True)
@@ -149,8 +352,8 @@ def main() -> None:
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--cpu-seconds", type=int, default=0)
     args = parser.parse_args()
-    _channel["in"] = os.fdopen(args.read_fd, "rb", buffering=0)
-    _channel["out"] = os.fdopen(args.write_fd, "wb", buffering=0)
+    _channel = Channel(args.read_fd, args.write_fd)
+    capture = OutputCapture(_channel)
     path = os.path.abspath(args.file)
 
     from ..safety import guard_network
@@ -169,70 +372,31 @@ def main() -> None:
 
     # Nothing of the learner's runs before the grader says so (its set-up, e.g. a backend reset,
     # may still be going on while this process imported boto3).
-    while (message := _receive()).get("type") != "load":
+    while (message := _channel.next_command()).get("type") != "load":
         pass
     # The grader may have spawned this process before its gateway had a port: the endpoint comes now.
     os.environ.update({k: str(v) for k, v in (message.get("env") or {}).items()})
-
-    sys.path.insert(0, os.path.dirname(path))
-    try:
-        spec = importlib.util.spec_from_file_location("learner_solution", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["learner_solution"] = module
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        _send({"type": "load_error", "kind": "syntax",
-               "message": f"syntax error in {os.path.basename(path)} line {exc.lineno}: {exc.msg}"})
+    module, reply = _run(capture, message, lambda: _load(path))
+    if module is None:
         return
-    except SystemExit as exc:
-        _send({"type": "load_error", "kind": "exit",
-               "message": f"{os.path.basename(path)} called sys.exit({exc.code!r}) while being imported"})
-        return
-    except BaseException as exc:  # noqa: BLE001 - anything the learner's import does is reported
-        detail = _describe_error(exc, path)
-        where = f" ({detail['where']})" if detail["where"] else ""
-        _send({"type": "load_error", "kind": "raised",
-               "message": f"importing {os.path.basename(path)} raised {type(exc).__name__}: {exc}{where}"[:2000]})
-        return
-
-    functions = {name: str(inspect.signature(obj)) for name, obj in vars(module).items()
-                 if inspect.isfunction(obj) and not name.startswith("_")}
-    _send({"type": "ready", "functions": functions})
-
     while True:
-        message = _receive()
-        if message.get("type") != "call":
-            continue
-        name = message["function"]
-        function = getattr(module, name, None)
-        if not callable(function):
-            _send({"type": "error", "kind": "missing", "exc_type": "AttributeError",
-                   "message": f"{os.path.basename(path)} has no function {name}()"})
-            continue
-        try:
-            call_args = transfer.decode(message.get("args", []), _make_client, _make_callback)
-            call_kwargs = transfer.decode(message.get("kwargs", {}), _make_client, _make_callback)
-        except Exception as exc:  # noqa: BLE001 - e.g. a client that cannot be built
-            _send({"type": "error", "kind": "setup", "exc_type": type(exc).__name__, "message": str(exc)})
-            continue
-        try:
-            inspect.signature(function).bind(*call_args, **call_kwargs)
-        except TypeError as exc:
-            _send({"type": "error", "kind": "signature", "exc_type": "TypeError",
-                   "message": f"{name}{inspect.signature(function)} cannot be called with "
-                              f"{len(call_args)} argument(s): {exc}"})
-            continue
-        except ValueError:
-            pass  # no signature to check (a builtin); let the call decide
-        try:
-            result = function(*call_args, **call_kwargs)
-        except SystemExit as exc:
-            _send({"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)})
-            continue
-        except BaseException as exc:  # noqa: BLE001
-            _send(_describe_error(exc, path))
-            continue
-        _send({"type": "result", "value": transfer.encode(result)})
+        message = _channel.next_command()
+        if message.get("type") == "call":
+            _run(capture, message, lambda: (None, _call(module, path, message)))
+
+
+def _run(capture: OutputCapture, command: dict, work) -> tuple[Any, dict]:
+    """Run a command's work with its output and its sleeps tagged with the command's id; reply."""
+    key = command.get("id", 0)
+    capture.begin(key)
+    _channel.current = key
+    try:
+        value, reply = work()
+    finally:
+        _channel.current = 0
+    capture.end()
+    _channel.send({**reply, "reply_to": key})
+    return value, reply
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ class CheckResult:
     details: list[str] = field(default_factory=list)
     duration: float = 0.0
     pictures: list[tuple[str, Any]] = field(default_factory=list, repr=False)
+    output: str = ""  # what the learner's code wrote during this check's calls (cleaned, cut to 4 KB)
 
     @property
     def passed(self) -> bool:
@@ -42,7 +43,7 @@ class LabResult:
     checks: list[CheckResult]
     file: str = ""
     load_error: str | None = None
-    output: str = ""  # what the learner's code printed
+    output: str = ""  # what the learner's code printed outside calls (at import)
     duration: float = 0.0
     virtual_seconds: float = 0.0  # virtual time the scenarios covered
     pictures: list[tuple[str, Any]] = field(default_factory=list)  # (title, rich renderable)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import botocore.exceptions
 
+from ..escaping import clean_output
 from ..local_aws import LocalAWS
 from .checks import CheckContext, CheckFailed, LearnerFunctions, NotApplicable
 from .labs import Lab
-from .learner import LearnerError, LearnerProcess
+from .learner import OUTPUT_KEPT, LearnerError, LearnerProcess
 from .results import FAILED, NOT_APPLICABLE, PASSED, CheckResult, LabResult
 
 
@@ -49,7 +50,7 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
     pictures = [picture for result in results for picture in result.pictures]
     return LabResult(lab=lab.id, title=lab.title, backend=aws.backend.name, checks=results, file=str(path),
                      pictures=pictures,
-                     load_error=str(learner.load_error) if learner.load_error else None, output=learner.output,
+                     load_error=str(learner.load_error) if learner.load_error else None, output=clean_output(learner.output, OUTPUT_KEPT),
                      duration=time.perf_counter() - started, virtual_seconds=aws.clock.elapsed().total_seconds())
 
 
@@ -82,5 +83,6 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
         result.status, result.points, result.hint = PASSED, check.points, ""
     result.details = context.details
     result.pictures = context.pictures
+    result.output = clean_output(learner.take_call_output())
     result.duration = time.perf_counter() - started
     return result
