@@ -61,12 +61,6 @@ class Answer:
         return f"wrong/{self.name}" if self.wrong else self.name
 
 
-def wrong_dir(lab: Lab) -> Path:
-    """wrong/ beside the lab, or (a pack that keeps its solutions private) wrong/<lab> beside the solution."""
-    own = lab.folder / "wrong"
-    return own if own.is_dir() else lab.solution.parent / "wrong" / lab.id
-
-
 def _words(value, where: str) -> list[str]:
     words = [value] if isinstance(value, str) else value
     if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -96,7 +90,7 @@ def _answer(name: str, path: Path, table: dict, where: str) -> Answer:
 
 def answers(lab: Lab) -> list[Answer]:
     """The solution, the starter and every wrong answer of the lab, with what each must score."""
-    folder = wrong_dir(lab)
+    folder = lab.wrong_dir
     manifest = folder / MANIFEST
     tables: dict = {}
     if manifest.is_file():
@@ -168,7 +162,7 @@ def content_problems(lab: Lab, others: list[Lab] = ()) -> list[str]:
         table = answers(lab)
     except LabError as exc:
         return problems + [str(exc)]
-    folder = wrong_dir(lab)
+    folder = lab.wrong_dir
     files = {p.stem for p in folder.glob("*.py")} if folder.is_dir() else set()
     listed = {a.name for a in table if a.wrong}
     for name in sorted(files - listed):

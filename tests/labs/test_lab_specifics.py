@@ -52,3 +52,19 @@ def test_starter_scores_zero_through_the_cli(lab_id):
     assert done.returncode == 1, done.stderr
     assert report["score"] == 0 and report["max_score"] == lab.max_score
     assert all(c["hint"] for c in report["checks"])
+
+
+def test_wrong_answers_and_solutions_are_private_to_the_instructor():
+    lab = get_lab("sqs_dlq")
+    assert lab.wrong_dir == lab.folder / "wrong"
+    assert set(lab.private_dirs) == {lab.solution.parent, lab.folder / "wrong"}
+
+
+def test_the_gradescope_autograder_leaves_out_the_wrong_answers(tmp_path):
+    import zipfile
+
+    from awslab.classroom.gradescope import build
+
+    names = zipfile.ZipFile(build([get_lab("sqs_dlq")], tmp_path / "autograder.zip")).namelist()
+    assert "labs/sqs_dlq/checks.py" in names
+    assert not [name for name in names if "/wrong/" in name or "solutions" in name]
