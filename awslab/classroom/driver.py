@@ -104,7 +104,7 @@ def grade_class(students: list[Student], labs: list[Lab], state: Path, settings:
         on_plan(len(run.records), len(students) * len(labs))
     for record in run.records.values():
         on_record(record)
-    hidden = [solutions_dir(), state, *hide]
+    hidden = [solutions_dir(), *dict.fromkeys(p for lab in labs for p in lab.private_dirs), state, *hide]
     pool = _Pool(run, store, settings, hidden, on_record)
     try:
         pool.drain(pending)

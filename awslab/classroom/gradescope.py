@@ -75,15 +75,16 @@ def build(labs: list[Lab], out: Path, *, timeout: float = 60.0) -> Path:
             if (PROJECT_ROOT / name).is_file():
                 add(f"awslab-src/{name}", (PROJECT_ROOT / name).read_bytes())
         for lab in labs:
-            for path in _files(lab.folder):
+            for path in _files(lab.folder, skip=lab.private_dirs):
                 add(f"labs/{lab.id}/{path.relative_to(lab.folder).as_posix()}", path.read_bytes())
     write_atomically(out, buffer.getvalue())
     return out
 
 
-def _files(folder: Path) -> list[Path]:
+def _files(folder: Path, skip: list[Path] = ()) -> list[Path]:
     return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"))
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+                  and not any(p.is_relative_to(private) for private in skip))
 
 
 def results_json(records: dict[str, dict], labs: list[Lab]) -> dict:

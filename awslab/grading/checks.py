@@ -1,6 +1,6 @@
 """What a lab's checks.py is written with: `@check`, `@fixture`, and the context a check receives.
 
-    from awslab.grading import check, fixture
+    from awslab.lab import check, fixture
 
     @fixture
     def queues(ctx):
@@ -73,7 +73,7 @@ def fixture(function: Callable) -> Fixture:
     return Fixture(function.__name__, function)
 
 
-def _short(value: Any, limit: int = 300) -> str:
+def short_repr(value: Any, limit: int = 300) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -83,13 +83,16 @@ class LearnerFunctions:
 
     def __init__(self, process) -> None:
         self._process = process
+        self.last: tuple[str, Any] | None = None  # (function, what it returned): the latest value from the learner
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("_"):
             raise AttributeError(name)
 
         def call(*args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-            return self._process.call(name, *args, timeout=timeout, **kwargs)
+            value = self._process.call(name, *args, timeout=timeout, **kwargs)
+            self.last = (name, value)
+            return value
 
         return call
 
@@ -129,6 +132,50 @@ class CheckContext:
     def log(self):
         return self.aws.log
 
+    # -- the scenario ---------------------------------------------------------------------------------
+    @property
+    def account_id(self) -> str:
+        return self.aws.account_id
+
+    @property
+    def region(self) -> str:
+        return self.aws.region
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The scenario's switches, e.g. `ctx.settings["page_size"] = 5` (list calls served in small
+        pages); cleared before each lab."""
+        return self.aws.settings
+
+    def has(self, feature: str) -> bool:
+        """Whether the backend has a feature (`virtual_time`, a service name, ...)."""
+        return self.aws.has(feature)
+
+    def client_as(self, service: str, access_key: str, secret_key: str, session_token: str | None = None):
+        """A client signing as an IAM user or role created on the backend (subject to simulated IAM)."""
+        return self.aws.client_as(service, access_key, secret_key, session_token)
+
+    def emulator_client(self, service: str):
+        """A client straight to the emulator: unlogged, through no simulated behaviour. To look at
+        what is stored without changing what the learner's calls see (e.g. without spending capacity)."""
+        return self.aws.gateway.internal_client(service)
+
+    def behaviour(self, name: str) -> Any:
+        """The simulated behaviour `name` of this scenario (e.g. "s3_lifecycle": `.events(bucket)`,
+        `.lifecycle(bucket)`, `.timeline(bucket)`); not applicable if the gateway runs without it."""
+        found = self.aws.gateway.behaviour(name)
+        if found is None:
+            raise NotApplicable(f"awslab's {name} simulation is not running")
+        return found
+
+    def meter(self, name: str) -> Any:
+        """What the behaviour `name` measured in this scenario (e.g. "dynamodb_capacity": the
+        capacity meter, whose `.timeline` charts consumed vs provisioned units per second)."""
+        behaviour = self.behaviour(name)
+        if not hasattr(behaviour, "meter"):
+            raise AttributeError(f"the {name} behaviour keeps no meter")
+        return behaviour.meter(self.aws.gateway)
+
     def unique(self, name: str) -> str:
         """A resource name no other check of this run uses."""
         return f"{name}-{self.lab.id.replace('_', '-')}-{next(self.names)}"
@@ -152,7 +199,7 @@ class CheckContext:
 
     def expect_equal(self, actual: Any, expected: Any, what: str) -> None:
         if actual != expected:
-            raise CheckFailed(f"{what}: expected {_short(expected)}, got {_short(actual)}")
+            raise CheckFailed(f"{what}: expected {short_repr(expected)}, got {short_repr(actual)}")
 
     def fail(self, message: str) -> None:
         raise CheckFailed(message)

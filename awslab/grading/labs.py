@@ -55,6 +55,18 @@ class Lab:
     def solution(self) -> Path:
         return solutions_dir() / f"{self.id}.py"
 
+    @property
+    def wrong_dir(self) -> Path:
+        """Typical wrong answers (see grading.contract): wrong/ beside the lab, or, for a lab whose
+        solutions are kept apart, wrong/<lab_id>/ beside its solution."""
+        own = self.folder / "wrong"
+        return own if own.is_dir() else self.solution.parent / "wrong" / self.id
+
+    @property
+    def private_dirs(self) -> list[Path]:
+        """What a learner must never read: the solutions and the wrong answers (built on them)."""
+        return [self.solution.parent, self.wrong_dir]
+
     @cached_property
     def checks(self) -> list[Check]:
         path = self.folder / "checks.py"

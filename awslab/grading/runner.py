@@ -11,7 +11,7 @@ import botocore.exceptions
 
 from ..escaping import clean_output
 from ..local_aws import LocalAWS
-from .checks import CheckContext, CheckFailed, LearnerFunctions, NotApplicable
+from .checks import CheckContext, CheckFailed, LearnerFunctions, NotApplicable, short_repr
 from .labs import Lab
 from .learner import OUTPUT_KEPT, LearnerError, LearnerProcess
 from .results import FAILED, NOT_APPLICABLE, PASSED, CheckResult, LabResult
@@ -54,6 +54,25 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
                      duration=time.perf_counter() - started, virtual_seconds=aws.clock.elapsed().total_seconds())
 
 
+def refused_value(exc: botocore.exceptions.ParamValidationError, learner: LearnerFunctions) -> str:
+    """A failed check's message for a value botocore refused: the call, what is wrong with the value,
+    and the learner's function whose result it most likely was."""
+    call = "a boto3 call"
+    frame = exc.__traceback__
+    while frame is not None:  # botocore's generated method `_api_call` knows the client and the method
+        names = frame.tb_frame.f_locals
+        if frame.tb_frame.f_code.co_name == "_api_call" and "py_operation_name" in names:
+            service = names["self"].meta.service_model.service_name
+            call = f"{service}.{names['py_operation_name']}()"
+        frame = frame.tb_next
+    report = str(exc.kwargs.get("report", exc)).replace("\n", "; ")
+    message = f"{call} refused a value from your code: {report}"
+    if learner.last is not None:
+        function, value = learner.last
+        message += f" (your {function}() returned {short_repr(value, 120)})"
+    return message
+
+
 def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures: dict,
               names: itertools.count) -> CheckResult:
     result = CheckResult(name=check.name, title=check.title, status=FAILED, points=0, max_points=check.points,
@@ -77,6 +96,9 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
         # The grader's own call failed: usually a resource the learner was to create is missing.
         error = exc.response.get("Error", {})
         result.message = f"{exc.operation_name} failed: {error.get('Code')}: {error.get('Message')}"
+    except botocore.exceptions.ParamValidationError as exc:
+        # The grader passed on a value the learner's code gave (None for bytes, a str for a list...).
+        result.message = refused_value(exc, context.learner)
     except Exception as exc:  # noqa: BLE001 - a bug in a check must not crash the grading of the rest
         result.message = f"the check itself failed ({type(exc).__name__}: {exc}); please report this"
     else:

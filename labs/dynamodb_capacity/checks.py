@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import math
 
-from awslab.dynamodb_capacity import get_item_cost, item_size, read_units, render_timeline, write_units
-from awslab.gateway.behaviours.dynamodb_capacity import meter_of
-from awslab.grading import LearnerError, check, fixture
+from awslab.lab import LearnerError, check, dynamodb_capacity, fixture
 
 LOAD_WCU = 5
 LOAD_ITEMS = 300
@@ -51,7 +49,7 @@ def item_size_matches_aws(ctx):
     wrong = []
     for item, why in SIZE_CASES:
         got = ctx.learner.item_size(item)
-        if got != item_size(item):
+        if got != dynamodb_capacity.item_size(item):
             wrong.append(f"{why}: expected {item_size(item)}, got {got!r}")
     ctx.expect(not wrong, f"{len(wrong)} of {len(SIZE_CASES)} items sized wrong; " + "; ".join(wrong[:3]))
 
@@ -62,7 +60,7 @@ def item_size_matches_aws(ctx):
 def read_units_round_up_to_4kb(ctx):
     wrong = []
     for size, rate in READ_ROUNDING_CASES:
-        expected = read_units(size, "strong") * rate
+        expected = dynamodb_capacity.read_units(size, "strong") * rate
         got = ctx.learner.read_capacity_units(size, rate, "strong")
         if not _close(got, expected):
             wrong.append(f"{size} B x {rate}/s strong: expected {expected:g}, got {got!r}")
@@ -93,7 +91,7 @@ def read_units_by_consistency(ctx):
 def write_units_round_up_to_1kb(ctx):
     wrong = []
     for size, rate, transactional in WRITE_CASES:
-        expected = write_units(size, transactional) * rate
+        expected = dynamodb_capacity.write_units(size, transactional) * rate
         got = ctx.learner.write_capacity_units(size, rate, transactional)
         if not _close(got, expected):
             kind = "transactional" if transactional else "standard"
@@ -239,7 +237,7 @@ def every_item_loaded_once(ctx):
     run = ctx.use(load)
     table, items = run["table"], run["items"]
     ctx.show(f"Write capacity of the load table ({LOAD_WCU} WCU) per virtual second",
-             render_timeline(meter_of(ctx.aws.gateway).timeline, table, kind="write"))
+             dynamodb_capacity.render_timeline(ctx.meter("dynamodb_capacity").timeline, table, kind="write"))
     written: dict[tuple[str, str], int] = {}
     for call in run["calls"]:
         done = list(_sent(call, table))
@@ -247,7 +245,7 @@ def every_item_loaded_once(ctx):
             done.remove(key)
         for key in done:
             written[key] = written.get(key, 0) + 1
-    internal = ctx.aws.gateway.internal_client("dynamodb")
+    internal = ctx.emulator_client("dynamodb")
     stored: dict[tuple[str, str], dict] = {}
     for page in internal.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
         stored.update({_key(i): i for i in page["Items"]})
@@ -332,7 +330,7 @@ def reads_report_their_cost(ctx):
     for item, key, consistent in [(big, big, True), (big, big, False), (small, small, False), (None, missing, True)]:
         key = {"pk": key["pk"], "sk": key["sk"]}
         got = ctx.learner.get_with_cost(ctx.learner_client("dynamodb"), name, key, consistent)
-        cost = get_item_cost(item_size(item) if item else None, consistent).total
+        cost = dynamodb_capacity.get_item_cost(dynamodb_capacity.item_size(item) if item else None, consistent).total
         what = f"{key['pk']['S']} ({'strong' if consistent else 'eventual'})"
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             wrong.append(f"{what}: expected (item, cost), got {got!r:.80}")

@@ -8,8 +8,7 @@ import json
 import random
 from typing import Any
 
-from awslab.grading import check
-from awslab.iam import PolicyError, Request, evaluate, parse_policy, validate
+from awslab.lab import check, iam, render_decision
 
 ACCOUNT = "123456789012"  # the lab's own account (as in the README)
 PARTNER = "210987654321"
@@ -32,8 +31,8 @@ def learner_policy(ctx, function: str, *args: Any, kind: str) -> dict:
     if not isinstance(policy, dict):
         ctx.fail(f"{function} must return the policy as a dict, got {type(policy).__name__}")
     try:
-        parse_policy(policy, kind)
-    except PolicyError as error:
+        iam.parse_policy(policy, kind)
+    except iam.PolicyError as error:
         ctx.fail(f"{function} returned a policy awslab.iam cannot use: {error}")
     return policy
 
@@ -41,7 +40,7 @@ def learner_policy(ctx, function: str, *args: Any, kind: str) -> dict:
 class Case:
     """One request of a matrix and whether the policy must allow it."""
 
-    def __init__(self, what: str, request: Request, allowed: bool, **policies: Any) -> None:
+    def __init__(self, what: str, request: iam.Request, allowed: bool, **policies: Any) -> None:
         self.what, self.request, self.allowed, self.policies = what, request, allowed, policies
 
     def describe(self) -> str:
@@ -54,7 +53,7 @@ def judge(ctx, cases: list[Case], title: str) -> None:
     """Fail with the first few cases decided the wrong way, each with awslab.iam's reason."""
     wrong = []
     for case in cases:
-        decision = evaluate(case.request, **case.policies)
+        decision = iam.evaluate(case.request, **case.policies)
         if decision.allowed != case.allowed:
             wrong.append((case, decision))
     if not wrong:
@@ -67,8 +66,6 @@ def judge(ctx, cases: list[Case], title: str) -> None:
     more = f" (and {len(wrong) - SHOWN_FAILURES} more)" if len(wrong) > SHOWN_FAILURES else ""
     first_case, first = wrong[0]
     try:
-        from awslab.pictures.iam_path import render_decision
-
         ctx.show(f"{title}: {first_case.what}", render_decision(first, title))
     except Exception:  # noqa: BLE001 - a picture is a bonus, never a reason to fail
         pass
@@ -88,11 +85,11 @@ def developer_allowed(policy: dict) -> list[Case]:
     cases = []
     for name in ("alice", "bob"):
         for action in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"):
-            cases.append(Case(f"{name} {action} in her/his own home", Request(action, obj(f"home/{name}/notes.txt"),
+            cases.append(Case(f"{name} {action} in her/his own home", iam.Request(action, obj(f"home/{name}/notes.txt"),
                               user(name)), True, identity_policies=[policy]))
-        cases.append(Case(f"{name} listing home/{name}/", Request("s3:ListBucket", f"arn:aws:s3:::{BUCKET}", user(name),
+        cases.append(Case(f"{name} listing home/{name}/", iam.Request("s3:ListBucket", f"arn:aws:s3:::{BUCKET}", user(name),
                           {"s3:prefix": f"home/{name}/"}), True, identity_policies=[policy]))
-    cases.append(Case("alice listing a folder inside her home", Request(
+    cases.append(Case("alice listing a folder inside her home", iam.Request(
         "s3:ListBucket", f"arn:aws:s3:::{BUCKET}", user("alice"), {"s3:prefix": "home/alice/reports/"}), True,
         identity_policies=[policy]))
     return cases
@@ -100,7 +97,7 @@ def developer_allowed(policy: dict) -> list[Case]:
 
 def developer_list_denied(policy: dict) -> list[Case]:
     bucket_arn = f"arn:aws:s3:::{BUCKET}"
-    return [Case(what, Request("s3:ListBucket", bucket_arn, user("alice"), {"s3:prefix": prefix}), False,
+    return [Case(what, iam.Request("s3:ListBucket", bucket_arn, user("alice"), {"s3:prefix": prefix}), False,
                  identity_policies=[policy])
             for what, prefix in (("alice listing bob's home", "home/bob/"), ("alice listing the whole bucket", ""),
                                  ("alice listing every home", "home/"), ("alice listing another prefix", "shared/"))]
@@ -109,22 +106,22 @@ def developer_list_denied(policy: dict) -> list[Case]:
 def developer_other_denied(policy: dict) -> list[Case]:
     cases = []
     for action in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"):
-        cases.append(Case(f"alice {action} in bob's home", Request(action, obj("home/bob/notes.txt"), user("alice")), False,
+        cases.append(Case(f"alice {action} in bob's home", iam.Request(action, obj("home/bob/notes.txt"), user("alice")), False,
                           identity_policies=[policy]))
     cases += [
-        Case("alice reading home/alice2/ (another user's home)", Request("s3:GetObject", obj("home/alice2/x"), user("alice")),
+        Case("alice reading home/alice2/ (another user's home)", iam.Request("s3:GetObject", obj("home/alice2/x"), user("alice")),
              False, identity_policies=[policy]),
-        Case("alice reading outside home/", Request("s3:GetObject", obj("shared/plan.txt"), user("alice")), False,
+        Case("alice reading outside home/", iam.Request("s3:GetObject", obj("shared/plan.txt"), user("alice")), False,
              identity_policies=[policy]),
-        Case("alice reading the same key in another bucket", Request(
+        Case("alice reading the same key in another bucket", iam.Request(
             "s3:GetObject", obj("home/alice/notes.txt", "other-bucket"), user("alice")), False, identity_policies=[policy]),
-        Case("alice listing another bucket", Request("s3:ListBucket", "arn:aws:s3:::other-bucket", user("alice"),
+        Case("alice listing another bucket", iam.Request("s3:ListBucket", "arn:aws:s3:::other-bucket", user("alice"),
              {"s3:prefix": "home/alice/"}), False, identity_policies=[policy]),
     ]
     for action, resource in (("s3:DeleteBucket", f"arn:aws:s3:::{BUCKET}"), ("s3:PutBucketPolicy", f"arn:aws:s3:::{BUCKET}"),
                              ("s3:PutObjectAcl", obj("home/alice/notes.txt")), ("s3:ListAllMyBuckets", "*"),
                              ("sqs:SendMessage", f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs")):
-        cases.append(Case(f"alice calling {action}", Request(action, resource, user("alice")), False,
+        cases.append(Case(f"alice calling {action}", iam.Request(action, resource, user("alice")), False,
                           identity_policies=[policy]))
     return cases
 
@@ -169,7 +166,7 @@ def developer_end_to_end(ctx):
         iam.create_user(UserName=name)
         iam.attach_user_policy(UserName=name, PolicyArn=arn)
         key = iam.create_access_key(UserName=name)["AccessKey"]
-        clients[name] = ctx.aws.client_as("s3", key["AccessKeyId"], key["SecretAccessKey"])
+        clients[name] = ctx.client_as("s3", key["AccessKeyId"], key["SecretAccessKey"])
     alice = clients["alice"]
 
     def attempt(what: str, call, should_work: bool) -> str | None:
@@ -184,7 +181,7 @@ def developer_end_to_end(ctx):
             return None
         return None if should_work else f"{what} should be denied, but it worked"
 
-    ctx.aws.settings["iam_enforcement"] = True
+    ctx.settings["iam_enforcement"] = True
     try:
         steps = [
             ("alice writing home/alice/notes.txt", lambda: alice.put_object(Bucket=bucket, Key="home/alice/notes.txt", Body=b"hi"), True),
@@ -199,7 +196,7 @@ def developer_end_to_end(ctx):
         ]
         problems = [p for p in (attempt(*step) for step in steps) if p]
     finally:
-        ctx.aws.settings["iam_enforcement"] = False
+        ctx.settings["iam_enforcement"] = False
     if problems:
         denied = [c for c in ctx.log.calls("s3", source="other") if c.notes.get("iam", {}).get("decision") != "Allowed"]
         if denied and "explanation" in denied[-1].notes.get("iam", {}):
@@ -210,7 +207,7 @@ def developer_end_to_end(ctx):
 
 # --------------------------------------------------------------------------- secure_bucket_policy
 def _secure(policy: dict, what: str, action: str, resource: str, allowed: bool, **context: Any) -> Case:
-    return Case(what, Request(action, resource, user("dev"), context), allowed,
+    return Case(what, iam.Request(action, resource, user("dev"), context), allowed,
                 identity_policies=[ADMIN], resource_policy=policy)
 
 
@@ -259,7 +256,7 @@ ROLE = f"arn:aws:sts::{ACCOUNT}:assumed-role/Builder/session"
 
 
 def _capped(policy: dict, what: str, action: str, resource: str, allowed: bool, region: str = "us-east-1") -> Case:
-    return Case(what, Request(action, resource, ROLE, {"aws:RequestedRegion": region}), allowed,
+    return Case(what, iam.Request(action, resource, ROLE, {"aws:RequestedRegion": region}), allowed,
                 identity_policies=[ADMIN], permission_boundary=policy)
 
 
@@ -284,7 +281,7 @@ def boundary_caps_services(ctx):
     ]
     narrow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
     denied.append(Case("sqs:SendMessage when the identity policy grants only s3:GetObject (a boundary grants nothing)",
-                       Request("sqs:SendMessage", f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs", ROLE,
+                       iam.Request("sqs:SendMessage", f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs", ROLE,
                                {"aws:RequestedRegion": "us-east-1"}), False,
                        identity_policies=[narrow], permission_boundary=policy))
     judge(ctx, boundary_allowed(policy) + denied, "boundary")
@@ -310,7 +307,7 @@ PARTNER_READS = {"Version": "2012-10-17", "Statement": [
 def _partner(policy: dict, what: str, principal: str, action: str, resource: str, allowed: bool) -> Case:
     # The partner's own account lets its principals do a lot: only our bucket policy limits them.
     identity = [PARTNER_READS] if principal != "anonymous" else []
-    return Case(what, Request(action, resource, principal, resource_account=ACCOUNT), allowed,
+    return Case(what, iam.Request(action, resource, principal, resource_account=ACCOUNT), allowed,
                 identity_policies=identity, resource_policy=policy)
 
 
@@ -411,7 +408,7 @@ VISIBLE: list[tuple[dict, dict]] = [
 
 
 def expected_answer(request: dict, policies: dict) -> tuple[str, Any]:
-    decision = evaluate(Request(request["action"], request["resource"], request["principal"]),
+    decision = iam.evaluate(iam.Request(request["action"], request["resource"], request["principal"]),
                         identity_policies=policies.get("identity") or [], resource_policy=policies.get("resource"),
                         permission_boundary=policies.get("boundary"),
                         scps=[[scp] for scp in policies.get("scps") or []])
@@ -457,7 +454,7 @@ def _random_policy(rng: random.Random, deny_share: float, request: dict, with_pr
     while True:  # a variant may not be a valid ARN pattern: draw again
         policy = _doc(*(_random_statement(rng, "Deny" if rng.random() < deny_share else "Allow", request, with_principal)
                         for _ in range(rng.choice([1, 1, 2, 3]))))
-        if not validate(policy, "resource" if with_principal else "identity"):
+        if not iam.validate(policy, "resource" if with_principal else "identity"):
             return policy
 
 
@@ -495,8 +492,6 @@ def compare_evaluate(ctx, cases: list[tuple[dict, dict]], label: str) -> None:
         lines.append(f"request {json.dumps(request)} with policies {json.dumps(policies)}: expected {expected!r}, "
                      f"got {got!r} ({decision.reason})")
     try:
-        from awslab.pictures.iam_path import render_decision
-
         ctx.show(f"evaluate, {label} set: the first disagreement", render_decision(wrong[0][4], "awslab.iam"))
     except Exception:  # noqa: BLE001
         pass

@@ -17,18 +17,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import replace
 
-from awslab.grading import CheckFailed, check, fixture
-from awslab.s3_lifecycle import (
-    ABORT_MULTIPART,
-    EXPIRE_CURRENT,
-    EXPIRE_NONCURRENT,
-    TRANSITION,
-    BucketSnapshot,
-    ObjectVersion,
-    due_after_days,
-    render_timeline,
-    simulate,
-)
+from awslab.lab import CheckFailed, check, fixture, s3_lifecycle
 
 PAGE_SIZE = 5  # list calls answer in pages of 5 in the learner's functions: a 20-entry history needs 4
 BIG = 200 * 1024  # objects under 128 KB do not transition by default (TransitionDefaultMinimumObjectSize)
@@ -42,20 +31,20 @@ UPLOAD_KEY = "uploads/video.mp4"
 
 # -- helpers -------------------------------------------------------------------------------------------
 def _engine(ctx):
-    return ctx.aws.gateway.behaviour("s3_lifecycle")
+    return ctx.behaviour("s3_lifecycle")
 
 
 @contextmanager
 def _small_pages(ctx):
-    before = ctx.aws.settings.get("page_size")
-    ctx.aws.settings["page_size"] = PAGE_SIZE
+    before = ctx.settings.get("page_size")
+    ctx.settings["page_size"] = PAGE_SIZE
     try:
         yield
     finally:
         if before is None:
-            ctx.aws.settings.pop("page_size", None)
+            ctx.settings.pop("page_size", None)
         else:
-            ctx.aws.settings["page_size"] = before
+            ctx.settings["page_size"] = before
 
 
 def _bucket(ctx, name: str, versioned: bool = True) -> str:
@@ -89,7 +78,7 @@ def _history(ctx, bucket: str, key: str) -> list[dict]:
 
 
 def _day(ctx, moment: dt.datetime) -> int:
-    return (moment.date() - ctx.aws.clock.start_time.date()).days
+    return (moment.date() - ctx.clock.start_time.date()).days
 
 
 def _go_to(ctx, moment: dt.datetime) -> None:
@@ -143,17 +132,17 @@ def _version(ctx, bucket: str, key: str, version_id: str) -> dict | None:
 
 def _hidden_early(ctx, bucket: str, key: str, version_id: str, before: dt.datetime):
     """The event of a rule that made this version noncurrent before `before`, if any."""
-    return next((e for e in _events(ctx, bucket, EXPIRE_CURRENT, key, version_id) if e.at < before), None)
+    return next((e for e in _events(ctx, bucket, s3_lifecycle.EXPIRE_CURRENT, key, version_id) if e.at < before), None)
 
 
 def _replay_without(ctx, bucket: str, rule_id: str, key: str, version: dict, until: dt.datetime):
     """awslab's model of the configuration as sent minus one rule, on this one version left alone."""
     config = _engine(ctx).lifecycle(bucket)
     config = replace(config, rules=tuple(rule for rule in config.rules if rule.id != rule_id))
-    alone = ObjectVersion(key=key, version_id=version["VersionId"], last_modified=version["LastModified"],
+    alone = s3_lifecycle.ObjectVersion(key=key, version_id=version["VersionId"], last_modified=version["LastModified"],
                           size=version.get("Size", 0))
-    snapshot = BucketSnapshot(versioning="Enabled", versions=(alone,), bucket=bucket)
-    return simulate(config, snapshot, until, start=version["LastModified"]).events
+    snapshot = s3_lifecycle.BucketSnapshot(versioning="Enabled", versions=(alone,), bucket=bucket)
+    return s3_lifecycle.simulate(config, snapshot, until, start=version["LastModified"]).events
 
 
 def _judge_transition(ctx, scenario: dict, storage_class: str, days: int) -> None:
@@ -161,12 +150,13 @@ def _judge_transition(ctx, scenario: dict, storage_class: str, days: int) -> Non
     created = _version(ctx, bucket, LOGS_KEY, version_id)
     if created is None:
         ctx.fail(f"the day-0 version {_short(version_id)} of {LOGS_KEY} is gone: a rule deleted it permanently")
-    due = due_after_days(created["LastModified"], days)
+    due = s3_lifecycle.due_after_days(created["LastModified"], days)
     _go_to(ctx, due + dt.timedelta(hours=1))
     seen = _version(ctx, bucket, LOGS_KEY, version_id)
     if seen is None:
         ctx.fail(f"the day-0 version of {LOGS_KEY} was deleted before day {_day(ctx, due)}")
-    moved = [e for e in _events(ctx, bucket, TRANSITION, LOGS_KEY, version_id) if e.action.storage_class == storage_class]
+    moved = [e for e in _events(ctx, bucket, s3_lifecycle.TRANSITION, LOGS_KEY, version_id)
+             if e.action.storage_class == storage_class]
     if seen.get("StorageClass") == storage_class and moved:
         ctx.expect(moved[0].at == due, f"{LOGS_KEY} moved to {storage_class} on day {_day(ctx, moved[0].at)}, "
                                        f"expected day {_day(ctx, due)} ({days} days after it was written)")
@@ -178,7 +168,8 @@ def _judge_transition(ctx, scenario: dict, storage_class: str, days: int) -> Non
     hidden = _hidden_early(ctx, bucket, LOGS_KEY, version_id, due)
     if hidden is not None:
         replay = _replay_without(ctx, bucket, hidden.rule_id, LOGS_KEY, created, due + dt.timedelta(hours=1))
-        if any(e.kind == TRANSITION and e.action.storage_class == storage_class and e.at == due for e in replay):
+        if any(e.kind == s3_lifecycle.TRANSITION and e.action.storage_class == storage_class and e.at == due
+               for e in replay):
             ctx.note(f"rule {hidden.rule_id!r} hid {LOGS_KEY} under a delete marker on day {_day(ctx, hidden.at)}, "
                      f"so it never reached {storage_class}; without that rule your configuration moves it on day "
                      f"{_day(ctx, due)}, which is what this check is about (another check judges that rule)")
@@ -330,7 +321,7 @@ def delete_markers_cleaned(ctx):
     scenario = ctx.use(lifecycle)
     bucket = scenario["bucket"]
     marker_time = _history(ctx, bucket, LONE_MARKER_KEY)[0]["LastModified"]
-    due = due_after_days(marker_time, 0)
+    due = s3_lifecycle.due_after_days(marker_time, 0)
     _go_to(ctx, due + dt.timedelta(hours=1))
     left = _history(ctx, bucket, LONE_MARKER_KEY)
     ctx.expect(not left, f"on day {_day(ctx, due)} {LONE_MARKER_KEY} is still a lone delete marker (its only version "
@@ -347,7 +338,7 @@ def delete_markers_cleaned(ctx):
 def multipart_aborted(ctx):
     scenario = ctx.use(lifecycle)
     bucket, upload_id = scenario["bucket"], scenario["upload"]
-    due = due_after_days(scenario["start"], 7)
+    due = s3_lifecycle.due_after_days(scenario["start"], 7)
 
     def pending():
         pages = ctx.client("s3").get_paginator("list_multipart_uploads").paginate(Bucket=bucket)
@@ -359,7 +350,7 @@ def multipart_aborted(ctx):
     _go_to(ctx, due + dt.timedelta(hours=1))
     ctx.expect(not pending(), f"on day {_day(ctx, due)} the multipart upload of {UPLOAD_KEY} started on day 0 is "
                               "still there, parts and all: nothing aborts incomplete uploads after 7 days")
-    aborted = _events(ctx, bucket, ABORT_MULTIPART, UPLOAD_KEY)
+    aborted = _events(ctx, bucket, s3_lifecycle.ABORT_MULTIPART, UPLOAD_KEY)
     if aborted:
         ctx.note(f"aborted on day {_day(ctx, aborted[0].at)} by rule {aborted[0].rule_id!r}")
 
@@ -378,7 +369,7 @@ def noncurrent_expire(ctx):
     scenario = ctx.use(lifecycle)
     bucket = scenario["bucket"]
     v1, v2, v3, v4, v5 = scenario["reports"]
-    due = due_after_days(scenario["reports_written"][v3], 30)  # v2 became noncurrent when v3 was written
+    due = s3_lifecycle.due_after_days(scenario["reports_written"][v3], 30)  # v2 became noncurrent when v3 was written
     _go_to(ctx, due + dt.timedelta(hours=1))
     now = {entry["VersionId"]: entry for entry in _history(ctx, bucket, REPORTS_KEY)}
     ctx.expect(v5 in now and now[v5]["IsLatest"] and not now[v5]["IsDeleteMarker"],
@@ -391,7 +382,7 @@ def noncurrent_expire(ctx):
     ctx.expect(not stayed, f"on day {_day(ctx, due)}, {len(stayed)} of the 2 oldest noncurrent versions of "
                            f"{REPORTS_KEY} are still there (noncurrent for 30 days, and 2 newer noncurrent "
                            "versions exist): nothing expires noncurrent versions")
-    expired = _events(ctx, bucket, EXPIRE_NONCURRENT, REPORTS_KEY)
+    expired = _events(ctx, bucket, s3_lifecycle.EXPIRE_NONCURRENT, REPORTS_KEY)
     late_or_early = [e for e in expired if e.at != due]
     ctx.expect(not late_or_early, f"noncurrent versions of {REPORTS_KEY} expired on day "
                                   f"{_day(ctx, late_or_early[0].at) if late_or_early else 0}, expected day "
@@ -401,7 +392,7 @@ def noncurrent_expire(ctx):
 
 
 def _marker_story(ctx, bucket: str, key: str, version_id: str) -> str:
-    events = _events(ctx, bucket, EXPIRE_CURRENT, key, version_id)
+    events = _events(ctx, bucket, s3_lifecycle.EXPIRE_CURRENT, key, version_id)
     if not events:
         return "it was deleted"
     event = events[0]
@@ -422,10 +413,11 @@ def transition_to_glacier(ctx):
 def only_logs_move(ctx):
     scenario = ctx.use(lifecycle)
     bucket = scenario["bucket"]
-    _go_to(ctx, due_after_days(scenario["start"], 90) + dt.timedelta(hours=1))
+    _go_to(ctx, s3_lifecycle.due_after_days(scenario["start"], 90) + dt.timedelta(hours=1))
     seen = _version(ctx, bucket, DATA_KEY, scenario["data"])
     ctx.expect(seen is not None, f"{DATA_KEY} (version {_short(scenario['data'])}) was deleted")
-    moved = [e for e in _engine(ctx).events(bucket) if e.kind == TRANSITION and not e.key.startswith("logs/")]
+    moved = [e for e in _engine(ctx).events(bucket)
+             if e.kind == s3_lifecycle.TRANSITION and not e.key.startswith("logs/")]
     ctx.expect(seen.get("StorageClass", "STANDARD") == "STANDARD" and not moved,
                f"{DATA_KEY} (200 KB, not under logs/) was moved to "
                f"{moved[0].action.storage_class if moved else seen.get('StorageClass')} by rule "
@@ -441,14 +433,14 @@ def current_expiry(ctx):
     try:
         created = _version(ctx, bucket, LOGS_KEY, version_id)
         ctx.expect(created is not None, f"the day-0 version of {LOGS_KEY} is gone: a rule deleted it permanently")
-        due = due_after_days(created["LastModified"], 365)
+        due = s3_lifecycle.due_after_days(created["LastModified"], 365)
         _go_to(ctx, due + dt.timedelta(hours=1))
         history = _history(ctx, bucket, LOGS_KEY)
-        expired = _events(ctx, bucket, EXPIRE_CURRENT, LOGS_KEY, version_id)
+        expired = _events(ctx, bucket, s3_lifecycle.EXPIRE_CURRENT, LOGS_KEY, version_id)
         if expired and expired[0].at < due:
             hidden = expired[0]
             replay = _replay_without(ctx, bucket, hidden.rule_id, LOGS_KEY, created, due + dt.timedelta(hours=1))
-            if any(e.kind == EXPIRE_CURRENT and e.at == due for e in replay):
+            if any(e.kind == s3_lifecycle.EXPIRE_CURRENT and e.at == due for e in replay):
                 ctx.note(f"rule {hidden.rule_id!r} already expired {LOGS_KEY} on day {_day(ctx, hidden.at)}; "
                          f"without that rule your configuration expires it on day {_day(ctx, due)}, which is what "
                          "this check is about (another check judges that rule)")
@@ -468,5 +460,5 @@ def current_expiry(ctx):
     finally:
         timeline = _engine(ctx).timeline(bucket)
         if timeline is not None:
-            ctx.show("What lifecycle did to the graded bucket", render_timeline(timeline))
+            ctx.show("What lifecycle did to the graded bucket", s3_lifecycle.render_timeline(timeline))
 

@@ -12,8 +12,7 @@ from collections import Counter
 
 from rich.tree import Tree
 
-from awslab.grading import check, fixture
-from awslab.iam import PolicyError, Request, evaluate
+from awslab.lab import check, fixture, iam
 
 QUEUES = ("inventory", "analytics", "fraud")
 
@@ -75,7 +74,7 @@ def fanout(ctx):
             found = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "Policy"])["Attributes"]
             arn, policy = found["QueueArn"], found.get("Policy")
         queues[name] = {"url": url, "arn": arn, "policy": policy}
-    topic_arn = f"arn:aws:sns:{ctx.aws.region}:{ctx.aws.account_id}:{prefix}-orders"
+    topic_arn = f"arn:aws:sns:{ctx.region}:{ctx.account_id}:{prefix}-orders"
     return {"prefix": prefix, "returned": returned, "topic_arn": topic_arn, "queues": queues}
 
 
@@ -141,8 +140,8 @@ def filter_check(ctx, queue: str, what: str) -> None:
 
 
 def decide(queue_arn: str, policy: str | None, principal: str, context: dict, identity: list | None = None):
-    request = Request(action="sqs:SendMessage", resource=queue_arn, principal=principal, context=context)
-    return evaluate(request, identity_policies=identity or [], resource_policy=policy or None)
+    request = iam.Request(action="sqs:SendMessage", resource=queue_arn, principal=principal, context=context)
+    return iam.evaluate(request, identity_policies=identity or [], resource_policy=policy or None)
 
 
 # --------------------------------------------------------------------------- build_fanout
@@ -173,7 +172,7 @@ def topic_and_queues(ctx):
 def queue_policies_allow_the_topic(ctx):
     setup, seen = ctx.use(fanout), ctx.use(matrix)
     show_fanout(ctx, setup, seen)
-    context = {"aws:SourceArn": setup["topic_arn"], "aws:SourceAccount": ctx.aws.account_id}
+    context = {"aws:SourceArn": setup["topic_arn"], "aws:SourceAccount": ctx.account_id}
     for name, queue in setup["queues"].items():
         ctx.expect(queue["url"], f"there is no queue named {setup['prefix']}-{name}")
         if not queue["policy"]:
@@ -182,7 +181,7 @@ def queue_policies_allow_the_topic(ctx):
                      f"({refused} deliveries refused)")
         try:
             decision = decide(queue["arn"], queue["policy"], "sns.amazonaws.com", context)
-        except PolicyError as error:
+        except iam.PolicyError as error:
             ctx.fail(f"the {name} queue's policy is not valid: {error}")
         if not decision.allowed:
             ctx.fail(f"the {name} queue's policy refuses the orders topic:\n{decision.explain()}")
@@ -193,7 +192,7 @@ def queue_policies_allow_the_topic(ctx):
             "to your topic with an aws:SourceArn condition.")
 def queue_policies_refuse_others(ctx):
     setup = ctx.use(fanout)
-    region, account, prefix = ctx.aws.region, ctx.aws.account_id, setup["prefix"]
+    region, account, prefix = ctx.region, ctx.account_id, setup["prefix"]
     intruders = [
         ("another topic of this account", "sns.amazonaws.com",
          {"aws:SourceArn": f"arn:aws:sns:{region}:{account}:{prefix}-returns", "aws:SourceAccount": account}, None),
@@ -212,7 +211,7 @@ def queue_policies_refuse_others(ctx):
         for who, principal, context, identity in intruders:
             try:
                 decision = decide(queue["arn"], queue["policy"], principal, context, identity)
-            except PolicyError as error:
+            except iam.PolicyError as error:
                 ctx.fail(f"the {name} queue's policy is not valid: {error}")
             if decision.allowed:
                 ctx.fail(f"the {name} queue's policy lets {who} send to it:\n{decision.explain()}")

@@ -13,9 +13,7 @@ import datetime as dt
 import json
 from collections import Counter
 
-from awslab.grading import CheckFailed, check, fixture
-from awslab.grading.learner import LearnerRaised
-from awslab.pictures import render_message_lives
+from awslab.lab import CheckFailed, LearnerRaised, check, fixture, render_message_lives
 
 VISIBILITY_TIMEOUT = 60
 MAX_RECEIVES = 3

@@ -114,6 +114,10 @@ class DynamoDBCapacity:
         with self._lock:
             return operation(_Request(call, forward, gateway))
 
+    def meter(self, gateway: Gateway) -> CapacityMeter:
+        """This scenario's capacity meter (checks: `ctx.meter("dynamodb_capacity").timeline`)."""
+        return meter_of(gateway)
+
 
 BEHAVIOUR = DynamoDBCapacity
 
