@@ -42,7 +42,7 @@ class BackendName(str, Enum):
 
 
 # Each module here owns a group of commands and adds them with `register(app)`.
-COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner")
+COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner", "serve")
 
 
 def _mount_subcommands() -> None:
