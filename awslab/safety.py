@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
 import socket
 
-# Fake, fixed credentials: the grader's clients and the learner's code get different keys, so the
-# request log can tell who called.
-GRADER_ACCESS_KEY = "AKIDAWSLABGRADER0000"
+# Fake credentials: the grader's clients and the learner's code get different keys, so the request
+# log can tell who called. The grader's key is drawn afresh in every process and never put in a
+# learner's environment: a learner cannot sign as the grader to dodge metering or hide its calls
+# (any key other than the grader's counts as the learner's).
+GRADER_ACCESS_KEY = "AKIDAWSLABG" + secrets.token_hex(5).upper()[:9]
 LEARNER_ACCESS_KEY = "AKIDAWSLABLEARNER000"
 FAKE_SECRET = "awslab-not-a-real-secret"
 REGION = "us-east-1"

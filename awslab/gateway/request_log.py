@@ -62,13 +62,15 @@ class RequestLog:
 
     def calls(self, service: str | None = None, operation: str | None = None, *, source: str | None = "learner",
               since: int = 0, errors: bool | None = None) -> list[LoggedCall]:
-        """Calls matching every given filter, oldest first. `source=None` means from anyone."""
+        """Calls matching every given filter, oldest first. `source=None` means from anyone;
+        "learner" means every call not signed with the grader's key (an IAM user's key the learner
+        made, or a key it guessed, is still the learner calling)."""
         with self._lock:
             snapshot = self._calls[since:]
         return [c for c in snapshot
                 if (service is None or c.service == service)
                 and (operation is None or c.operation == operation)
-                and (source is None or c.source == source)
+                and (source is None or c.source == source or (source == "learner" and c.source != "grader"))
                 and (errors is None or c.failed == errors)]
 
     def __iter__(self) -> Iterator[LoggedCall]:
