@@ -51,13 +51,15 @@ def terminal(text: str) -> str:
     return escape(plain(text, keep_newlines=False))
 
 
-# Characters markdown (CommonMark and GitHub's) gives meaning to, anywhere in a line.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~=:])")
+# Characters markdown (CommonMark and GitHub's) gives meaning to inside a line: emphasis, code
+# spans, links and images, tables, strikethrough, autolinks. Those that matter only at the start
+# of a line (#, -, +, =, digits) cannot get there: the text is one line, after the output's prefix.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~!])")
 
 
 def markdown(text: str) -> str:
-    """Inline markdown text on one line: it cannot start a heading, a list item or a new line
-    ("Total: 28/28"), link, embed HTML or close the code span around it."""
+    """Learner text inside a line of markdown, after a prefix: it cannot start a new line
+    ("Total: 28/28"), a heading or a list item, link, embed HTML or close a code span around it."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(plain(text, keep_newlines=False), quote=False))
 
 

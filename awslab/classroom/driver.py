@@ -25,6 +25,7 @@ from ..files import write_atomically
 from ..grading import Lab
 from ..grading.labs import solutions_dir
 from . import isolation as isolation_
+from .folders import Submission, file_name, read_regular_file, Refused
 from .roster import Student, fingerprint, student_files
 
 GRADED, NOT_SUBMITTED, TIMEOUT, ERROR = "graded", "not_submitted", "timeout", "error"
@@ -59,7 +60,7 @@ class StateDir:
         self.root = root
 
     def path(self, student: str, lab: str) -> Path:
-        return self.root / "results" / student / f"{lab}.json"
+        return self.root / "results" / file_name(student) / f"{lab}.json"
 
     def load(self, student: str, lab: str) -> dict | None:
         try:
@@ -71,7 +72,7 @@ class StateDir:
         write_atomically(self.path(record["student"], record["lab"]), json.dumps(record, indent=1, sort_keys=True))
 
     def log(self, student: str) -> Path:
-        return self.root / "logs" / f"{student}.log"
+        return self.root / "logs" / file_name(student, ".log")
 
 
 def grade_class(students: list[Student], labs: list[Lab], state: Path, settings: Settings, *,
@@ -81,18 +82,21 @@ def grade_class(students: list[Student], labs: list[Lab], state: Path, settings:
     started = time.perf_counter()
     store = StateDir(state)
     run = Run(isolation=isolation_.detect(settings.isolation))
+    keyed = {**settings.fingerprinted(), "isolation": run.isolation.level}
     on_record = on_record or (lambda record: None)
     pending: deque[tuple[Student, list[Lab]]] = deque()
     for student in students:
         todo = []
         for lab in labs:
-            key = fingerprint(lab, student, settings.fingerprinted())
+            key = fingerprint(lab, student, keyed)
             old = store.load(student.name, lab.id)
             if old and old.get("fingerprint") == key and old.get("status") in FINAL:
                 run.records[(student.name, lab.id)] = old
                 run.reused += 1
-            elif not student.file(lab).is_file():
-                record = _record(student, lab, key, NOT_SUBMITTED, _all_failed(lab, student, "not submitted"))
+            elif not student.has(lab):
+                why = student.submission.refused.get(f"{lab.id}.py")
+                message = f"not graded: {lab.id}.py is {why}; it was not read" if why else "not submitted"
+                record = _record(student, lab, key, NOT_SUBMITTED, _all_failed(lab, student, message))
                 store.save(record)
                 run.records[(student.name, lab.id)] = record
                 run.graded_now += 1
@@ -105,7 +109,7 @@ def grade_class(students: list[Student], labs: list[Lab], state: Path, settings:
     for record in run.records.values():
         on_record(record)
     hidden = [solutions_dir(), *dict.fromkeys(p for lab in labs for p in lab.private_dirs), state, *hide]
-    pool = _Pool(run, store, settings, hidden, on_record)
+    pool = _Pool(run, store, settings, hidden, on_record, keyed)
     try:
         pool.drain(pending)
     finally:
@@ -128,8 +132,9 @@ class _Worker:
 
 class _Pool:
     def __init__(self, run: Run, store: StateDir, settings: Settings, hidden: list[Path],
-                 on_record: Callable[[dict], None]) -> None:
+                 on_record: Callable[[dict], None], keyed: dict[str, Any]) -> None:
         self.run = run
+        self.keyed = keyed
         self.store = store
         self.settings = settings
         self.hidden = hidden
@@ -250,7 +255,7 @@ class _Pool:
                 self._save(worker.student, lab, ERROR, _all_failed(lab, worker.student, message))
 
     def _save(self, student: Student, lab: Lab, status: str, result: dict, timing: dict | None = None) -> None:
-        key = fingerprint(lab, student, self.settings.fingerprinted())
+        key = fingerprint(lab, student, self.keyed)
         record = _record(student, lab, key, status, result, timing)
         self.store.save(record)
         self.run.records[(student.name, lab.id)] = record
@@ -301,7 +306,8 @@ def _lab(worker: _Worker, lab_id: str | None) -> Lab | None:
 def _record(student: Student, lab: Lab, key: str, status: str, result: dict, timing: dict | None = None) -> dict:
     return {"student": student.name, "lab": lab.id, "fingerprint": key, "status": status,
             "score": result["score"], "max_score": result["max_score"], "result": result,
-            "timing": timing or {}}
+            "timing": timing or {},
+            "refused": [{"file": name, "reason": why} for name, why in sorted(student.submission.refused.items())]}
 
 
 def _all_failed(lab: Lab, student: Student, message: str) -> dict:
@@ -327,14 +333,17 @@ def _exit_text(code: int | None) -> str:
 
 def grade_one(files: dict[str, Path], labs: list[Lab], settings: Settings) -> dict[str, dict]:
     """One learner's lab files (lab id to path; a lab without a file scores zero), graded with the
-    same isolation as a class; returns the record per lab id. Used by Gradescope and GitHub Classroom."""
-    import shutil
+    same isolation as a class; returns the record per lab id. Used by Gradescope and GitHub Classroom.
+    Each file is read as `folders` reads a class: a link or special file is refused, never read."""
     import tempfile
 
+    submission = Submission()
+    for lab_id, path in files.items():
+        try:
+            submission.files[f"{lab_id}.py"] = read_regular_file(path)
+        except Refused as why:
+            submission.refused[f"{lab_id}.py"] = str(why)
     with tempfile.TemporaryDirectory(prefix="awslab-one-") as scratch:
-        folder = Path(scratch) / "class" / "learner"
-        folder.mkdir(parents=True)
-        for lab_id, path in files.items():
-            shutil.copyfile(path, folder / f"{lab_id}.py")
-        run = grade_class([Student("learner", folder)], labs, Path(scratch) / "state", settings)
+        student = Student("learner", Path(scratch), given=submission)
+        run = grade_class([student], labs, Path(scratch) / "state", settings)
     return {lab_id: record for (_, lab_id), record in run.records.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 from ..grading import Lab, all_labs, get_lab
@@ -18,14 +19,18 @@ from .driver import Settings, grade_one
 
 
 def find_lab_files(directory: Path, labs: list[Lab]) -> dict[str, Path]:
-    """Each lab's file: `<lab_id>.py`, the shallowest one under `directory` (hidden folders skipped)."""
-    found: dict[str, Path] = {}
-    for lab in labs:
-        candidates = [p for p in directory.rglob(f"{lab.id}.py")
-                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)]
-        if candidates:
-            found[lab.id] = min(candidates, key=lambda p: (len(p.parts), str(p)))
-    return found
+    """Each lab's file: `<lab_id>.py`, the shallowest one under `directory` (hidden folders skipped,
+    links to folders not followed). The entry is returned whatever it is: `grade_one` reads it only
+    if it is a regular file, and says why not otherwise (a link is refused, never followed)."""
+    wanted = {f"{lab.id}.py": lab.id for lab in labs}
+    candidates: dict[str, list[Path]] = {}
+    for folder, subfolders, names in os.walk(directory, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        links = [d for d in os.listdir(folder) if d in wanted and os.path.islink(os.path.join(folder, d))]
+        for name in {*names, *links}:
+            if name in wanted:
+                candidates.setdefault(wanted[name], []).append(Path(folder) / name)
+    return {lab_id: min(paths, key=lambda p: (len(p.parts), str(p))) for lab_id, paths in candidates.items()}
 
 
 def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:

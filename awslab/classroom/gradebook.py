@@ -11,10 +11,10 @@ import io
 import json
 from pathlib import Path
 
+from .. import escaping
 from ..files import write_atomically
 from ..grading import Lab
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .folders import file_name
 
 
 def student_names(records: dict[tuple[str, str], dict]) -> list[str]:
@@ -28,7 +28,7 @@ def render_csv(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     writer.writerow(["student", *[lab.id for lab in labs], "total"])
     for student in student_names(records):
         scores = [records[(student, lab.id)]["score"] if (student, lab.id) in records else 0 for lab in labs]
-        writer.writerow([_cell(student), *scores, sum(scores)])
+        writer.writerow([escaping.csv_cell(student), *scores, sum(scores)])
     return out.getvalue()
 
 
@@ -44,7 +44,8 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
             lab_results.append({"lab": lab.id, "status": record["status"], "score": record["score"],
                                 "max_score": record["max_score"], "load_error": result.get("load_error"),
                                 "checks": result["checks"], "pictures": result.get("pictures", [])})
-        students.append({"student": student, "score": sum(r["score"] for r in lab_results),
+        refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+        students.append({"student": student, "refused": refused, "score": sum(r["score"] for r in lab_results),
                          "max_score": sum(r["max_score"] for r in lab_results), "labs": lab_results})
     document = {"labs": [{"id": lab.id, "title": lab.title, "max_score": lab.max_score} for lab in labs],
                 "max_score": sum(lab.max_score for lab in labs), "students": students}
@@ -53,7 +54,13 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
 
 def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     """What a student reads: per lab, the score, then each check that failed, why, and the hint."""
-    lines = [f"# Feedback for {student}", ""]
+    md = escaping.markdown
+    lines = [f"# Feedback for {md(student)}", ""]
+    refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+    if refused:
+        lines += ["Files in your folder that were not read (links and special files never are):", ""]
+        lines += [f"- {md(item['file'])}: {md(item['reason'])}" for item in refused]
+        lines.append("")
     total = max_total = 0
     for lab in labs:
         record = records.get((student, lab.id))
@@ -67,24 +74,24 @@ def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: li
             lines += [f"Not submitted: no file named `{lab.id}.py` was found.", ""]
             continue
         if result.get("load_error"):
-            lines += [f"Your file could not be graded: {result['load_error']}", ""]
+            lines += [f"Your file could not be graded: {md(result['load_error'])}", ""]
             if record["status"] != "graded":
                 continue
         failed = [c for c in result["checks"] if c["status"] == "failed"]
         passed = [c for c in result["checks"] if c["status"] == "passed"]
         for check in failed:
-            lines.append(f"- FAILED ({check['points']}/{check['max_points']}) {check['title']}")
+            lines.append(f"- FAILED ({check['points']}/{check['max_points']}) {md(check['title'])}")
             if check.get("message"):
-                lines.append(f"  - what happened: {check['message']}")
+                lines.append(f"  - what happened: {md(check['message'])}")
             for detail in check.get("details", []):
-                lines.append(f"  - {detail}")
+                lines.append(f"  - {md(detail)}")
             if check.get("hint"):
-                lines.append(f"  - hint: {check['hint']}")
+                lines.append(f"  - hint: {md(check['hint'])}")
         for check in passed:
-            lines.append(f"- passed ({check['points']}/{check['max_points']}) {check['title']}")
+            lines.append(f"- passed ({check['points']}/{check['max_points']}) {md(check['title'])}")
         skipped = [c for c in result["checks"] if c["status"] == "not_applicable"]
         for check in skipped:
-            lines.append(f"- not applicable: {check['title']} ({check.get('message', '')})")
+            lines.append(f"- not applicable: {md(check['title'])} ({md(check.get('message', ''))})")
         lines.append("")
     lines += [f"Total: {total}/{max_total}", ""]
     return "\n".join(lines)
@@ -104,7 +111,7 @@ def write_outputs(records: dict[tuple[str, str], dict], labs: list[Lab], out: Pa
         written["checks"] = details
     feedback = feedback_dir(out)
     for student in student_names(records):
-        write_atomically(feedback / f"{_file_name(student)}.md", render_feedback(student, records, labs))
+        write_atomically(feedback / file_name(student, ".md"), render_feedback(student, records, labs))
     written["feedback"] = feedback
     return written
 
@@ -121,12 +128,3 @@ def _without_timing(result: dict) -> dict:
     result = {k: v for k, v in result.items() if k not in ("duration", "file")}
     result["checks"] = [{k: v for k, v in c.items() if k != "duration"} for c in result["checks"]]
     return result
-
-
-def _cell(text: str) -> str:
-    """Spreadsheets run cells that start like a formula: a student folder named `=HYPERLINK(...)` must not."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _file_name(student: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in student) or "_"

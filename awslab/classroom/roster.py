@@ -1,52 +1,80 @@
-"""A class on disk: one folder per student, each holding `<lab_id>.py` files."""
+"""A class on disk: one folder per student, each holding `<lab_id>.py` files (read by `folders`)."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..grading import Lab
-
-MAX_FILE_BYTES = 1024 * 1024  # a lab file larger than this is not graded (see `read_submission`)
-MAX_FILES = 50                # helper modules sent along with a student's lab files
+from . import folders
+from .folders import Skipped, Submission
 
 
 @dataclass(frozen=True)
 class Student:
-    name: str
+    name: str      # the folder's label: printable, distinct, reversible (folders.label)
     folder: Path
+    lab_files: tuple[str, ...] = field(default=(), compare=False)  # read first: never pushed out
+    given: Submission | None = field(default=None, compare=False)   # files read elsewhere (grade_one)
 
-    def file(self, lab: Lab) -> Path:
-        return self.folder / f"{lab.id}.py"
+    @cached_property
+    def submission(self) -> Submission:
+        """The folder's Python files, read once, without following a link (folders.read_submission)."""
+        return self.given or folders.read_submission(self.folder, first=self.lab_files)
+
+    def has(self, lab: Lab) -> bool:
+        return f"{lab.id}.py" in self.submission.files
 
 
-def find_students(submissions: Path) -> list[Student]:
-    """Every visible sub-folder, sorted by name (the gradebook's order)."""
-    return sorted((Student(p.name, p) for p in submissions.iterdir()
-                   if p.is_dir() and not p.name.startswith((".", "_"))), key=lambda s: s.name)
+def find_students(submissions: Path, labs: list[Lab] = ()) -> list[Student]:
+    """Every student folder, sorted by label (the gradebook's order); see `skipped_folders`."""
+    first = tuple(f"{lab.id}.py" for lab in labs)
+    return [Student(name, path, first) for name, path in folders.list_folders(submissions)[0]]
+
+
+def skipped_folders(submissions: Path) -> list[Skipped]:
+    """Entries of the submissions folder that are not graded, with why (listed in the summary)."""
+    return folders.list_folders(submissions)[1]
 
 
 def labs_submitted(students: list[Student], labs: list[Lab]) -> list[Lab]:
     """The labs at least one student handed in a file for."""
-    return [lab for lab in labs if any(s.file(lab).is_file() for s in students)]
+    return [lab for lab in labs if any(s.has(lab) for s in students)]
 
 
 def student_files(student: Student) -> dict[str, str]:
-    """The student's Python files (lab files and any helper modules they import), by name."""
-    files: dict[str, str] = {}
-    for path in sorted(student.folder.glob("*.py"))[:MAX_FILES]:
-        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
-            files[path.name] = path.read_bytes().decode("utf-8", "replace")
-    return files
+    """The student's Python files (lab files and every helper module they import), by name."""
+    return {name: data.decode("utf-8", "replace") for name, data in student.submission.files.items()}
 
 
 def fingerprint(lab: Lab, student: Student, settings: dict) -> str:
-    """Changes when the submission, the lab's checks or the grading settings change: then regrade."""
+    """Changes when any of the student's files, any file of the lab, the grading settings (isolation
+    level included) or awslab's version change: then the student is graded again."""
     digest = hashlib.sha256()
-    for part in (lab.folder / "checks.py", lab.folder / "lab.toml", student.file(lab)):
-        digest.update(part.name.encode() + b"\0")
-        digest.update(part.read_bytes() if part.is_file() else b"<missing>")
-        digest.update(b"\0")
-    digest.update(repr(sorted(settings.items())).encode())
+
+    def part(name: str, data: bytes) -> None:
+        digest.update(len(name.encode("utf-8", "surrogateescape")).to_bytes(8, "big"))
+        digest.update(name.encode("utf-8", "surrogateescape"))
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+
+    for path in sorted(p for p in lab.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        part("lab/" + path.relative_to(lab.folder).as_posix(), path.read_bytes())
+    for name, data in sorted(student.submission.files.items()):
+        part("student/" + name, data)
+    for name, why in sorted(student.submission.refused.items()):
+        part("refused/" + name, why.encode())
+    part("settings", repr(sorted(settings.items())).encode())
+    part("awslab", _awslab_version().encode())
     return digest.hexdigest()[:32]
+
+
+def _awslab_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("awslab")
+    except PackageNotFoundError:
+        return "unknown"

@@ -44,7 +44,12 @@ def most_failed(records: dict[tuple[str, str], dict], limit: int = 10) -> list[t
     return [(lab_id, titles[(lab_id, name)], count, handed_in[lab_id]) for (lab_id, name), count in ranked]
 
 
-def render_summary(records: dict[tuple[str, str], dict], labs: list[Lab], *, isolation: str = "") -> Group:
+def render_summary(records: dict[tuple[str, str], dict], labs: list[Lab], *, isolation: str = "",
+                   skipped: list = ()) -> Group:
+    """`skipped`: folders.Skipped entries (not graded, with why); files students had refused are
+    counted too, so the instructor sees them without opening every feedback file."""
+    from ..escaping import plain
+
     parts = []
     students = {student for student, _ in records}
     scores = Table(title=f"Score distribution ({len(students)} students)", title_justify="left", box=None,
@@ -77,6 +82,16 @@ def render_summary(records: dict[tuple[str, str], dict], labs: list[Lab], *, iso
             chart.add_row(lab_id, title[:60], Text("█" * max(1, width), style="red"), f"{count}/{total}")
         parts.append(Text(""))
         parts.append(chart)
+    if skipped:
+        parts.append(Text(f"\nnot graded ({len(skipped)} folders):", style="yellow"))
+        for entry in skipped:
+            parts.append(Text(f"  {plain(entry.name, keep_newlines=False)}: {entry.reason}"))
+    refused = sorted({(student, item["file"], item["reason"]) for (student, _), record in records.items()
+                      for item in record.get("refused", [])})
+    if refused:
+        parts.append(Text(f"\nfiles not read ({len(refused)}; links and special files never are):", style="yellow"))
+        for student, name, reason in refused:
+            parts.append(Text(f"  {plain(student, keep_newlines=False)}/{plain(name, keep_newlines=False)}: {reason}"))
     if isolation:
         parts.append(Text(f"\nisolation: {isolation}", style="dim"))
     return Group(*parts)

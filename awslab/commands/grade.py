@@ -55,11 +55,15 @@ def grade(
     isolation: IsolationLevel = typer.Option(IsolationLevel.auto, "--isolation",
                                              help="auto (the strongest available), full, namespaces, process."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    trust_submissions: bool = typer.Option(False, "--trust-submissions",
+                                           help="Allow --isolation process (no sandbox): only for code you trust."),
 ) -> None:
     """Grade a class: every student, every lab, in parallel and isolated; resumable; gradebook + feedback."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from .. import escaping
     from ..classroom import Settings, find_students, grade_class
+    from ..classroom.roster import skipped_folders
     from ..classroom.gradebook import state_dir, write_outputs
     from ..classroom.isolation import detect
     from ..classroom.summary import render_summary
@@ -69,15 +73,22 @@ def grade(
         raise UsageError(f"not a folder: {submissions}")
     if timeout <= 0 or jobs < 0 or memory < 64:
         raise UsageError("--timeout must be positive, --jobs 0 or more, --memory at least 64 (MB)")
+    if isolation == IsolationLevel.process and not trust_submissions:
+        raise UsageError("--isolation process runs submissions without a sandbox (they could read your files "
+                         "and rewrite the gradebook); add --trust-submissions only for code you trust")
     students = find_students(submissions)
+    skipped = skipped_folders(submissions)
     if not students:
         raise UsageError(f"{submissions} holds no student folders")
     labs = _labs(lab, students)
     fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
     try:
-        detect(isolation.value)
+        chosen = detect(isolation.value)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    if chosen.level == "process" and not trust_submissions:
+        raise UsageError("only process isolation (no sandbox) is available here: submissions could read your "
+                         "files and rewrite the gradebook; add --trust-submissions only for code you trust")
     settings = Settings(timeout=timeout, memory_mb=memory, jobs=jobs, isolation=isolation.value)
     state = state_dir(out.resolve())
     progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
@@ -85,7 +96,7 @@ def grade(
     task = progress.add_task("", total=len(students) * len(labs))
 
     def on_record(record: dict) -> None:
-        progress.update(task, advance=1, description=f"{record['student']} {record['lab']}")
+        progress.update(task, advance=1, description=escaping.terminal(f"{record['student']} {record['lab']}"))
 
     feedback = out.resolve().with_name(out.stem + ".feedback")
     try:
@@ -99,7 +110,7 @@ def grade(
         raise typer.Exit(130)
     written = write_outputs(run.records, labs, out, fmt)
     if not quiet:
-        console.print(render_summary(run.records, labs, isolation=run.isolation.describe()))
+        console.print(render_summary(run.records, labs, isolation=run.isolation.describe(), skipped=skipped))
         for note in run.notes:
             errors.print(f"[yellow]note:[/] {note}")
         console.print(f"graded {run.graded_now}, reused {run.reused} from {state}; "

@@ -80,10 +80,10 @@ def test_grading_the_same_folder_twice_gives_identical_gradebooks(labs_env, tmp_
 
 
 def test_a_student_folder_named_like_a_formula_is_not_run_by_the_spreadsheet():
-    from awslab.classroom.gradebook import _cell
+    from awslab.escaping import csv_cell
 
-    assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert _cell("ada") == "ada"
+    assert csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert csv_cell("ada") == "ada"
 
 
 def test_every_isolation_level_gives_the_same_scores(labs_env, tmp_path):
