@@ -174,3 +174,17 @@ def test_odd_names_keep_distinct_reversible_names_in_every_output(hostile_class)
 def test_formula_folder_names_are_guarded_in_the_csv(hostile_class):
     _, out, _ = hostile_class
     assert "'=1+1" in out.read_text()
+
+
+@pytest.mark.parametrize("target", ["solution", "/proc/self/environ", "/proc/self/pagemap"])
+def test_classroom_report_refuses_a_linked_lab_file(tmp_path, target):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "class_lab.py").symlink_to(FIXTURES / "solutions" / "class_lab.py" if target == "solution" else target)
+    done = subprocess.run(awslab_command("classroom", "report", "--dir", str(repo), "--lab", "class_lab"),
+                          env={**os.environ, **LABS_ENV, "INSTRUCTOR_TOKEN": SECRET}, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert sum(t["score"] for t in printed["tests"]) == 0
+    assert "symbolic link" in printed["tests"][0]["message"] and SECRET not in done.stdout
