@@ -41,6 +41,22 @@ class BackendName(str, Enum):
     localstack = "localstack"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"awslab {version('awslab')}", highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                  help="Print awslab's version and exit."),
+) -> None:
+    pass
+
+
 # Each module here owns a group of commands and adds them with `register(app)`.
 COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner", "serve")
 
