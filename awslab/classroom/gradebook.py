@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from .. import escaping
@@ -40,7 +41,7 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
             record = records.get((student, lab.id))
             if record is None:
                 continue
-            result = _without_timing(record["result"])
+            result = stable_ids(_without_timing(record["result"]))
             lab_results.append({"lab": lab.id, "status": record["status"], "score": record["score"],
                                 "max_score": record["max_score"], "load_error": result.get("load_error"),
                                 "checks": result["checks"], "pictures": result.get("pictures", [])})
@@ -122,6 +123,41 @@ def feedback_dir(out: Path) -> Path:
 
 def state_dir(out: Path) -> Path:
     return out.with_name(out.stem + ".state")
+
+
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_SHORT_ID = re.compile(r"(?<=message )[0-9a-f]{8}\b|(?<=version )[0-9a-f]{8}\b|(?<=marker )[0-9a-f]{8}\b")
+_UPLOAD_ID = re.compile(r"(?<=upload )[A-Za-z0-9._\-]{40,}")
+
+
+def stable_ids(result: dict) -> dict:
+    """The result with the emulator's random ids (version, message and upload ids: UUIDs, their
+    8-character short forms in pictures, multipart upload ids) numbered in order of appearance
+    (`<id1>`, `<id2>`, ...), so the same submission gives the same JSON in every run."""
+    text = json.dumps(result, sort_keys=True)
+    names: dict[str, str] = {}
+    for match in [*_UUID.finditer(text), *_UPLOAD_ID.finditer(text)]:
+        names.setdefault(match.group(0), f"<id{len(names) + 1}>")
+    short = {uuid[:8]: name for uuid, name in names.items() if _UUID.fullmatch(uuid)}
+    for match in _SHORT_ID.finditer(text):  # a short form whose whole id is not shown anywhere
+        short.setdefault(match.group(0), f"<id{len(names) + len(short) + 1}>")
+    if not names and not short:
+        return result
+    choices = [re.escape(token) for token in sorted(names, key=len, reverse=True)]
+    if short:
+        choices.append(r"\b(?:" + "|".join(map(re.escape, short)) + r")\b")
+    pattern = re.compile("|".join(choices))
+
+    def rename(value):
+        if isinstance(value, str):
+            return pattern.sub(lambda m: names.get(m.group(0)) or short[m.group(0)], value)
+        if isinstance(value, list):
+            return [rename(item) for item in value]
+        if isinstance(value, dict):
+            return {key: rename(item) for key, item in value.items()}
+        return value
+
+    return rename(result)
 
 
 def _without_timing(result: dict) -> dict:

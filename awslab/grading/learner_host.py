@@ -14,6 +14,7 @@ import itertools
 import json
 import inspect
 import os
+import random
 import queue
 import sys
 import threading
@@ -297,6 +298,7 @@ def _load(path: str) -> tuple[Any, dict]:
         spec = importlib.util.spec_from_file_location("learner_solution", path)
         module = importlib.util.module_from_spec(spec)
         sys.modules["learner_solution"] = module
+        random.seed(0)  # a learner's jitter (random backoff) is the same in every run: same verdict, same details
         spec.loader.exec_module(module)
     except SyntaxError as exc:
         return None, {"type": "load_error", "kind": "syntax",

@@ -44,3 +44,19 @@ def test_terminal_text_has_no_escape_codes_or_markup():
     text = escaping.terminal("\x1b[2J\x1b]0;owned\x07[bold red]x[/] \x9b31m")
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
     assert "\\[bold red]" in text
+
+
+def test_emulator_ids_are_numbered_so_the_json_is_the_same_in_every_run():
+    from awslab.classroom.gradebook import stable_ids
+
+    def result(uuid_a, uuid_b, upload, short):
+        return {"checks": [{"message": f"version {uuid_a} then {uuid_b}", "details": [f"message {uuid_a[:8]}"]}],
+                "pictures": [{"text": f"upload {upload} · message {short} · version {uuid_b[:8]}"}]}
+
+    first = stable_ids(result("c664a027-af3d-441c-b098-1cbfd8a75ee9", "3d49af32-c50d-4791-a727-3018bc86ee48",
+                              "IG7U9IwEa1RI3roRc67tv1Lm3ZKaMTJjv00jiAw891AM0nXgOKw9ASDTg", "119b0529"))
+    second = stable_ids(result("5eb3f3a6-fe6f-4d23-ac61-655487223c2f", "d5b0a935-52ca-4eaa-bcdd-990143208f9a",
+                               "A9oS7P61BMSMqZMmEAP5FQdcQy3mW4BRmS1Ga0zwNtRIfB4sPziXoGV2w", "c2a64604"))
+    assert first == second
+    assert first["checks"][0]["details"] == ["message <id1>"]
+    assert stable_ids({"checks": [{"message": "no ids"}]}) == {"checks": [{"message": "no ids"}]}
