@@ -81,6 +81,7 @@ def grade(
     if not students:
         raise UsageError(f"{submissions} holds no student folders")
     labs = _labs(lab, students)
+    students = find_students(submissions, labs)  # read again with the lab files first: helpers never push them out
     fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
     try:
         chosen = detect(isolation.value)

@@ -34,3 +34,19 @@ def test_process_isolation_is_refused_without_trust_submissions(tmp_path):
     assert "--trust-submissions" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_results_recorded_at_a_weaker_isolation_level_are_not_reused(labs_env, tmp_path):
+    from awslab.classroom import Settings, find_students, grade_class, isolation
+    from awslab.grading import get_lab
+
+    if isolation.detect().level == "process":
+        import pytest
+
+        pytest.skip("only process isolation here")
+    shutil.copytree(CLASS / "correct", tmp_path / "class" / "ada")
+    labs = [get_lab("tiny_lab")]
+    weak = grade_class(find_students(tmp_path / "class"), labs, tmp_path / "state",
+                       Settings(timeout=20, jobs=1, isolation="process"))
+    strong = grade_class(find_students(tmp_path / "class"), labs, tmp_path / "state", Settings(timeout=20, jobs=1))
+    assert (weak.graded_now, strong.graded_now, strong.reused) == (1, 1, 0)
