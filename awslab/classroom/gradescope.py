@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..files import write_atomically
 from ..grading import Lab, get_lab
-from ..grading.labs import PROJECT_ROOT
+from ..grading.labs import BUNDLED, PROJECT_ROOT
 from .driver import Settings, grade_one
 from .github import find_lab_files
 
@@ -69,11 +69,15 @@ def build(labs: list[Lab], out: Path, *, timeout: float = 60.0) -> Path:
         add("setup.sh", SETUP_SH.encode(), 0o755)
         add("run_autograder", RUN_AUTOGRADER.encode(), 0o755)
         add(CONFIG, json.dumps({"labs": [lab.id for lab in labs], "timeout": timeout}, indent=2).encode())
-        for path in _files(PROJECT_ROOT / "awslab"):
-            add(f"awslab-src/{path.relative_to(PROJECT_ROOT).as_posix()}", path.read_bytes())
-        for name in ("pyproject.toml", "README.md"):
-            if (PROJECT_ROOT / name).is_file():
-                add(f"awslab-src/{name}", (PROJECT_ROOT / name).read_bytes())
+        package = Path(__file__).resolve().parents[1]
+        # Never the bundled course (it holds the solutions): the zip carries only the chosen labs.
+        for path in _files(package, skip=[BUNDLED]):
+            add(f"awslab-src/awslab/{path.relative_to(package).as_posix()}", path.read_bytes())
+        # A checkout has its project files at the top; an installed wheel carries copies in bundled/.
+        project = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else BUNDLED / "project"
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
+            if (project / name).is_file():
+                add(f"awslab-src/{name}", (project / name).read_bytes())
         for lab in labs:
             for path in _files(lab.folder, skip=lab.private_dirs):
                 add(f"labs/{lab.id}/{path.relative_to(lab.folder).as_posix()}", path.read_bytes())

@@ -15,6 +15,9 @@ from typing import Any
 from .checks import Check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# A built wheel carries the course as awslab/bundled/{labs,solutions} (setup.py copies them in); a
+# source or editable checkout has no such folder and reads the top-level labs/ and solutions/.
+BUNDLED = Path(__file__).resolve().parents[1] / "bundled"
 
 
 class LabError(Exception):
@@ -22,7 +25,9 @@ class LabError(Exception):
 
 
 def labs_dir() -> Path:
-    return Path(os.environ.get("AWSLAB_LABS_DIR") or PROJECT_ROOT / "labs")
+    if os.environ.get("AWSLAB_LABS_DIR"):
+        return Path(os.environ["AWSLAB_LABS_DIR"])
+    return BUNDLED / "labs" if (BUNDLED / "labs").is_dir() else PROJECT_ROOT / "labs"
 
 
 def solutions_dir() -> Path:
