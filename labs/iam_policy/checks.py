@@ -475,6 +475,51 @@ def hidden_cases(count: int = 240, seed: int = 2012_10_17) -> list[tuple[dict, d
     return cases
 
 
+def _tricky(action: str, resource: str, pattern_action, pattern_resource) -> tuple[dict, dict]:
+    return ({"action": action, "resource": resource, "principal": ALICE},
+            {"identity": [_doc(_st("Allow", pattern_action, pattern_resource))], "resource": None, "boundary": None,
+             "scps": []})
+
+
+# Cases a near-miss matcher gets wrong: a pattern must match the whole text (not a prefix, not a substring),
+# only `*` and `?` are wildcards (`.`, `+`, `(`, `$`, `[` are plain characters), actions ignore case and
+# resources do not.
+TRICKY: list[tuple[dict, dict]] = [
+    _tricky("s3:GetObjectAcl", obj("a.txt"), "s3:GetObject", "*"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObjectAcl", "*"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:Get", "*"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObject", "*"),
+    _tricky("s3:ListBucketVersions", f"arn:aws:s3:::{BUCKET}", "s3:ListBucket", f"arn:aws:s3:::{BUCKET}"),
+    _tricky("s3:PutObjectAcl", obj("a.txt"), "s3:*Object", "*"),
+    _tricky("s3:getobject", obj("a.txt"), "S3:GetObject", "*"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:get*", "*"),
+    _tricky("s3:GetObject", obj("A.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/a.txt"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/A.txt"),
+    _tricky("s3:GetObject", obj("aXtxt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/a.txt"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/a.txt"),
+    _tricky("s3:GetObject", obj("a.txt.bak"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/a.txt"),
+    _tricky("s3:GetObject", obj("x/a.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/x"),
+    _tricky("s3:GetObject", obj("aa.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/a+.txt"),
+    _tricky("s3:GetObject", obj("a+.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/a+.txt"),
+    _tricky("s3:GetObject", obj("report(1).pdf"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/report(1).pdf"),
+    _tricky("s3:GetObject", obj("report1.pdf"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/report(1).pdf"),
+    _tricky("s3:GetObject", obj("price$"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/price$"),
+    _tricky("s3:GetObject", obj("[draft].txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/[draft].txt"),
+    _tricky("s3:GetObject", obj("d.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/[draft].txt"),
+    _tricky("s3:GetObject", obj("[x]"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/[!a]"),
+    _tricky("s3:GetObject", obj("b"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/[!a]"),
+    _tricky("s3:GetObject", obj("what?.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/what?.txt"),
+    _tricky("s3:GetObject", obj("wha.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/what?.txt"),
+    _tricky("s3:GetObject", obj("home/alice/2024/x.csv"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/home/*/x.csv"),
+    _tricky("s3:GetObject", obj("home/alice/x.csv.gz"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/home/*/x.csv"),
+    _tricky("s3:GetObject", obj("logs/2024/01/app.log"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/logs/*/*/*.log"),
+    _tricky("s3:GetObject", obj("logs/2024/app.txt"), "s3:GetObject", f"arn:aws:s3:::{BUCKET}/logs/*/*.log"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObject", "arn:aws:s3:::team-data*a.txt"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObject", "arn:aws:s3:::team-data/*a.txt*"),
+    _tricky("s3:GetObject", obj("a.txt"), "s3:GetObject", "arn:aws:s3:::team-dat"),
+]
+
+
 def compare_evaluate(ctx, cases: list[tuple[dict, dict]], label: str) -> None:
     if not ctx.learner.has("evaluate"):
         ctx.fail("evaluate(request, policies) is missing")
@@ -510,3 +555,10 @@ def evaluate_visible(ctx):
             "the caller (\"*\", {\"AWS\": \"*\"} or its ARN) to count.")
 def evaluate_hidden(ctx):
     compare_evaluate(ctx, hidden_cases(), "hidden")
+
+
+@check("evaluate matches whole names, with only * and ? as wildcards", points=3,
+       hint="A pattern must match the whole action or resource, not a prefix or a part of it; characters such as "
+            "'.', '+', '(', '$' and '[' stand for themselves. Actions ignore case, resources do not.")
+def evaluate_wildcards_literal(ctx):
+    compare_evaluate(ctx, TRICKY, "whole-name")
