@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..escaping import plain
 from ..grading.results import FAILED, NOT_APPLICABLE, PASSED, LabResult
 
 _MARK = {PASSED: Text("✔", style="bold green"), FAILED: Text("✘", style="bold red"),
@@ -20,13 +21,13 @@ def lab_report(result: LabResult) -> Panel:
     table.add_column("points", justify="right", width=7)
     table.add_column("what awslab saw", ratio=4)
     for check in result.checks:
-        message = Text(check.message or "", style="red" if check.status == FAILED else "yellow")
+        message = Text(plain(check.message or ""), style="red" if check.status == FAILED else "yellow")
         for detail in check.details:
-            message.append("\n" + detail, style="dim")
+            message.append("\n" + plain(detail), style="dim")
         table.add_row(_MARK[check.status], check.title, f"{check.points}/{check.max_points}", message)
     parts: list = []
     if result.load_error:
-        parts.append(Text(f"Could not load your file: {result.load_error}\n", style="bold red"))
+        parts.append(Text(f"Could not load your file: {plain(result.load_error)}\n", style="bold red"))
     parts.append(table)
     hints = [c for c in result.checks if c.status == FAILED and c.hint]
     if hints:

@@ -60,3 +60,13 @@ def test_emulator_ids_are_numbered_so_the_json_is_the_same_in_every_run():
     assert first == second
     assert first["checks"][0]["details"] == ["message <id1>"]
     assert stable_ids({"checks": [{"message": "no ids"}]}) == {"checks": [{"message": "no ids"}]}
+
+
+def test_the_html_report_escapes_learner_text():
+    from awslab.grading.results import CheckResult, LabResult
+    from awslab.pictures.page import report_html
+
+    evil = "<script>alert(1)</script>[bold]x[/bold]\x1b]0;owned\x07"
+    check = CheckResult("c", "t", "failed", 0, 1, message=evil, output=evil)
+    page = report_html([LabResult("tiny_lab", "Tiny", "moto", [check], load_error=None, output=evil)])
+    assert "<script>" not in page and "\x1b" not in page and "\x07" not in page
