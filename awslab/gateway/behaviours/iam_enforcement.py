@@ -98,6 +98,13 @@ class Policies:
     problem: str | None = None  # a stored policy awslab.iam cannot read
 
 
+# What a customer cannot do to a service-linked role (its service sets permissions and trust).
+_SERVICE_LINKED_ROLE_OPERATIONS = frozenset({
+    "PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy",
+    "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary", "DeleteRole",
+})
+
+
 class IamEnforcement:
     name = "iam_enforcement"
 
@@ -108,7 +115,7 @@ class IamEnforcement:
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         enforced = bool(gateway.settings.get("iam_enforcement")) and call.access_key not in gateway.sources
         if enforced:
-            denial = self._authorize(call, gateway)
+            denial = self._protected_role(call, gateway) or self._authorize(call, gateway)
             if denial is not None:
                 return denial
         if call.service == "iam" and call.operation in ("PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary"):
@@ -124,6 +131,26 @@ class IamEnforcement:
 
     def reset(self) -> None:
         pass  # everything lives in gateway.state, which the gateway clears
+
+    # -- service-linked roles ----------------------------------------------------------------------
+    def _protected_role(self, call: AwsCall, gateway: Gateway) -> Response | None:
+        """A service-linked role is changed only by its service: IAM refuses with UnmodifiableEntity whatever the
+        caller's policies (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html)."""
+        if call.service != "iam" or call.operation not in _SERVICE_LINKED_ROLE_OPERATIONS:
+            return None
+        name = call.params.get("RoleName")
+        if not isinstance(name, str):
+            return None
+        try:
+            role = gateway.internal_client("iam").get_role(RoleName=name)["Role"]
+        except botocore.exceptions.ClientError:
+            return None
+        if not role.get("Path", "/").startswith("/aws-service-role/"):
+            return None
+        call.note("iam", {"decision": "UnmodifiableEntity", "reason": f"{name} is a service-linked role; only its "
+                          "service changes it (DeleteServiceLinkedRole deletes it)"})
+        return aws_error(call, "UnmodifiableEntity", f"Cannot perform the operation on the protected role '{name}' - "
+                         "this role is only modifiable by AWS", 400)
 
     # -- deciding ----------------------------------------------------------------------------------
     def _authorize(self, call: AwsCall, gateway: Gateway) -> Response | None:
