@@ -25,12 +25,16 @@ from ..files import write_atomically
 from ..grading import Lab
 from ..grading.labs import solutions_dir
 from . import isolation as isolation_
+from .cgroups import StudentGroup, StudentGroups
 from .folders import Submission, file_name, read_regular_file, Refused
 from .roster import Student, fingerprint, student_files
 
 GRADED, NOT_SUBMITTED, TIMEOUT, ERROR = "graded", "not_submitted", "timeout", "error"
 FINAL = (GRADED, NOT_SUBMITTED, TIMEOUT)  # an error is graded again on the next run
 STARTUP_ALLOWANCE = 60.0  # seconds a worker may take to start (imports, backend) before it is killed
+WALL_BACKSTOP = 3.0       # with a cgroup, a lab's limit is CPU time; wall time may reach this many times it
+WORKER_MEMORY_MB = 768    # the worker's own share (backend, gateway) of a student's memory budget
+STUDENT_PIDS = 512
 
 
 @dataclass
@@ -128,6 +132,9 @@ class _Worker:
         self.done: set[str] = set()
         self.buffer = b""
         self.spawned = time.perf_counter()
+        self.group: StudentGroup | None = None
+        self.lab_started = 0.0
+        self.lab_cpu_start = 0.0
 
 
 class _Pool:
@@ -145,6 +152,10 @@ class _Pool:
         self.timing = run.timing
         for key in ("worker_startup_seconds", "lab_seconds", "workers_started"):
             self.timing.setdefault(key, 0.0)
+        self.groups = StudentGroups(memory_mb=settings.memory_mb + WORKER_MEMORY_MB, pids=STUDENT_PIDS)
+        if self.groups.unavailable:
+            run.notes.append("no per-student cgroup (CPU, memory and process limits for all of a student's "
+                             f"processes; lab time limits counted in wall time): {self.groups.unavailable}")
 
     # -- scheduling ----------------------------------------------------------------------------
     def drain(self, pending: deque) -> None:
@@ -157,7 +168,20 @@ class _Pool:
                 self._read(self.workers[key.fd], pending)
             now = time.monotonic()
             for worker in [w for w in self.workers.values() if w.deadline <= now]:
-                self._time_out(worker, pending)
+                if not self._starved(worker, now):
+                    self._time_out(worker, pending)
+
+    def _starved(self, worker: _Worker, now: float) -> bool:
+        """Whether a lab past its wall time has not used its CPU time yet (the machine is busy, not
+        the student's code): it then gets the rest, up to WALL_BACKSTOP times the limit."""
+        if worker.group is None or worker.current is None:
+            return False
+        used = worker.group.cpu_seconds() - worker.lab_cpu_start
+        limit = self.settings.timeout
+        if used >= limit or now - worker.lab_started >= WALL_BACKSTOP * limit:
+            return False
+        worker.deadline = min(now + max(1.0, limit - used), worker.lab_started + WALL_BACKSTOP * limit)
+        return True
 
     def _spawn(self, student: Student, labs: list[Lab]) -> None:
         isolation = self.run.isolation
@@ -167,6 +191,11 @@ class _Pool:
                "memory_mb": self.settings.memory_mb,
                "sandbox": {"namespaces": isolation.namespaces, "learner_uid": isolation.learner_uid,
                            "hide": [str(p) for p in self.hidden]}}
+        group = self.groups.create()
+        if group is None and self.groups.unavailable and not any("cgroup" in n for n in self.run.notes):
+            self.run.notes.append(f"no per-student cgroup: {self.groups.unavailable}")
+        if group is not None:
+            command = group.wrap(command)
         log = self.store.log(student.name)
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as stderr:
@@ -179,6 +208,7 @@ class _Pool:
             pass
         os.set_blocking(process.stdout.fileno(), False)
         worker = _Worker(student, labs, process, time.monotonic() + STARTUP_ALLOWANCE)
+        worker.group = group
         self.workers[process.stdout.fileno()] = worker
         self.selector.register(process.stdout, selectors.EVENT_READ)
         self.timing["workers_started"] += 1
@@ -209,12 +239,16 @@ class _Pool:
                     self.run.notes.append(note)
         elif kind == "start":
             worker.current = _lab(worker, event.get("lab"))
-            worker.deadline = time.monotonic() + self.settings.timeout
+            worker.deadline = worker.lab_started = time.monotonic()
+            worker.deadline += self.settings.timeout
+            worker.lab_cpu_start = worker.group.cpu_seconds() if worker.group else 0.0
         elif kind == "result" and worker.current is not None and event.get("lab") == worker.current.id:
             lab = worker.current
             self.timing["lab_seconds"] += float(event.get("seconds", 0))
-            self._save(worker.student, lab, GRADED, event["result"],
-                       timing={"seconds": event.get("seconds"), "output_bytes": event.get("output_bytes")})
+            timing = {"seconds": event.get("seconds"), "output_bytes": event.get("output_bytes")}
+            if worker.group is not None:
+                timing["cpu_seconds"] = round(worker.group.cpu_seconds() - worker.lab_cpu_start, 3)
+            self._save(worker.student, lab, GRADED, event["result"], timing=timing)
             worker.done.add(lab.id)
             worker.current = None
             worker.deadline = time.monotonic() + STARTUP_ALLOWANCE  # until the next lab starts
@@ -225,9 +259,17 @@ class _Pool:
         if lab is None:  # it never started a lab: the grader itself is stuck
             self._give_up(worker, "the grader did not start in time; see the log", pending)
             return
-        message = (f"stopped: the submission ran past the time limit of {self.settings.timeout:g} s "
-                   "(for the whole lab)")
-        self._save(worker.student, lab, TIMEOUT, _all_failed(lab, worker.student, message))
+        wall = time.monotonic() - worker.lab_started
+        if worker.group is not None:
+            cpu = worker.group.cpu_seconds() - worker.lab_cpu_start
+            message = (f"stopped: the submission ran past the time limit of {self.settings.timeout:g} s "
+                       f"(for the whole lab; it used {cpu:.1f} s of CPU in {wall:.1f} s)")
+        else:
+            cpu = None
+            message = (f"stopped: the submission ran past the time limit of {self.settings.timeout:g} s "
+                       "(for the whole lab, in wall time)")
+        self._save(worker.student, lab, TIMEOUT, _all_failed(lab, worker.student, message),
+                   timing={"seconds": round(wall, 3), "cpu_seconds": None if cpu is None else round(cpu, 3)})
         worker.done.add(lab.id)
         self._requeue(worker, pending)
 
@@ -270,10 +312,14 @@ class _Pool:
             del self.workers[fd]
         _stop(worker.process)
         worker.process.stdout.close()
+        if worker.group is not None:
+            worker.group.remove()
+            worker.group = None
 
     def stop_all(self) -> None:
         for worker in list(self.workers.values()):
             self._kill(worker)
+        self.groups.remove()
 
 
 def _stop(process: subprocess.Popen) -> None:

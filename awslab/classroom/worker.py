@@ -54,6 +54,13 @@ def main() -> None:
                                        "cpu_seconds": max(1, math.ceil(timeout))}
     if learner_uid is not None:
         learner_options["user"] = learner_uid
+    if sandbox.get("namespaces"):
+        from ..grading import sandbox as bubblewrap
+
+        try:
+            learner_options["sandbox"] = bubblewrap.bubblewrap()
+        except bubblewrap.SandboxUnavailable as exc:
+            notes.append(f"learner not in an allow-listed filesystem: {exc}")
     aws = LocalAWS("moto").start()
     emit({"event": "ready", "seconds": round(time.perf_counter() - started, 4), "notes": notes,
           "pid": os.getpid()})

@@ -64,7 +64,7 @@ class LearnerProcess:
     def __init__(self, path: str | Path, env: dict[str, str], *, on_sleep: Callable[[float], None] | None = None,
                  call_timeout: float = 10.0, load_timeout: float = 30.0, memory_mb: int = 1024,
                  cpu_seconds: int = 300, workdir: str | None = None, user: int | None = None,
-                 group: int | None = None) -> None:
+                 group: int | None = None, sandbox: Any = None) -> None:
         self.path = Path(path).resolve()
         self.env = env
         self.on_sleep = on_sleep or (lambda seconds: None)
@@ -77,6 +77,8 @@ class LearnerProcess:
         # or write its files); the working directory is handed to that user.
         self.user = user
         self.group = user if group is None and user is not None else group
+        # A grading.sandbox.Bubblewrap: the learner then sees only an allow-listed filesystem.
+        self.sandbox = sandbox
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
         self.virtual_seconds_slept = 0.0
@@ -128,12 +130,24 @@ class LearnerProcess:
         env["PYTHONPATH"] = awslab_root
         env.setdefault("HOME", self.workdir)
         env.setdefault("TMPDIR", self.workdir)
-        command = [sys.executable, "-m", "awslab.grading.learner_host", "--file", str(self.path),
-                   "--read-fd", str(child_read), "--write-fd", str(child_write),
-                   "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds)]
-        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
-                                         pass_fds=(child_read, child_write), start_new_session=True, **identity)
+        host_args = ["--read-fd", str(child_read), "--write-fd", str(child_write),
+                     "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds)]
+        extra_fds: tuple[int, ...] = ()
+        if self.sandbox is not None:
+            del env["PYTHONPATH"]
+            env.update(self.sandbox.environment())
+            command, inside, extra_fds = self.sandbox.command(self.path, self.workdir, [])
+            command += ["-m", "awslab_learner.learner_host", "--file", inside, *host_args]
+        else:
+            command = [sys.executable, "-m", "awslab.grading.learner_host", "--file", str(self.path), *host_args]
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                             stderr=subprocess.STDOUT, env=env, cwd=self.workdir,
+                                             pass_fds=(child_read, child_write, *extra_fds),
+                                             start_new_session=True, **identity)
+        finally:
+            for fd in extra_fds:
+                os.close(fd)
         os.close(child_read)
         os.close(child_write)
         self._to_child, self._from_child = parent_write, parent_read

@@ -205,6 +205,15 @@ class OutputCapture:
 _channel: Channel | None = None
 
 
+def _safety():
+    # Inside the sandbox this module is awslab_learner.learner_host, next to its own copy of safety.
+    if __package__ == "awslab_learner":
+        from . import safety
+    else:
+        from .. import safety
+    return safety
+
+
 def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
     try:
         import resource
@@ -253,7 +262,7 @@ def _make_client(spec: transfer.ClientSpec):
 def _refuse_remote_endpoints(request, **_: Any) -> None:
     from urllib.parse import urlsplit
 
-    from ..safety import RealAwsRefused, is_loopback
+    RealAwsRefused, is_loopback = _safety().RealAwsRefused, _safety().is_loopback
 
     host = urlsplit(request.url).hostname or ""
     if not is_loopback(host):
@@ -358,9 +367,7 @@ def main() -> None:
     capture = OutputCapture(_channel)
     path = os.path.abspath(args.file)
 
-    from ..safety import guard_network
-
-    guard_network(loopback_only=True)
+    _safety().guard_network(loopback_only=True)
     import boto3  # imported before the limits, so a tight memory limit is the learner's alone
 
     boto3.setup_default_session()

@@ -1,0 +1,140 @@
+"""A cgroup per student: every process of one student's grading (worker, learners, their children)
+shares one CPU quota, one memory limit and one pids limit, so a fork or CPU bomb, or a memory hog
+spread over many children, costs only its author. Its CPU time is how a lab's time limit is counted
+(a busy neighbour cannot make it run out). cgroup v2 (one group) and v1 (cpu, cpuacct, memory and
+pids hierarchies) both work; where neither is writable, `StudentGroups.unavailable` says why.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import time
+from pathlib import Path
+
+ROOT = Path("/sys/fs/cgroup")
+V1_CONTROLLERS = ("cpu", "cpuacct", "memory", "pids")
+PERIOD_US = 100_000
+
+
+class StudentGroup:
+    def __init__(self, directories: list[Path], version: int) -> None:
+        self.directories = directories
+        self.version = version
+
+    def wrap(self, command: list[str]) -> list[str]:
+        """`command`, entering this group before it starts (so nothing it forks escapes)."""
+        procs = " ".join(shlex.quote(str(d / "cgroup.procs")) for d in self.directories)
+        script = f'for f in {procs}; do echo $$ > "$f" || exit 97; done; exec "$@"'
+        return ["sh", "-c", script, "awslab-cgroup", *command]
+
+    def cpu_seconds(self) -> float:
+        try:
+            if self.version == 2:
+                stat = (self.directories[0] / "cpu.stat").read_text().split()
+                return int(stat[stat.index("usage_usec") + 1]) / 1e6
+            accounting = next(d for d in self.directories if d.parent.name == "cpuacct")
+            return int((accounting / "cpuacct.usage").read_text()) / 1e9
+        except (OSError, ValueError, StopIteration):
+            return 0.0
+
+    def remove(self) -> None:
+        """Kill whatever is left in the group and remove it."""
+        for _ in range(50):
+            pids = set()
+            for directory in self.directories:
+                try:
+                    pids |= {int(p) for p in (directory / "cgroup.procs").read_text().split()}
+                except (OSError, ValueError):
+                    pass
+            if not pids:
+                break
+            if self.version == 2 and (self.directories[0] / "cgroup.kill").exists():
+                _write(self.directories[0] / "cgroup.kill", "1")
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+        for directory in self.directories:
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+
+
+class StudentGroups:
+    """Makes one group per student under awslab-<driver pid>; `unavailable` says why it cannot."""
+
+    def __init__(self, *, memory_mb: int, pids: int = 512, cpus: float = 1.0, root: Path = ROOT) -> None:
+        self.memory_bytes = memory_mb << 20
+        self.pids = pids
+        self.cpus = cpus
+        self.count = 0
+        self.version, self.parents, self.unavailable = 0, [], None
+        name = f"awslab-{os.getpid()}"
+        try:
+            if (root / "cgroup.controllers").exists():
+                self.version = 2
+                enabled = set((root / "cgroup.subtree_control").read_text().split())
+                for controller in {"cpu", "memory", "pids"} - enabled:
+                    _write(root / "cgroup.subtree_control", f"+{controller}", strict=True)
+                self.parents = [root / name]
+            elif all((root / c).is_dir() for c in V1_CONTROLLERS):
+                self.version = 1
+                self.parents = [root / c / name for c in V1_CONTROLLERS]
+            else:
+                self.unavailable = "no cgroup v2 and no cpu, cpuacct, memory and pids cgroup v1 hierarchies"
+                return
+            for parent in self.parents:
+                parent.mkdir(exist_ok=True)
+            if self.version == 2:
+                _write(self.parents[0] / "cgroup.subtree_control", "+cpu +memory +pids", strict=True)
+        except OSError as exc:
+            self.unavailable = f"cgroups are not writable here ({exc.strerror or exc})"
+            self.parents = []
+
+    def create(self) -> StudentGroup | None:
+        if self.unavailable:
+            return None
+        self.count += 1
+        directories = [parent / f"student-{self.count}" for parent in self.parents]
+        try:
+            for directory in directories:
+                directory.mkdir()
+            quota = f"{int(self.cpus * PERIOD_US)} {PERIOD_US}"
+            if self.version == 2:
+                group = directories[0]
+                _write(group / "cpu.max", quota, strict=True)
+                _write(group / "memory.max", str(self.memory_bytes), strict=True)
+                _write(group / "memory.swap.max", "0")
+                _write(group / "pids.max", str(self.pids), strict=True)
+            else:
+                cpu, _, memory, pids = directories
+                _write(cpu / "cpu.cfs_period_us", str(PERIOD_US), strict=True)
+                _write(cpu / "cpu.cfs_quota_us", str(int(self.cpus * PERIOD_US)), strict=True)
+                _write(memory / "memory.limit_in_bytes", str(self.memory_bytes), strict=True)
+                _write(memory / "memory.memsw.limit_in_bytes", str(self.memory_bytes))
+                _write(pids / "pids.max", str(self.pids), strict=True)
+        except OSError as exc:
+            StudentGroup(directories, self.version).remove()
+            self.unavailable = f"could not set up a student's cgroup ({exc.strerror or exc})"
+            return None
+        return StudentGroup(directories, self.version)
+
+    def remove(self) -> None:
+        for parent in self.parents:
+            try:
+                parent.rmdir()
+            except OSError:
+                pass
+
+
+def _write(path: Path, value: str, *, strict: bool = False) -> None:
+    try:
+        path.write_text(value)
+    except OSError:
+        if strict:
+            raise

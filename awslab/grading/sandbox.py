@@ -1,0 +1,204 @@
+"""The learner's allow-listed filesystem: bubblewrap around the learner's Python process.
+
+Chosen over nsjail and firejail: bubblewrap is in Debian and every major distribution, is what
+Flatpak relies on (so it is reviewed and kept), needs no setuid bit where user namespaces are
+allowed, and starts from an empty root so that only what is named is visible (firejail starts from
+the whole machine and hides parts; nsjail is not packaged everywhere and wants a config language).
+
+What the learner sees: the Python runtime (read-only), the libraries its code may use (boto3 and
+what it needs) at /opt/awslab/site, a small copy of awslab's learner-side runner at
+/opt/awslab/runner (package `awslab_learner`, so `import awslab` fails), its own files read-only at
+/submission, its working directory, and private size-capped /tmp, /var/tmp, /dev/shm, /run/lock.
+It runs as uid 65534 in its own user, mount, PID, IPC, UTS and cgroup namespaces, with no
+capabilities, no_new_privs and a seccomp filter; it shares the worker's network namespace (only
+loopback, so it reaches the worker's gateway and nothing else).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEARNER_UID = 65534
+SITE, RUNNER, SUBMISSION = "/opt/awslab/site", "/opt/awslab/runner", "/submission"
+LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+RUNNER_MODULES = ("learner_host.py", "transfer.py", "../safety.py")
+TMPFS_BYTES = {"/tmp": 64 << 20, "/var/tmp": 16 << 20, "/dev/shm": 16 << 20, "/run/lock": 1 << 20}
+# Refused with EPERM: what would let the learner leave or inspect its box.
+REFUSED_SYSCALLS = ("ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root",
+                    "chroot", "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "unshare",
+                    "setns", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+                    "delete_module", "open_by_handle_at", "userfaultfd", "fsopen", "fsmount",
+                    "move_mount", "open_tree", "swapon", "swapoff", "reboot", "acct", "quotactl")
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+@dataclass
+class Bubblewrap:
+    """Builds the command that runs the learner's host inside bubblewrap."""
+
+    bwrap: str
+    runner_root: str          # holds awslab_learner/, copied once per process
+    seccomp_fd: int | None    # a BPF program (libseccomp's export), or None if libseccomp is missing
+
+    def command(self, file: Path, workdir: str, python_args: list[str]) -> tuple[list[str], str, tuple[int, ...]]:
+        """(command, the learner file's path inside, fds to pass)."""
+        runtime = sys.base_prefix
+        args = [self.bwrap, "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
+                "--unshare-cgroup-try", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID),
+                "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "learner"]
+        for top in ("/usr", "/lib", "/lib64", "/bin", "/sbin"):
+            if os.path.islink(top):
+                args += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                args += ["--ro-bind", top, top]
+        for name in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"):
+            if os.path.exists(name):
+                args += ["--ro-bind", name, name]
+        args += ["--ro-bind", runtime, runtime]
+        for site_dir in _site_dirs():  # the runtime's own site-packages may hold awslab or solutions
+            if os.path.isdir(site_dir):
+                args += ["--tmpfs", site_dir, "--remount-ro", site_dir]
+        args += ["--proc", "/proc", "--dev", "/dev"]
+        for target, size in TMPFS_BYTES.items():
+            args += ["--size", str(size), "--perms", "1777", "--tmpfs", target]
+        for name, path in _libraries().items():
+            args += ["--ro-bind", path, f"{SITE}/{name}"]
+        args += ["--ro-bind", self.runner_root, RUNNER]
+        args += ["--ro-bind", str(file.parent), SUBMISSION]
+        args += ["--bind", workdir, workdir, "--chdir", workdir]
+        fds: tuple[int, ...] = ()
+        if self.seccomp_fd is not None:
+            os.lseek(self.seccomp_fd, 0, os.SEEK_SET)
+            reopened = os.open(f"/proc/self/fd/{self.seccomp_fd}", os.O_RDONLY)
+            args += ["--seccomp", str(reopened)]
+            fds = (reopened,)
+        python = os.path.realpath(sys.executable)
+        inside = f"{SUBMISSION}/{file.name}"
+        return args + ["--", python, "-S", "-s", *python_args], inside, fds
+
+    def environment(self) -> dict[str, str]:
+        return {"PYTHONPATH": f"{RUNNER}:{SITE}", "PYTHONNOUSERSITE": "1"}
+
+
+def _site_dirs() -> list[str]:
+    paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
+    return sorted({paths["purelib"], paths["platlib"]})
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> dict[str, str]:
+    found = {}
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.origin:
+            continue
+        origin = Path(spec.origin)
+        if origin.name == "__init__.py":
+            found[name] = str(origin.parent)
+        else:
+            found[origin.name] = str(origin)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _runner_root() -> str:
+    """A copy of the learner-side modules as package `awslab_learner` (nothing else of awslab)."""
+    root = tempfile.mkdtemp(prefix="awslab-runner-")
+    package = Path(root) / "awslab_learner"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""awslab\'s runner inside the learner\'s sandbox."""\n')
+    here = Path(__file__).resolve().parent
+    for module in RUNNER_MODULES:
+        shutil.copyfile(here / module, package / Path(module).name)
+    for path in (root, package, *package.iterdir()):
+        os.chmod(path, 0o755 if Path(path).is_dir() else 0o644)
+    return root
+
+
+@lru_cache(maxsize=1)
+def seccomp_program() -> int | None:
+    """A file descriptor holding the BPF filter (ptrace, mount, keyctl, bpf, ... refused), or None."""
+    name = ctypes.util.find_library("seccomp")
+    if not name:
+        return None
+    lib = ctypes.CDLL(name, use_errno=True)
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_rule_add.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    lib.seccomp_export_bpf.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1
+    ctx = lib.seccomp_init(allow)
+    if not ctx:
+        return None
+    try:
+        for syscall in REFUSED_SYSCALLS:
+            number = lib.seccomp_syscall_resolve_name(syscall.encode())
+            if number >= 0 and lib.seccomp_rule_add(ctx, eperm, number, 0) != 0:
+                return None
+        handle = tempfile.TemporaryFile()
+        if lib.seccomp_export_bpf(ctx, handle.fileno()) != 0:
+            return None
+        _keep.append(handle)
+        return handle.fileno()
+    finally:
+        lib.seccomp_release(ctx)
+
+
+_keep: list = []
+
+
+def missing() -> str | None:
+    """Why bubblewrap cannot sandbox the learner here, or None if it can."""
+    return _probe()
+
+
+@lru_cache(maxsize=1)
+def _probe() -> str | None:
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return "bubblewrap (bwrap) is not installed"
+    identity = {"user": LEARNER_UID, "group": LEARNER_UID, "extra_groups": []} if can_become_learner() else {}
+    try:
+        done = subprocess.run([bwrap, "--unshare-user", "--unshare-ipc", "--unshare-pid", "--uid",
+                               str(LEARNER_UID), "--ro-bind", "/", "/", "true"], capture_output=True,
+                              timeout=10, **identity)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bwrap failed to start: {exc}"
+    if done.returncode != 0:
+        return "bwrap cannot create a user namespace here: " + done.stderr.decode(errors="replace").strip()[:200]
+    return None
+
+
+def can_become_learner() -> bool:
+    """Whether this process may switch to the learner's uid before bwrap (root with that uid mapped)."""
+    if os.geteuid() != 0:
+        return False
+    try:
+        lines = Path("/proc/self/uid_map").read_text().split()
+    except OSError:
+        return True
+    numbers = [int(x) for x in lines]
+    return any(start <= LEARNER_UID < start + count for start, _, count in zip(numbers[0::3], numbers[1::3], numbers[2::3]))
+
+
+def bubblewrap() -> Bubblewrap:
+    why = missing()
+    if why:
+        raise SandboxUnavailable(why)
+    return Bubblewrap(shutil.which("bwrap"), _runner_root(), seccomp_program())

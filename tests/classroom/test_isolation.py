@@ -1,0 +1,201 @@
+"""Hostile submissions against the classroom sandbox, one test per attack class.
+
+Each submission earns the "double doubles" point (or its neighbour keeps full marks) only if the
+attack failed. The tests run at the strongest level this machine allows, and skip naming the
+missing prerequisite otherwise."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, ROOT
+
+SOLUTION = (FIXTURES / "solutions" / "tiny_lab.py").read_text()
+
+
+def _needs(level: str = "full", cgroups: bool = False) -> None:
+    from awslab.classroom import isolation
+    from awslab.classroom.cgroups import StudentGroups
+    from awslab.grading import sandbox
+
+    found = isolation.detect("auto")
+    if found.level != level:
+        pytest.skip(f"needs isolation {level} (here: {found.level}; {'; '.join(found.notes)})")
+    why = sandbox.missing()
+    if why:
+        pytest.skip(why)
+    if cgroups:
+        groups = StudentGroups(memory_mb=64)
+        groups.remove()
+        if groups.unavailable:
+            pytest.skip(groups.unavailable)
+
+
+def _grade(tmp_path: Path, students: dict[str, str], *, jobs: int = 2, timeout: float = 8.0):
+    from awslab.classroom import Settings, find_students, grade_class
+    from awslab.grading import get_lab
+
+    folder = tmp_path / "class"
+    for name, source in students.items():
+        (folder / name).mkdir(parents=True)
+        (folder / name / "tiny_lab.py").write_text(source)
+    run = grade_class(find_students(folder), [get_lab("tiny_lab")], tmp_path / "state",
+                      Settings(timeout=timeout, memory_mb=512, jobs=jobs), hide=[folder])
+    return run, {student: record for (student, _), record in run.records.items()}
+
+
+def _double_point(record: dict) -> int:
+    return next(c["points"] for c in record["result"]["checks"] if c["title"] == "double doubles")
+
+
+def _with_double(body: str) -> str:
+    """The reference solution whose double() returns 2x only if `body` (which sets `beaten`) says
+    the attack failed."""
+    lines = "\n".join("        " + line for line in body.strip().splitlines())
+    return SOLUTION.replace("def double(x):\n    return 2 * x", f"""def double(x):
+    import os
+    beaten = False
+    try:
+{lines}
+    except Exception:
+        pass
+    return 0 if beaten else 2 * x""")
+
+
+@pytest.fixture
+def labs(labs_env):
+    return labs_env
+
+
+def test_learner_reads_no_git_metadata_and_no_copy_of_the_solutions(labs, tmp_path):
+    _needs()
+    secrets = [ROOT / ".git", ROOT / "solutions", FIXTURES / "solutions" / "tiny_lab.py",
+               ROOT / "awslab", tmp_path / "class" / "peer"]
+    home, runtime = str(Path.home()), sys.base_prefix  # the runtime may live in the home (pyenv)
+    probe = _with_double(f"""
+beaten = any(os.path.exists(p) for p in {[str(p) for p in secrets]!r})
+if os.path.isdir({home!r}):
+    beaten = beaten or any(not {runtime!r}.startswith(os.path.join({home!r}, p) + "/")
+                           for p in os.listdir({home!r}))
+import subprocess
+beaten = beaten or subprocess.run(["git", "-C", {str(ROOT)!r}, "show", "HEAD:solutions"],
+                                  capture_output=True).returncode == 0
+""")
+    _, records = _grade(tmp_path, {"reader": probe, "peer": SOLUTION})
+    assert _double_point(records["reader"]) == 1, records["reader"]["result"]
+
+
+def test_learner_cannot_import_awslab(labs, tmp_path):
+    _needs()
+    probe = _with_double("import awslab\nbeaten = True")
+    _, records = _grade(tmp_path, {"importer": probe})
+    assert _double_point(records["importer"]) == 1
+
+
+def test_learner_runs_unprivileged_and_cannot_ptrace_the_worker(labs, tmp_path):
+    _needs()
+    probe = _with_double("""
+import ctypes
+status = open("/proc/self/status").read()
+beaten = os.getuid() == 0 or "NoNewPrivs:\\t1" not in status or "CapEff:\\t0000000000000000" not in status
+libc = ctypes.CDLL(None, use_errno=True)
+beaten = beaten or libc.ptrace(16, os.getppid(), 0, 0) == 0 or libc.ptrace(16, 1, 0, 0) == 0
+beaten = beaten or libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0
+beaten = beaten or libc.umount2(b"/submission", 2) == 0
+beaten = beaten or any(p.isdigit() and int(p) > 3 for p in os.listdir("/proc"))
+""")
+    _, records = _grade(tmp_path, {"tracer": probe})
+    assert _double_point(records["tracer"]) == 1
+
+
+def test_sysv_shared_memory_and_run_lock_are_private_to_the_learner(labs, tmp_path):
+    _needs()
+    key = 0x5A5A0000 + os.getpid() % 0xFFFF
+    probe = _with_double(f"""
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.shmget({key}, 1 << 20, 0o1666) < 0:
+    raise OSError("shmget")
+with open("/run/lock/awslab-probe", "wb") as f:
+    f.write(b"x" * 4096)
+""")
+    _, records = _grade(tmp_path, {"ipc": probe})
+    assert _double_point(records["ipc"]) == 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.shmget(key, 0, 0) < 0, "the learner's SysV segment outlived it on the host"
+    assert not Path("/run/lock/awslab-probe").exists()
+
+
+def test_learner_cannot_forge_result_events_or_files(labs, tmp_path):
+    _needs()
+    forger = SOLUTION.replace("def double(x):\n    return 2 * x", """def double(x):
+    import json, os
+    event = json.dumps({"event": "result", "lab": "tiny_lab", "result": {"score": 99, "max_score": 5}})
+    for fd in range(3, 1000):
+        try:
+            os.write(fd, (event + "\\n").encode())
+        except OSError:
+            pass
+    for root in ("/", "/tmp"):
+        for path, _, files in os.walk(root):
+            for name in files:
+                if name.endswith(".json"):
+                    try:
+                        open(os.path.join(path, name), "w").write("{}")
+                    except OSError:
+                        pass
+    return 0""").replace("def make_bucket(s3, name):\n    s3.create_bucket(Bucket=name)",
+                         "def make_bucket(s3, name):\n    pass")
+    _, records = _grade(tmp_path, {"forger": forger})
+    record = records["forger"]
+    checks = {c["title"]: c["points"] for c in record["result"]["checks"]}
+    assert checks["make_bucket creates the bucket"] == 0 and checks["double doubles"] == 0
+    assert record["score"] == sum(checks.values())
+
+
+def test_fork_and_cpu_bombs_beside_an_honest_student_leave_it_full_marks(labs, tmp_path):
+    _needs(cgroups=True)
+    bomb = SOLUTION + """
+import os
+for _ in range(100):
+    try:
+        if os.fork() == 0:
+            while True:
+                try:
+                    os.fork()
+                except OSError:
+                    pass
+    except OSError:
+        break
+"""
+    cpu = SOLUTION + """
+import os
+for _ in range(60):
+    if os.fork() == 0:
+        while True:
+            pass
+"""
+    run, records = _grade(tmp_path, {"a_forkbomb": bomb, "b_cpubomb": cpu, "honest": SOLUTION}, jobs=3)
+    assert records["honest"]["score"] == records["honest"]["max_score"], records["honest"]["result"]
+    assert not any("cgroup" in note for note in run.notes), run.notes
+
+
+def test_memory_hog_spread_over_children_is_limited_for_the_student_as_a_whole(labs, tmp_path):
+    _needs(cgroups=True)
+    hog = SOLUTION + """
+import os, time
+for _ in range(12):
+    if os.fork() == 0:
+        hoard = [bytearray(256 << 20)]
+        for block in hoard:
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+        os._exit(0)
+"""
+    run, records = _grade(tmp_path, {"hog": hog, "honest": SOLUTION})
+    assert records["honest"]["score"] == records["honest"]["max_score"], records["honest"]["result"]
