@@ -227,4 +227,35 @@ def _sts(call: AwsCall, params: dict, account: str, region: str) -> list[Target]
     return [Target(f"sts:{op}", "*")]
 
 
-_MAPPERS = {"s3": _s3, "sqs": _sqs, "sns": _sns, "dynamodb": _dynamodb, "iam": _iam, "sts": _sts}
+# --------------------------------------------------------------------------- KMS
+# Operations on one key named by KeyId (a key id, key ARN, alias name or alias ARN); the gateway resolves it to the
+# key ARN on the backend, and the key policy takes part (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+_KMS_KEY_OPERATIONS = frozenset({
+    "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext", "DescribeKey", "GetKeyPolicy", "PutKeyPolicy", "EnableKey", "DisableKey",
+    "ScheduleKeyDeletion", "CancelKeyDeletion", "Sign", "Verify", "GenerateMac", "VerifyMac", "GetPublicKey",
+    "TagResource", "UntagResource", "ListResourceTags", "EnableKeyRotation", "DisableKeyRotation",
+    "GetKeyRotationStatus", "UpdateKeyDescription", "CreateGrant", "ListGrants", "RevokeGrant", "RetireGrant",
+})
+
+
+def _kms(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
+    op = call.operation
+    action = f"kms:{op}"
+    context: dict[str, Any] = {}
+    encryption_context = params.get("EncryptionContext")
+    if isinstance(encryption_context, dict):
+        for key, value in encryption_context.items():
+            context[f"kms:EncryptionContext:{key}"] = value
+        context["kms:EncryptionContextKeys"] = list(encryption_context)
+    if op not in _KMS_KEY_OPERATIONS:
+        return [Target(action, "*", context)]
+    key = params.get("KeyId") or (params.get("DestinationKeyId") if op == "ReEncrypt" else None)
+    if isinstance(key, str) and key:
+        return [Target(action, key, context, ("kms", key))]
+    if op == "Decrypt" and isinstance(params.get("CiphertextBlob"), str):
+        return [Target(action, "*", context, ("kms-ciphertext", params["CiphertextBlob"]))]
+    return [Target(action, "*", context)]
+
+
+_MAPPERS = {"kms": _kms, "s3": _s3, "sqs": _sqs, "sns": _sns, "dynamodb": _dynamodb, "iam": _iam, "sts": _sts}

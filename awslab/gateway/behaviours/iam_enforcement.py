@@ -41,6 +41,7 @@ CreateUser ignores it), so awslab keeps user boundaries itself when the emulator
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -72,6 +73,7 @@ _RESOURCE_POLICY_CHANGES = {
     "s3": {"PutBucketPolicy", "DeleteBucketPolicy", "DeleteBucket", "CreateBucket"},
     "sqs": {"SetQueueAttributes", "CreateQueue", "DeleteQueue", "AddPermission", "RemovePermission"},
     "sns": {"SetTopicAttributes", "CreateTopic", "DeleteTopic", "AddPermission", "RemovePermission"},
+    "kms": {"PutKeyPolicy", "ScheduleKeyDeletion", "CreateAlias", "UpdateAlias", "DeleteAlias"},
 }
 _ACCESS_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 
@@ -172,6 +174,11 @@ class IamEnforcement:
         context = self._context(call, principal, gateway)
         decision = None
         for target in wanted:
+            if target.policy_of and target.policy_of[0] in ("kms", "kms-ciphertext"):
+                key_arn = self._kms_key_arn(target.policy_of, call.region or gateway.region, gateway)
+                if key_arn is None:
+                    continue  # no such key: the emulator answers NotFoundException
+                target = Target(target.action, key_arn, target.context, ("kms", key_arn))
             resource = target.resource.replace("${caller}", caller)
             try:
                 decision = self._decide(target, resource, caller, context, policies, gateway)
@@ -356,6 +363,9 @@ class IamEnforcement:
             elif kind == "sns":
                 document = gateway.internal_client("sns", region).get_topic_attributes(
                     TopicArn=name).get("Attributes", {}).get("Policy")
+            elif kind == "kms":
+                document = gateway.internal_client("kms", region).get_key_policy(
+                    KeyId=name, PolicyName="default").get("Policy")
             elif kind == "role":
                 document = gateway.internal_client("iam").get_role(RoleName=name)["Role"].get("AssumeRolePolicyDocument")
         except botocore.exceptions.ClientError:
@@ -364,6 +374,21 @@ class IamEnforcement:
         with self._lock:
             cache[which] = compiled
         return compiled
+
+    @staticmethod
+    def _kms_key_arn(which: tuple[str, str], region: str, gateway: Gateway) -> str | None:
+        """The ARN of the key a KMS call names (key id, key ARN, alias name or ARN), or that encrypted the
+        ciphertext of a Decrypt without KeyId; None when the backend knows no such key."""
+        kind, ref = which
+        try:
+            if kind == "kms-ciphertext":
+                answer = gateway.internal_client("kms", region).decrypt(CiphertextBlob=base64.b64decode(ref))
+                return answer.get("KeyId")
+            if ref.startswith("arn:"):
+                region = region_of_arn(ref, region)
+            return gateway.internal_client("kms", region).describe_key(KeyId=ref)["KeyMetadata"]["Arn"]
+        except (botocore.exceptions.ClientError, ValueError, TypeError):
+            return None
 
     # -- following changes -------------------------------------------------------------------------
     def _observe(self, call: AwsCall, response: Response, gateway: Gateway) -> None:

@@ -1,0 +1,113 @@
+"""KMS through the gateway: the key policy must allow the caller even in the key's own account; IAM policies
+count only where the key policy delegates to the account root
+(https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+ACCOUNT = "123456789012"
+
+
+def doc(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+ROOT_DELEGATES = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*",
+                  "Resource": "*"}
+
+
+@pytest.fixture
+def aws(fresh_aws):
+    fresh_aws.settings["iam_enforcement"] = True
+    yield fresh_aws
+    fresh_aws.settings.clear()
+
+
+def user_kms(aws, name: str, *statements: dict):
+    iam = aws.client("iam")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=doc(*statements))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return aws.client_as("kms", key["AccessKeyId"], key["SecretAccessKey"], None)
+
+
+def key_with_policy(aws, *statements: dict) -> str:
+    return aws.client("kms").create_key(Policy=doc(*statements))["KeyMetadata"]["Arn"]
+
+
+def code_of(excinfo) -> str:
+    return excinfo.value.response["Error"]["Code"]
+
+
+def test_iam_policy_alone_is_not_enough_when_the_key_policy_does_not_delegate(aws):
+    key = key_with_policy(aws, {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/keyadmin"},
+                                "Action": "kms:*", "Resource": "*"})
+    kms = user_kms(aws, "alice", allow("kms:*"))
+    with pytest.raises(ClientError) as excinfo:
+        kms.encrypt(KeyId=key, Plaintext=b"secret")
+    assert code_of(excinfo) == "AccessDeniedException"
+
+
+def test_iam_policy_counts_when_the_key_policy_delegates_to_the_account(aws):
+    key = key_with_policy(aws, ROOT_DELEGATES)
+    kms = user_kms(aws, "alice", allow(["kms:Encrypt", "kms:Decrypt"], key))
+    blob = kms.encrypt(KeyId=key, Plaintext=b"secret")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"secret"
+
+
+def test_key_policy_naming_the_user_allows_without_an_iam_policy(aws):
+    key = key_with_policy(aws, ROOT_DELEGATES, {"Effect": "Allow", "Principal": {
+        "AWS": f"arn:aws:iam::{ACCOUNT}:user/alice"}, "Action": "kms:Encrypt", "Resource": "*"})
+    kms = user_kms(aws, "alice", allow("s3:GetObject"))
+    assert kms.encrypt(KeyId=key, Plaintext=b"x")["KeyId"] == key
+
+
+def test_an_alias_is_authorized_as_its_key(aws):
+    key = key_with_policy(aws, ROOT_DELEGATES)
+    aws.client("kms").create_alias(AliasName="alias/app", TargetKeyId=key)
+    other = key_with_policy(aws, ROOT_DELEGATES)
+    kms = user_kms(aws, "alice", allow("kms:Encrypt", other))
+    with pytest.raises(ClientError) as excinfo:
+        kms.encrypt(KeyId="alias/app", Plaintext=b"x")
+    assert code_of(excinfo) == "AccessDeniedException"
+    assert key in excinfo.value.response["Error"]["Message"]
+
+
+def test_decrypt_without_key_id_is_authorized_on_the_key_that_encrypted(aws):
+    allowed = key_with_policy(aws, ROOT_DELEGATES)
+    denied = key_with_policy(aws, ROOT_DELEGATES)
+    blob = aws.client("kms").encrypt(KeyId=denied, Plaintext=b"x")["CiphertextBlob"]
+    kms = user_kms(aws, "alice", allow("kms:Decrypt", allowed))
+    with pytest.raises(ClientError) as excinfo:
+        kms.decrypt(CiphertextBlob=blob)
+    assert denied in excinfo.value.response["Error"]["Message"]
+
+
+def test_key_policy_change_is_seen_at_once(aws):
+    key = key_with_policy(aws, ROOT_DELEGATES)
+    kms = user_kms(aws, "alice", allow("kms:Encrypt", key))
+    kms.encrypt(KeyId=key, Plaintext=b"x")
+    aws.client("kms").put_key_policy(KeyId=key, PolicyName="default", Policy=doc(
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/keyadmin"}, "Action": "kms:*",
+         "Resource": "*"}))
+    with pytest.raises(ClientError):
+        kms.encrypt(KeyId=key, Plaintext=b"x")
+
+
+def test_encryption_context_condition_is_checked_on_encrypt(aws):
+    key = key_with_policy(aws, ROOT_DELEGATES)
+    kms = user_kms(aws, "alice", allow("kms:Encrypt", key, Condition={
+        "StringEquals": {"kms:EncryptionContext:project": "apollo"}}))
+    kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"project": "apollo"})
+    with pytest.raises(ClientError) as excinfo:
+        kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"project": "gemini"})
+    assert code_of(excinfo) == "AccessDeniedException"
