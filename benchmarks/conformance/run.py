@@ -1,0 +1,206 @@
+"""moto's own tests through awslab's learner endpoint, compared with plain moto (issue 16).
+
+    python benchmarks/conformance/run.py            # the core files (what CI runs)
+    python benchmarks/conformance/run.py --all      # every SQS, SNS, S3 and DynamoDB test file
+    python benchmarks/conformance/run.py tests/test_sqs/test_sqs.py
+
+It downloads moto's sdist at the installed moto version with pip (never committed; kept in --work),
+runs the chosen test files in moto's server mode (TEST_SERVER_MODE=true) once against plain
+`moto_server` and once against `awslab serve --moto-api-reset` (moto's per-test POST /moto-api/reset
+reaches LocalAWS.reset()), and compares the outcome of every test. A difference must be listed in
+intended_differences.toml (test id, reason: the AWS behaviour awslab simulates, and its AWS page);
+any other difference, or a listed one that no longer differs, fails the run (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+INTENDED = HERE / "intended_differences.toml"
+SERVICES = ("test_sqs", "test_sns", "test_s3", "test_dynamodb")
+CORE = (
+    "tests/test_sqs/test_sqs.py",
+    "tests/test_sns/test_publishing.py",
+    "tests/test_sns/test_subscriptions.py",
+    "tests/test_s3/test_s3.py",
+    "tests/test_s3/test_s3_lifecycle.py",
+    "tests/test_s3/test_s3_list_object_versions.py",
+    "tests/test_dynamodb/test_dynamodb.py",
+    "tests/test_dynamodb/test_dynamodb_batch_write.py",
+    "tests/test_dynamodb/test_dynamodb_query.py",
+)
+
+
+class HarnessError(Exception):
+    """Something the harness cannot do (download, start a server): one line, exit 2."""
+
+
+def moto_sources(work: Path) -> Path:
+    """moto's sdist at the installed version, extracted (tests only) under `work`."""
+    version = importlib.metadata.version("moto")
+    root = work / f"moto-{version}"
+    if (root / "tests" / "conftest.py").is_file():
+        return root
+    work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=work) as download:
+        result = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+                                 f"moto=={version}", "-d", download], capture_output=True, text=True)
+        archives = list(Path(download).glob("moto-*.tar.gz"))
+        if result.returncode != 0 or not archives:
+            raise HarnessError(f"pip could not download moto=={version}'s sdist: {result.stderr.strip()[-300:]}")
+        with tarfile.open(archives[0]) as archive:
+            prefix = f"moto-{version}/tests/"
+            wanted = [m for m in archive.getmembers() if m.name.startswith(prefix)
+                      and (m.name.count("/") == 2 or m.name.split("/")[2] in SERVICES)]
+            archive.extractall(work, members=wanted, filter="data")
+    return root
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_listening(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise HarnessError(f"the server exited with {process.returncode}: {process.stderr.read()[-300:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise HarnessError(f"no server on port {port} after {timeout:.0f} s")
+
+
+def start_target(target: str, backend: str) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    if target == "moto":
+        command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    else:
+        command = [sys.executable, "-m", "awslab", "serve", "--backend", backend, "--port", str(port), "--moto-api-reset"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL)
+    _wait_listening(port, process)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def run_tests(root: Path, files: list[str], endpoint: str, junit: Path, timeout: float) -> dict[str, str]:
+    env = {**os.environ, "TEST_SERVER_MODE": "true", "TEST_SERVER_MODE_ENDPOINT": endpoint,
+           "AWS_ACCESS_KEY_ID": "FOOBARKEY", "AWS_SECRET_ACCESS_KEY": "FOOBARSECRET", "AWS_DEFAULT_REGION": "us-east-1"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:awslab",
+                    "-o", "addopts=", "--rootdir", str(root), f"--junitxml={junit}", *files],
+                   cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+    return outcomes(junit)
+
+
+def outcomes(junit: Path) -> dict[str, str]:
+    result = {}
+    for case in ET.parse(junit).iter("testcase"):
+        path = case.get("classname", "").split(".")
+        # classname "tests.test_sqs.test_sqs" or "tests.test_sqs.test_sqs.TestClass"
+        if not any(part.startswith("test_") for part in path):  # a collection error: name is the module
+            result[case.get("name", "").replace(".", "/") + ".py::<collection>"] = "failed"
+            continue
+        module = next(i for i in range(len(path), 0, -1) if path[i - 1].startswith("test_"))
+        file = "/".join(path[:module]) + ".py"
+        test_id = "::".join([file, *path[module:], case.get("name", "")])
+        kinds = {child.tag for child in case}
+        result[test_id] = ("failed" if kinds & {"failure", "error"} else "skipped" if "skipped" in kinds else "passed")
+    return result
+
+
+def intended() -> dict[str, dict]:
+    data = tomllib.loads(INTENDED.read_text())
+    entries = {}
+    for entry in data.get("difference", []):
+        missing = {"test", "reason", "aws_page"} - set(entry)
+        if missing:
+            raise HarnessError(f"{INTENDED.name}: an entry lacks {', '.join(sorted(missing))}: {entry}")
+        entries[entry["test"]] = entry
+    return entries
+
+
+def compare(plain: dict[str, str], gateway: dict[str, str], listed: dict[str, dict], files: list[str]):
+    differing = {t for t in plain.keys() | gateway.keys() if plain.get(t) != gateway.get(t)}
+    in_scope = {t for t in listed if any(t.startswith(f + "::") for f in files)}
+    unexpected = sorted(differing - set(listed))
+    stale = sorted(in_scope - differing)
+    return sorted(differing), unexpected, stale
+
+
+def totals(plain: dict[str, str], gateway: dict[str, str]) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for test in plain.keys() | gateway.keys():
+        row = table.setdefault(test.split("::")[0], {"tests": 0, "plain": 0, "gateway": 0})
+        row["tests"] += 1
+        row["plain"] += plain.get(test) == "passed"
+        row["gateway"] += gateway.get(test) == "passed"
+    return dict(sorted(table.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", help="moto test files (default: the core files)")
+    parser.add_argument("--all", action="store_true", help="every SQS, SNS, S3 and DynamoDB test file")
+    parser.add_argument("--backend", default="moto", choices=("moto", "moto-server"), help="awslab serve's backend")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "awslab-conformance")
+    parser.add_argument("--json", type=Path, help="write outcomes and totals to this file")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per pytest run")
+    args = parser.parse_args(argv)
+    try:
+        root = moto_sources(args.work)
+        files = args.files or list(CORE)
+        if args.all:
+            files = sorted(str(p.relative_to(root)) for s in SERVICES for p in (root / "tests" / s).rglob("test_*.py"))
+        absent = [f for f in files if not (root / f).is_file()]
+        if absent:
+            raise HarnessError(f"not in moto's tests: {', '.join(absent)}")
+        listed = intended()
+        results = {}
+        for target in ("moto", "awslab"):
+            process, endpoint = start_target(target, args.backend)
+            try:
+                started = time.monotonic()
+                results[target] = run_tests(root, files, endpoint, args.work / f"{target}.xml", args.timeout)
+                print(f"{target}: {len(results[target])} tests in {time.monotonic() - started:.0f} s", flush=True)
+            finally:
+                process.terminate()
+                process.wait(timeout=20)
+    except (HarnessError, subprocess.TimeoutExpired, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    differing, unexpected, stale = compare(results["moto"], results["awslab"], listed, files)
+    table = totals(results["moto"], results["awslab"])
+    print(f"{'file':60} {'tests':>6} {'plain':>6} {'awslab':>6}")
+    for file, row in table.items():
+        print(f"{file:60} {row['tests']:6} {row['plain']:6} {row['gateway']:6}")
+    print(f"differences: {len(differing)} ({len(differing) - len(unexpected)} intended)")
+    for test in unexpected:
+        print(f"UNEXPECTED {test}: moto {results['moto'].get(test)}, awslab {results['awslab'].get(test)}")
+    for test in stale:
+        print(f"NO LONGER DIFFERENT (remove from {INTENDED.name}): {test}")
+    if args.json:
+        args.json.write_text(json.dumps({"totals": table, "moto": results["moto"], "awslab": results["awslab"],
+                                         "unexpected": unexpected, "stale": stale}, indent=1))
+    return 1 if unexpected or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

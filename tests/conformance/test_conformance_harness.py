@@ -1,0 +1,39 @@
+"""The conformance harness's comparison (benchmarks/conformance/run.py) without running moto's tests."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("conformance_run", ROOT / "benchmarks" / "conformance" / "run.py")
+run = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run)
+
+FILE = "tests/test_sqs/test_sqs.py"
+
+
+def test_unlisted_difference_is_unexpected_and_listed_one_is_not():
+    plain = {f"{FILE}::a": "passed", f"{FILE}::b": "passed", f"{FILE}::c": "passed"}
+    gateway = {f"{FILE}::a": "passed", f"{FILE}::b": "failed", f"{FILE}::c": "failed"}
+    listed = {f"{FILE}::b": {"test": f"{FILE}::b", "reason": "r", "aws_page": "https://docs.aws.amazon.com/"}}
+    differing, unexpected, stale = run.compare(plain, gateway, listed, [FILE])
+    assert differing == [f"{FILE}::b", f"{FILE}::c"] and unexpected == [f"{FILE}::c"] and stale == []
+
+
+def test_listed_difference_that_no_longer_differs_is_stale():
+    same = {f"{FILE}::a": "passed"}
+    listed = {f"{FILE}::a": {"test": f"{FILE}::a", "reason": "r", "aws_page": "p"}}
+    assert run.compare(same, same, listed, [FILE])[2] == [f"{FILE}::a"]
+
+
+def test_junit_outcomes_are_keyed_by_file_and_test(tmp_path):
+    junit = tmp_path / "r.xml"
+    junit.write_text('<testsuites><testsuite><testcase classname="tests.test_sqs.test_sqs" name="test_ok"/>'
+                     '<testcase classname="tests.test_sqs.test_sqs.TestX" name="test_bad"><failure/></testcase>'
+                     '</testsuite></testsuites>')
+    assert run.outcomes(junit) == {f"{FILE}::test_ok": "passed", f"{FILE}::TestX::test_bad": "failed"}
+
+
+def test_intended_differences_file_entries_have_test_reason_and_page():
+    assert isinstance(run.intended(), dict)
