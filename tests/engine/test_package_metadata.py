@@ -37,3 +37,12 @@ def test_readme_links_work_on_a_package_index_page():
 def test_urllib3_is_declared_because_awslab_imports_it():
     names = {re.split(r"[\[<>=!~; ]", dep, maxsplit=1)[0].lower() for dep in PROJECT["dependencies"]}
     assert "urllib3" in names
+
+
+def test_moto_brings_only_the_services_awslab_serves():
+    moto = next(dep for dep in PROJECT["dependencies"] if dep.startswith("moto"))
+    extras = set(moto[moto.index("[") + 1:moto.index("]")].split(","))
+    assert extras == {"s3", "sqs", "sns", "dynamodb", "iam", "sts"}  # not "server": every service's deps
+    names = {re.split(r"[\[<>=!~; ]", dep, maxsplit=1)[0].lower() for dep in PROJECT["dependencies"]}
+    assert {"flask", "flask-cors"} <= names  # what moto's server app imports
+
