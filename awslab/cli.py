@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # an error stays on one line at any width
 
 
 class UsageError(Exception):
@@ -74,6 +74,8 @@ def list_labs(as_json: bool = typer.Option(False, "--json", help="Print the labs
     from .grading import all_labs
 
     labs = all_labs()
+    if not labs:
+        raise UsageError("no labs found: set AWSLAB_LABS_DIR to a labs folder, or reinstall awslab with its labs/")
     if as_json:
         print(json.dumps([{"id": lab.id, "title": lab.title, "order": lab.order, "points": lab.max_score,
                            "estimated_minutes": lab.estimated_minutes, "backends": lab.backends,

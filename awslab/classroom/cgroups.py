@@ -88,6 +88,7 @@ class StudentGroups:
             else:
                 self.unavailable = "no cgroup v2 and no cpu, cpuacct, memory and pids cgroup v1 hierarchies"
                 return
+            _sweep_stale(self.parents[0].parent, self.version, root=root)
             for parent in self.parents:
                 parent.mkdir(exist_ok=True)
             if self.version == 2:
@@ -126,6 +127,39 @@ class StudentGroups:
 
     def remove(self) -> None:
         for parent in self.parents:
+            try:
+                parent.rmdir()
+            except OSError:
+                pass
+
+
+def _driver_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _sweep_stale(base: Path, version: int, *, root: Path = ROOT) -> None:
+    """Remove the groups of drivers that are gone (killed before they could clean up): whatever
+    is left in them is killed first, so a killed run leaves nothing behind after the next run."""
+    try:
+        names = [entry.name for entry in base.iterdir() if entry.name.startswith("awslab-")]
+    except OSError:
+        return
+    for name in names:
+        pid = name.removeprefix("awslab-")
+        if not pid.isdigit() or _driver_alive(int(pid)):
+            continue
+        parents = [root / name] if version == 2 else [root / c / name for c in V1_CONTROLLERS]
+        children = sorted({child.name for parent in parents if parent.is_dir()
+                           for child in parent.iterdir() if child.is_dir()})
+        for child in children:
+            StudentGroup([parent / child for parent in parents], version).remove()
+        for parent in parents:
             try:
                 parent.rmdir()
             except OSError:

@@ -125,3 +125,15 @@ def test_help_is_available(command):
     done = awslab_command(*command)
     assert done.returncode == 0
     assert "Usage" in done.stdout
+
+
+def test_list_without_labs_is_a_one_line_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AWSLAB_LABS_DIR": str(tmp_path), "COLUMNS": "40"}
+    done = subprocess.run([sys.executable, "-m", "awslab", "list"], env=env, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "no labs found" in done.stderr
