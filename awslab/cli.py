@@ -118,12 +118,16 @@ def check(
         raise UsageError("--all grades every lab: give neither LAB nor --file with it")
     if not all_labs_ and not lab_id:
         raise UsageError("name a lab (awslab check LAB) or use --all; `awslab list` shows the labs")
+    from .workspace import Workspace
+
     labs = all_labs() if all_labs_ else [get_lab(lab_id)]
+    workspace = Workspace.find()  # from any folder inside it, as git finds its root
     jobs = []
     for lab in labs:
-        path = lab.solution if solution else (file or Path(f"{lab.id}.py"))
+        default = workspace.lab_file(lab.id) if workspace else Path(f"{lab.id}.py")
+        path = lab.solution if solution else (file or default)
         if not all_labs_ and not Path(path).is_file():
-            hint = "" if solution else " (copy the starter: awslab init, or pass --file)"
+            hint = "" if solution else f" (make a workspace with awslab init, or get the starter back with awslab reset {lab.id})"
             raise UsageError(f"file not found: {path}{hint}")
         if backend.value not in lab.backends:
             raise UsageError(f"lab {lab.id} does not run on {backend.value} (it runs on {', '.join(lab.backends)})")
@@ -138,8 +142,22 @@ def check(
         from .pictures.page import write_report_html
 
         write_report_html(results, html)
-    _report(results, output_format, output)
+    _report(results, output_format, output, next_lab=_next_lab_after(labs[-1], workspace))
     raise typer.Exit(0 if all(r.full_marks for r in results) else 1)
+
+
+def _next_lab_after(lab, workspace) -> Optional[str]:
+    """The lab to name after full marks: the next unfinished one in a workspace, else the next in order."""
+    from .grading import all_labs
+
+    labs = all_labs()
+    if workspace is not None:
+        from .watch import next_lab
+
+        following = next_lab(labs, workspace, after=lab)
+        return following.id if following is not None else None
+    index = next((i for i, known in enumerate(labs) if known.id == lab.id), len(labs))
+    return labs[index + 1].id if index + 1 < len(labs) else None
 
 
 @app.command()
@@ -188,12 +206,12 @@ def _grade(jobs, backend: str, *, start: bool, quiet: bool):
     return results
 
 
-def _report(results, output_format: Format, output: Optional[Path]) -> None:
+def _report(results, output_format: Format, output: Optional[Path], next_lab: Optional[str] = None) -> None:
     from .reporters import render_json, render_junit, render_text
 
     if output_format == Format.text:
         target = Console(file=open(output, "w"), width=120) if output else console
-        render_text(results, target)
+        render_text(results, target, next_lab=next_lab)
         return
     text = render_json(results) if output_format == Format.json else render_junit(results)
     if output:

@@ -25,7 +25,8 @@ from watchdog.events import FileSystemEventHandler
 
 from .workspace import Workspace
 
-KEYS = "[bold]h[/] hint · [bold]n[/] next lab · [bold]l[/] list · [bold]r[/] regrade · [bold]q[/] quit"
+KEYS = ("[bold]h[/] hint · [bold]p[/] pictures · [bold]n[/] next lab · [bold]l[/] list · [bold]r[/] regrade · "
+        "[bold]q[/] quit")
 
 
 class Watcher:
@@ -43,6 +44,7 @@ class Watcher:
         self._stop = threading.Event()
         self._pending: float | None = None
         self._watch_started = time.monotonic()
+        self.last_result = None
 
     # -- the loop ---------------------------------------------------------------------------------
     def run(self) -> int:
@@ -107,6 +109,8 @@ class Watcher:
             self.console.print(KEYS)
         elif key == "r":
             self.grade()
+        elif key == "p":
+            self.show_pictures()
         elif key.strip():
             self.console.print(f"unknown key {key!r}: {KEYS}")
         return True
@@ -148,14 +152,22 @@ class Watcher:
                                f"{self.lab.id}`'s output.")
             self.console.print(KEYS)
             return
+        from .reporters.score_line import score_line
+        from .reporters.text import print_plain
+
         record = self.workspace.record_result(result)
-        render_text([result], self.console)
+        self.last_result = result
+        following = next_lab(self.labs, self.workspace, after=self.lab) if result.full_marks else None
+        following_id = following.id if following is not None else None
+        print_plain(self.console, score_line(result, following_id, width=self.console.width))
+        render_text([result], self.console, next_lab=following_id, pictures=False)
+        if result.pictures:
+            self.console.print(f"{len(result.pictures)} picture(s) of what your code built: press [bold]p[/]")
         if self.html:
             from .pictures.page import write_report_html
 
             write_report_html([result], self.html)
         if result.full_marks:
-            following = next_lab(self.labs, self.workspace, after=self.lab)
             message = Text(f"✔ {self.lab.id} is complete ({result.score}/{result.max_score}). ", style="bold green")
             if following is None:
                 message.append("Every lab is done. Well done! ", style="bold green")
@@ -168,6 +180,14 @@ class Watcher:
             self.console.print(f"Saved files are graded again at once. Stuck? Press [bold]h[/] for a hint"
                                f"{' (a more concrete one)' if level else ''}, or read the lab: "
                                f"[bold]awslab show {self.lab.id}[/]")
+        self.console.print(KEYS)
+
+    def show_pictures(self) -> None:
+        if self.last_result is None or not self.last_result.pictures:
+            self.console.print("No pictures for the last run.")
+        else:
+            for title, picture in self.last_result.pictures:
+                self.console.print(Panel(picture, title=title, border_style="cyan", expand=False))
         self.console.print(KEYS)
 
     def _hint_target(self) -> str:

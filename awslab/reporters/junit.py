@@ -19,7 +19,8 @@ def render_junit(results: list[LabResult]) -> str:
                 case.result = [failure]
             elif check.status == NOT_APPLICABLE:
                 case.result = [Skipped(check.message)]
-            case.system_out = f"{check.title}: {check.points}/{check.max_points} points"
+            summary = f"{check.title}: {check.points}/{check.max_points} points"
+            case.system_out = summary + (f"\n{check.output}" if check.output else "")
             suite.add_testcase(case)
         suite.add_property("score", str(result.score))
         suite.add_property("max_score", str(result.max_score))

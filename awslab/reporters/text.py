@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..escaping import plain
 from ..grading.results import FAILED, NOT_APPLICABLE, PASSED, LabResult
+from .score_line import score_line, summary_line
 
 _MARK = {PASSED: Text("✔", style="bold green"), FAILED: Text("✘", style="bold red"),
          NOT_APPLICABLE: Text("–", style="yellow")}
@@ -24,10 +26,15 @@ def lab_report(result: LabResult) -> Panel:
         message = Text(plain(check.message or ""), style="red" if check.status == FAILED else "yellow")
         for detail in check.details:
             message.append("\n" + plain(detail), style="dim")
+        if check.output:
+            message.append("\nyour code printed:\n", style="bold")
+            message.append(plain(check.output).rstrip("\n"), style="")
         table.add_row(_MARK[check.status], check.title, f"{check.points}/{check.max_points}", message)
     parts: list = []
     if result.load_error:
         parts.append(Text(f"Could not load your file: {plain(result.load_error)}\n", style="bold red"))
+    if result.output:
+        parts.append(Text("Your file printed when it was loaded:\n" + plain(result.output).rstrip("\n") + "\n"))
     parts.append(table)
     hints = [c for c in result.checks if c.status == FAILED and c.hint]
     if hints:
@@ -41,7 +48,9 @@ def lab_report(result: LabResult) -> Panel:
                           "count neither for nor against you.", style="yellow"))
     style = "green" if result.full_marks else ("yellow" if result.score else "red")
     virtual = _duration(result.virtual_seconds)
-    title = f"[bold]{result.title}[/] ({result.lab}) on {result.backend}: [{style}]{result.score}/{result.max_score}[/]"
+    # the score first: rich cuts a long title from the right
+    title = (f"[{style}]{result.score}/{result.max_score}[/] {result.lab} on {result.backend}: "
+             f"[bold]{escape(result.title)}[/]")
     subtitle = f"graded in {result.duration:.2f} s" + (f", covering {virtual} of AWS time" if virtual else "")
     return Panel(Group(*parts), title=title, subtitle=subtitle, border_style=style)
 
@@ -58,13 +67,23 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days"
 
 
-def render_text(results: list[LabResult], console: Console) -> None:
+def render_text(results: list[LabResult], console: Console, *, next_lab: str | None = None,
+                pictures: bool = True) -> None:
+    """Each lab's report, then (for several) a summary; the last line is always the plain score line."""
     for result in results:
         console.print(lab_report(result))
-        for title, picture in result.pictures:
-            console.print(Panel(picture, title=title, border_style="cyan", expand=False))
+        if pictures:
+            for title, picture in result.pictures:
+                console.print(Panel(picture, title=title, border_style="cyan", expand=False))
     if len(results) > 1:
         render_summary(results, console)
+        print_plain(console, summary_line(results, next_lab, width=console.width))
+    elif results:
+        print_plain(console, score_line(results[0], next_lab, width=console.width))
+
+
+def print_plain(console: Console, line: str) -> None:
+    console.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
 def render_summary(results: list[LabResult], console: Console) -> None:

@@ -126,7 +126,7 @@ def test_watch_without_a_terminal_regrades_on_save_reads_keys_per_line_ends_at_e
             time.sleep(0.1)
 
     try:
-        wait_for("h hint · n next lab")
+        wait_for("h hint · p pictures · n next lab")
         workspace.lab_file("tiny_lab").write_text(RIGHT)
         wait_for("tiny_lab is complete")
         watch.stdin.write("l\n")  # one key per line without a terminal
