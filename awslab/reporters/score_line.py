@@ -1,7 +1,10 @@
 """The last line of every report: lab, score, failed checks and the next step, in plain text.
 
 Panel titles are cut at narrow widths; this line never is. It is built from the most helpful
-wording down to the shortest, and the first wording that fits the width is printed.
+wording down to the shortest, and the first wording that fits the width is printed. Every wording
+holds the lab, the score, what failed and the next step: when even the shortest is wider than the
+terminal it is printed whole (never wrapped by rich, never cut), so the terminal folds it after the
+lab and score, which come first.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ def next_step(result: LabResult, next_lab: str | None) -> str:
 
 
 def score_line(result: LabResult, next_lab: str | None = None, width: int | None = None) -> str:
-    """One plain line: `sqs_dlq 12/24 · 5 failed · next: awslab hint sqs_dlq`, cut to `width`."""
+    """One plain line: `sqs_dlq 12/24 · 5 failed · next: awslab hint sqs_dlq`, as short as `width` needs."""
     failed = sum(1 for c in result.checks if c.status == FAILED)
     score = f"{result.score}/{result.max_score}"
     state = "full marks" if result.full_marks else f"{failed} failed"
@@ -29,9 +32,6 @@ def score_line(result: LabResult, next_lab: str | None = None, width: int | None
     wordings = [
         f"{result.lab} {score} · {state} · {lead}: {step}",
         f"{result.lab} {score} · {state} · {step}",
-        f"{result.lab} {score} · {state}",
-        f"{result.lab} {score}",
-        f"{score}",
     ]
     return _fit(wordings, width)
 
@@ -49,16 +49,12 @@ def summary_line(results: list[LabResult], next_lab: str | None = None, width: i
     wordings = [
         f"total {total}/{best} · {state} · next: {step}",
         f"total {total}/{best} · {len(short)} labs short · {step}",
-        f"total {total}/{best} · {len(short)} labs short",
-        f"{total}/{best}",
     ]
     return _fit(wordings, width)
 
 
 def _fit(wordings: list[str], width: int | None) -> str:
+    """The first wording that fits `width`, else the shortest, whole: the next step is never dropped."""
     if width is None:
         return wordings[0]
-    for wording in wordings:
-        if len(wording) <= width:
-            return wording
-    return wordings[-1][:max(width, 1)]
+    return next((wording for wording in wordings if len(wording) <= width), wordings[-1])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from awslab.grading import all_labs
 from awslab.grading.results import FAILED, PASSED, CheckResult, LabResult
 from awslab.reporters.junit import render_junit
 from awslab.reporters.score_line import score_line, summary_line
@@ -56,15 +59,22 @@ def test_score_line_on_full_marks_names_the_next_lab():
 
 
 @pytest.mark.parametrize("width", [10, 20, 30, 40, 60, 80])
-def test_score_line_fits_any_width_and_keeps_the_score(width):
+def test_score_line_fits_the_width_when_it_can_and_never_drops_the_score_or_the_next_step(width):
     line = score_line(result(3, 2), width=width)
-    assert len(line) <= width and "3/5" in line
+    shortest = "sqs_dlq 3/5 · 2 failed · awslab hint sqs_dlq"
+    assert line.startswith("sqs_dlq 3/5 · 2 failed") and line.endswith("awslab hint sqs_dlq")
+    assert len(line) <= max(width, len(shortest))
+
+
+def test_a_line_wider_than_the_terminal_is_printed_whole_on_one_line():
+    report = text_report([result(3, 2)], width=20)
+    assert report.rstrip("\n").splitlines()[-1] == "sqs_dlq 3/5 · 2 failed · awslab hint sqs_dlq"
 
 
 def test_text_report_ends_with_the_score_line_even_with_a_long_title_at_40_columns():
     report = text_report([result(3, 2, title="IAM policies: " + "least privilege, " * 8)], width=40)
     lines = report.rstrip("\n").splitlines()
-    assert lines[-1].startswith("sqs_dlq 3/5") and len(lines[-1]) <= 40
+    assert lines[-1] == "sqs_dlq 3/5 · 2 failed · awslab hint sqs_dlq"  # 44 wide: one line, folded by the terminal
     assert "3/5" in lines[0]  # the panel title starts with the score, so a cut title keeps it
 
 
@@ -106,3 +116,38 @@ def test_print_in_a_learner_function_appears_in_text_json_and_junit(labs_env, wo
     junit = run_awslab("check", "tiny_lab", "--format", "junit", env=labs_env).stdout
     outs = [case.findtext("system-out") or "" for case in ET.fromstring(junit).iter("testcase")]
     assert any("about to make" in out for out in outs)
+
+
+REPO = Path(__file__).resolve().parents[2]
+REAL_LABS = all_labs(REPO / "labs")
+
+
+def _last_line(output: str) -> str:
+    return output.rstrip("\n").splitlines()[-1]
+
+
+@pytest.mark.parametrize("columns", ["80", "40"])
+@pytest.mark.parametrize("lab", REAL_LABS, ids=lambda lab: lab.id)
+def test_the_last_line_of_every_labs_solution_report_holds_the_score_and_the_next_lab(lab, columns, tmp_path):
+    done = run_awslab("check", lab.id, "--solution", cwd=tmp_path, env={"COLUMNS": columns}, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = _last_line(done.stdout)
+    following = REAL_LABS[REAL_LABS.index(lab) + 1:]
+    assert line.startswith(f"{lab.id} {lab.max_score}/{lab.max_score} · full marks · "), line
+    assert line.endswith(f"awslab check {following[0].id}" if following else "every lab done"), line
+
+
+@pytest.mark.parametrize("lab", REAL_LABS, ids=lambda lab: lab.id)
+def test_a_failing_starters_last_line_holds_the_score_the_failed_count_and_the_hint_command(lab, tmp_path):
+    done = run_awslab("check", lab.id, "--file", str(lab.starter), cwd=tmp_path, env={"COLUMNS": "40"},
+                      timeout=180)
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = _last_line(done.stdout)
+    assert re.fullmatch(rf"{lab.id} \d+/{lab.max_score} · \d+ failed · (next: )?awslab hint {lab.id}", line), line
+
+
+def test_check_all_ends_with_a_total_line(tmp_path):
+    done = run_awslab("check", "--all", "--solution", cwd=tmp_path, env={"COLUMNS": "40"}, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    best = sum(lab.max_score for lab in REAL_LABS)
+    assert _last_line(done.stdout).startswith(f"total {best}/{best} · "), done.stdout[-2000:]
