@@ -129,6 +129,7 @@ def test_watch_without_a_terminal_regrades_on_save_reads_keys_per_line_ends_at_e
         wait_for("h hint · p pictures · n next lab")
         workspace.lab_file("tiny_lab").write_text(RIGHT)
         wait_for("tiny_lab is complete")
+        wait_for("tiny_lab 6/6 · full marks · next lab: awslab check second_lab\n")  # the plain score line
         watch.stdin.write("l\n")  # one key per line without a terminal
         watch.stdin.flush()
         wait_for("1/2 labs done")
