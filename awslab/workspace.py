@@ -66,6 +66,7 @@ class LabProgress:
     completed_at: str | None = None  # first full marks
     seconds_watched: float = 0.0  # accumulated time `awslab watch` spent on this lab
     hints_seen: dict[str, int] = field(default_factory=dict)  # function -> deepest hint level shown
+    check_hints_seen: dict[str, int] = field(default_factory=dict)  # check name -> deepest level shown
     solution_viewed: bool = False
     failing: list[dict[str, str]] = field(default_factory=list)  # last run: [{title, hint, message}]
 
@@ -200,7 +201,7 @@ class Workspace:
             record.first_opened = record.first_opened or _iso(now)
             if result.full_marks and not record.completed_at:
                 record.completed_at = _iso(now)
-            record.failing = [{"title": c.title, "hint": c.hint, "message": c.message}
+            record.failing = [{"name": c.name, "title": c.title, "hint": c.hint, "message": c.message}
                               for c in result.checks if c.status == "failed"]
         return record
 

@@ -18,6 +18,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from ..escaping import plain
 from ..workspace import DONE, NOT_STARTED, PARTIAL, Workspace, WorkspaceError, init_workspace, untouched_functions
 
 console = Console()
@@ -90,11 +91,30 @@ def hint_renderable(lab: Any, workspace: Workspace | None, *, level: int | None,
             with workspace.updating(lab.id) as updated:
                 updated.hints_seen[name] = max(updated.hints_seen.get(name, 0), shown)
     if record and record.failing:
+        from ..hints import hint_ladder, hint_up_to
+
         failing = Text("What your last run missed\n", style="bold")
+        climbed: dict[str, int] = {}
         for check in record.failing:
+            key = check.get("name") or check["title"]
+            shown_by_run = 1 if len(hint_ladder(check.get("hint", ""))) > 1 else 0  # a run shows level 1
+            seen = record.check_hints_seen.get(key, shown_by_run)
+            levels, total = hint_up_to(check.get("hint", ""), level if level is not None else seen + 1)
             failing.append(f"  • {check['title']}", style="red")
-            failing.append(f": {check['hint']}\n" if check.get("hint") else "\n")
+            if check.get("message"):
+                failing.append(f": {plain(check['message'])}", style="")
+            if total:
+                failing.append(f"  (hint {len(levels)} of {total})", style="dim")
+                deepest = deepest and len(levels) >= total
+            failing.append("\n")
+            for number, text in enumerate(levels, 1):
+                failing.append(f"      {number}. {text}\n", style="bold" if number == len(levels) else "")
+            climbed[key] = len(levels)
         parts.append(failing)
+        if workspace and climbed:
+            with workspace.updating(lab.id) as updated:
+                for key, shown in climbed.items():
+                    updated.check_hints_seen[key] = max(updated.check_hints_seen.get(key, 0), shown)
     if deepest:
         parts.append(Text("That is the most concrete hint there is. The failed checks' messages say what is "
                           f"still missing; the task is in `awslab show {lab.id}`.", style="dim"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
+from ..hints import unasked_hint
 from ..grading.results import FAILED, NOT_APPLICABLE, LabResult
 
 
@@ -15,7 +16,7 @@ def render_junit(results: list[LabResult]) -> str:
             case = TestCase(check.name, classname=f"awslab.{result.lab}", time=round(check.duration, 4))
             if check.status == FAILED:
                 failure = Failure(check.message, type_="CheckFailed")
-                failure.text = "\n".join([check.message, *check.details, f"hint: {check.hint}" if check.hint else ""])
+                failure.text = "\n".join([check.message, *check.details, f"hint: {unasked_hint(check.hint)}" if unasked_hint(check.hint) else ""])
                 case.result = [failure]
             elif check.status == NOT_APPLICABLE:
                 case.result = [Skipped(check.message)]

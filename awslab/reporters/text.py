@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..escaping import plain
+from ..hints import unasked_hint
 from ..grading.results import FAILED, NOT_APPLICABLE, PASSED, LabResult
 from .score_line import score_line, summary_line
 
@@ -38,10 +39,11 @@ def lab_report(result: LabResult) -> Panel:
     parts.append(table)
     hints = [c for c in result.checks if c.status == FAILED and c.hint]
     if hints:
-        hint_text = Text("\nHints\n", style="bold")
+        hint_text = Text("\nHints (first step only; `awslab hint " + result.lab + "` shows one more each time)\n",
+                         style="bold")
         for check in hints:
             hint_text.append(f"• {check.title}: ", style="bold cyan")
-            hint_text.append(check.hint + "\n")
+            hint_text.append((unasked_hint(check.hint) or f"ask for it: awslab hint {result.lab}") + "\n")
         parts.append(hint_text)
     if result.not_applicable:
         parts.append(Text(f"{len(result.not_applicable)} check(s) not applicable on {result.backend}: they "

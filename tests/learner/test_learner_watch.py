@@ -59,6 +59,9 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-J", "-S", "-300", "-t", "learner")
 
+    def visible(self) -> str:
+        return self.run("capture-pane", "-p", "-J", "-t", "learner")
+
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "learner", *keys)
 
@@ -89,13 +92,19 @@ def test_a_new_learner_inits_watches_fails_gets_a_hint_passes_and_moves_on(labs_
         tmux.wait_for("created", "tiny_lab.py", "lab 1/2: tiny_lab", "1/6", "h hint", timeout=30)
 
         (work / "tiny_lab.py").write_text(WRONG)  # a save: double and handle_all right, the rest not
-        screen = tmux.wait_for("3/6", "Call create_bucket on the client you are given")
+        screen = tmux.wait_for("tiny_lab 3/6 · 2 failed · next: awslab hint tiny_lab",
+                               "Which method of the client makes a bucket?")
         assert "✘" in screen and "make_bucket creates the" in screen
+        assert "Call create_bucket on the client you are given" not in screen  # the concrete level waits
+        top = [line for line in tmux.visible().splitlines() if line.strip()][:3]
+        assert any(line.startswith("tiny_lab 3/6") for line in top), top  # a cleared screen, score first
         tmux.keys("h")
-        tmux.wait_for("Buckets are made with create_bucket", "hint 1 of 2")
+        tmux.wait_for("Buckets are made with create_bucket", "hint 1 of 2",
+                      "Call create_bucket on the client you are given", "(hint 2 of 2)")
 
         (work / "tiny_lab.py").write_text(RIGHT)
-        tmux.wait_for("6/6", "tiny_lab is complete", "Next lab: second_lab", "Press n to")
+        tmux.wait_for("6/6", "tiny_lab is complete", "Next lab: second_lab", "Press n to",
+                      "tiny_lab 6/6 · full marks · next lab: awslab check second_lab")
         tmux.keys("n")
         tmux.wait_for("lab 2/2: second_lab", "0/3", "greet greets by name")
         tmux.keys("l")
