@@ -14,6 +14,7 @@ from .wire import Response
 _JSON_NAMESPACE = {"dynamodb": "com.amazonaws.dynamodb.v20120810", "sqs": "com.amazonaws.sqs"}
 # SQS's JSON protocol also carries the legacy query error code (awsQueryCompatible).
 _SQS_QUERY_CODES = {"AccessDenied": "AccessDenied", "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue"}
+_SQS_QUERY_PREFIX = "AWS.SimpleQueueService."
 
 
 def aws_error(call: AwsCall, code: str, message: str, status: int = 400, extra: dict | None = None) -> Response:
@@ -21,10 +22,14 @@ def aws_error(call: AwsCall, code: str, message: str, status: int = 400, extra: 
     request_id = str(uuid.uuid4())
     if call.protocol == "json":
         namespace = _JSON_NAMESPACE.get(call.service, f"com.amazonaws.{call.service}")
+        query_code = code
+        if call.service == "sqs" and code.startswith(_SQS_QUERY_PREFIX):
+            # the JSON type is the bare shape name; the legacy prefixed code rides in the header
+            code = code[len(_SQS_QUERY_PREFIX):]
         body = {"__type": f"{namespace}#{code}", "message": message, **(extra or {})}
         headers = [("Content-Type", _json_content_type(call.service)), ("x-amzn-RequestId", request_id)]
         if call.service == "sqs":
-            headers.append(("x-amzn-query-error", f"{_SQS_QUERY_CODES.get(code, code)};Sender"))
+            headers.append(("x-amzn-query-error", f"{_SQS_QUERY_CODES.get(query_code, query_code)};Sender"))
         return Response(status, headers, json.dumps(body).encode())
     if call.protocol == "rest-xml":
         body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(code)}</Code>'

@@ -28,8 +28,8 @@ class VirtualLongPoll:
         call.note("wait_seconds", wait)
         call.note("wait_origin", origin)
         if wait <= 0 or wait > MAX_WAIT_SECONDS:
-            # Out of AWS's 0-20 range: the caller's own value goes on, and the emulator refuses it as
-            # AWS does (InvalidParameterValue); a short poll in its place would hide the mistake.
+            # Out of AWS's 0-20 range: request_limits has already refused it as AWS does; should it be
+            # off, the caller's own value goes on (a short poll in its place would hide the mistake).
             return forward(call)
         if "virtual_time" not in gateway.features:
             cap = int(gateway.settings.get("real_long_poll_cap", 2))

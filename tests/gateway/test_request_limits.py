@@ -1,0 +1,125 @@
+"""AWS's request limits, enforced by the gateway (issue 17; table in awslab/gateway/limits.py).
+
+Each case is one AWS limit: through the gateway boto3 raises AWS's error (code, HTTP status); the
+same call sent straight to embedded moto, where moto accepts it, shows why the gateway must step in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from botocore.exceptions import ClientError
+
+from awslab.gateway.limits import LIMITS
+
+
+@pytest.fixture
+def world(fresh_aws):
+    sqs = fresh_aws.client("sqs")
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="hello")
+    receipt = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"][0]["ReceiptHandle"]
+    fresh_aws.client("dynamodb").create_table(
+        TableName="items", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    return {"aws": fresh_aws, "url": url, "receipt": receipt}
+
+
+def _puts(n: int) -> list[dict]:
+    return [{"PutRequest": {"Item": {"pk": {"S": f"item-{i}"}}}} for i in range(n)]
+
+
+def _messages(n: int, same_id: bool = False) -> list[dict]:
+    return [{"Id": "same" if same_id else f"m{i}", "MessageBody": "x"} for i in range(n)]
+
+
+Call = Callable[[object, dict], object]
+# (AWS behaviour, service, call, code boto3 raises, HTTP status, plain moto accepts it)
+CASES: list[tuple[str, str, Call, str, int, bool]] = [
+    ("receive_wait_time_seconds_over_20", "sqs",
+     lambda c, w: c.receive_message(QueueUrl=w["url"], WaitTimeSeconds=25), "InvalidParameterValue", 400, False),
+    ("create_queue_receive_wait_time_seconds_over_20", "sqs",
+     lambda c, w: c.create_queue(QueueName="slow", Attributes={"ReceiveMessageWaitTimeSeconds": "25"}),
+     "InvalidAttributeValue", 400, True),
+    ("set_queue_attributes_receive_wait_time_seconds_over_20", "sqs",
+     lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes={"ReceiveMessageWaitTimeSeconds": "21"}),
+     "InvalidAttributeValue", 400, True),
+    ("create_queue_visibility_timeout_over_12_hours", "sqs",
+     lambda c, w: c.create_queue(QueueName="long", Attributes={"VisibilityTimeout": "43201"}),
+     "InvalidAttributeValue", 400, True),
+    ("set_queue_attributes_delay_seconds_over_900", "sqs",
+     lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes={"DelaySeconds": "901"}),
+     "InvalidAttributeValue", 400, True),
+    ("create_queue_message_retention_period_under_60", "sqs",
+     lambda c, w: c.create_queue(QueueName="brief", Attributes={"MessageRetentionPeriod": "59"}),
+     "InvalidAttributeValue", 400, True),
+    ("set_queue_attributes_message_retention_period_over_14_days", "sqs",
+     lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes={"MessageRetentionPeriod": "1209601"}),
+     "InvalidAttributeValue", 400, True),
+    ("change_message_visibility_over_12_hours", "sqs",
+     lambda c, w: c.change_message_visibility(QueueUrl=w["url"], ReceiptHandle=w["receipt"], VisibilityTimeout=43201),
+     "InvalidParameterValue", 400, False),
+    ("send_message_batch_over_10_entries", "sqs",
+     lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=_messages(11)),
+     "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", 400, False),
+    ("delete_message_batch_over_10_entries", "sqs",
+     lambda c, w: c.delete_message_batch(QueueUrl=w["url"], Entries=[
+         {"Id": f"m{i}", "ReceiptHandle": w["receipt"]} for i in range(11)]),
+     "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", 400, False),
+    ("send_message_batch_ids_not_distinct", "sqs",
+     lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=_messages(2, same_id=True)),
+     "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400, False),
+    ("batch_write_item_over_25_requests", "dynamodb",
+     lambda c, w: c.batch_write_item(RequestItems={"items": _puts(30)}), "ValidationException", 400, True),
+    ("batch_get_item_over_100_keys", "dynamodb",
+     lambda c, w: c.batch_get_item(RequestItems={"items": {"Keys": [{"pk": {"S": str(i)}} for i in range(101)]}}),
+     "ValidationException", 400, False),
+    ("transact_write_items_over_100_actions", "dynamodb",
+     lambda c, w: c.transact_write_items(TransactItems=[
+         {"Put": {"TableName": "items", "Item": {"pk": {"S": f"t{i}"}}}} for i in range(101)]),
+     "ValidationException", 400, False),
+]
+IDS = [case[0] for case in CASES]
+
+
+@pytest.mark.parametrize("behaviour, service, call, code, status, moto_accepts", CASES, ids=IDS)
+def test_aws_refuses_a_request_over_its_limit(world, behaviour, service, call, code, status, moto_accepts):
+    with pytest.raises(ClientError) as raised:
+        call(world["aws"].client(service), world)
+    assert raised.value.response["Error"]["Code"] == code
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
+
+
+@pytest.mark.parametrize("behaviour, service, call, code, status, moto_accepts",
+                         [case for case in CASES if case[5]], ids=[case[0] for case in CASES if case[5]])
+def test_plain_moto_accepts_what_aws_refuses(world, behaviour, service, call, code, status, moto_accepts):
+    call(world["aws"].gateway.internal_client(service), world)  # no error: the gateway is what refuses it
+
+
+def test_receive_wait_time_seconds_over_20_reads_as_aws_words_it(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("sqs").receive_message(QueueUrl=world["url"], WaitTimeSeconds=25)
+    assert raised.value.response["Error"]["Message"] == (
+        "Value 25 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.")
+
+
+def test_batch_write_item_over_25_names_the_constraint(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("dynamodb").batch_write_item(RequestItems={"items": _puts(26)})
+    message = raised.value.response["Error"]["Message"]
+    assert message.startswith("1 validation error detected: Value '")
+    assert "Member must have length less than or equal to 25" in message
+
+
+def test_requests_within_the_limits_go_through(world):
+    sqs, dynamodb = world["aws"].client("sqs"), world["aws"].client("dynamodb")
+    sqs.receive_message(QueueUrl=world["url"], WaitTimeSeconds=0)
+    sqs.set_queue_attributes(QueueUrl=world["url"], Attributes={"ReceiveMessageWaitTimeSeconds": "20",
+                                                                 "MessageRetentionPeriod": "60"})
+    assert not sqs.send_message_batch(QueueUrl=world["url"], Entries=_messages(10)).get("Failed")
+    assert not dynamodb.batch_write_item(RequestItems={"items": _puts(25)})["UnprocessedItems"]
+
+
+def test_every_limit_cites_its_aws_page():
+    assert all(limit.source.startswith("https://docs.aws.amazon.com/") for limit in LIMITS)
