@@ -52,8 +52,9 @@ class LocalStackBackend(Backend):
     name = "localstack"
     account_id = "000000000000"
     features = frozenset({"s3", "sqs", "sns", "dynamodb", "iam"})
+    # said of any lab's check: no service named, since the reason is the clock, not the service
     lacks = {"virtual_time": "LocalStack keeps real time in its own process, so awslab cannot move its clock "
-                             "(SQS visibility timeouts and receive counts would cost real seconds)"}
+                             "(the check would wait out real days, hours or seconds of AWS time)"}
 
     def __init__(self, url: str | None = None, start: bool = False, port: int = 0, log=None, **_: object) -> None:
         self.requested_url = url.rstrip("/") if url else None

@@ -1,7 +1,7 @@
-"""The dynamodb_capacity lab: write these functions (see README.md).
+"""The dynamodb_capacity lab: write these functions (`awslab show dynamodb_capacity` has the task).
 
 Items are in DynamoDB's low-level form: {"pk": {"S": "order#1"}, "amount": {"N": "12"}}.
-Run `awslab check dynamodb_capacity --file starter.py` to see what works.
+In your workspace (awslab init), run `awslab check dynamodb_capacity` from any folder inside it to see what works.
 """
 
 import random  # noqa: F401 - for jitter

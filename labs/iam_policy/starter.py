@@ -1,6 +1,6 @@
 """IAM policies as code. Each function returns a policy document as a Python dict.
 
-Run `awslab check iam_policy --file starter.py` to see what the grader expects.
+In your workspace (awslab init), run `awslab check iam_policy` from any folder inside it to see what the grader expects.
 """
 
 
@@ -28,5 +28,5 @@ def partner_read_policy(bucket, partner_account_id):
 
 
 def evaluate(request, policies):
-    """Return "Allow", "ExplicitDeny" or "ImplicitDeny" (see the README for the formats)."""
+    """Return "Allow", "ExplicitDeny" or "ImplicitDeny" (`awslab show iam_policy` has the formats)."""
     return None  # TODO

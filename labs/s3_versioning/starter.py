@@ -1,7 +1,7 @@
-"""s3_versioning: versioning, undelete, history and lifecycle rules. Read README.md first.
+"""s3_versioning: versioning, undelete, history and lifecycle rules. Read `awslab show s3_versioning` first.
 
 Each function receives a boto3 S3 client (`s3`) that already points at the local AWS.
-Run `awslab check s3_versioning --file starter.py` to see which checks pass.
+In your workspace (awslab init), run `awslab check s3_versioning` from any folder inside it to see which checks pass.
 """
 
 

@@ -1,6 +1,6 @@
 """sns_fanout: one topic of orders, three queues that each get what they need.
 
-Read README.md first. Run `awslab check sns_fanout --file starter.py` to see what works.
+Read `awslab show sns_fanout` first. In your workspace, run `awslab check sns_fanout` to see what works.
 """
 
 import json  # noqa: F401 - you will need it

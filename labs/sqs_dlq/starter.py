@@ -1,7 +1,7 @@
-"""sqs_dlq: a consumer that survives poison messages. Read README.md first.
+"""sqs_dlq: a consumer that survives poison messages. Read `awslab show sqs_dlq` first.
 
 Each function receives a boto3 SQS client (`sqs`) that already points at the local AWS.
-Run `awslab check sqs_dlq --file starter.py` to see which checks pass.
+In your workspace (awslab init), run `awslab check sqs_dlq` from any folder inside it to see which checks pass.
 """
 
 
