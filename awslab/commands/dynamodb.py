@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Optional
 
@@ -20,6 +21,10 @@ def _load_item(item: str) -> dict:
     if not isinstance(data, dict):
         raise UsageError("an item is a JSON object in low-level form, e.g. {\"pk\": {\"S\": \"a\"}}")
     return data.get("Item", data)
+
+
+MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit, names and values together
+MAX_TABLE_UNITS = 40_000  # the default per-table read (and write) throughput quota, units per second
 
 
 def register(app: typer.Typer) -> None:
@@ -58,6 +63,12 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"not an item in low-level form: {exc}") from None
         if nbytes < 0:
             raise UsageError("--size must not be negative")
+        if nbytes > MAX_ITEM_BYTES:
+            raise UsageError(f"an item of {nbytes} B is over DynamoDB's limit of 400 KB ({MAX_ITEM_BYTES} B): "
+                             "PutItem would refuse it with ValidationException")
+        if not math.isfinite(rate) or rate <= 0 or rate > MAX_TABLE_UNITS:
+            raise UsageError(f"--per-second must be above 0 and at most {MAX_TABLE_UNITS} (a table's default "
+                             f"throughput quota), not {rate:g}")
         typer.echo(f"item size {nbytes} B, {rate:g} per second")
         for consistency in ("strong", "eventual", "transactional"):
             typer.echo(f"  read  {consistency:<14} {read_units(nbytes, consistency) * rate:>10g} RCU")

@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(s3_app, name="s3")
 
 
+MAX_DAYS = 36_500
+
+
 @lifecycle_app.command("explain")
 def explain_command(
     config: Path = typer.Option(..., "--config", help="Lifecycle configuration: JSON ({\"Rules\": [...]}) or XML."),
@@ -40,6 +43,8 @@ def explain_command(
     from ..s3_lifecycle import BucketSnapshot, LifecycleError, explain, parse_config, parse_lifecycle_xml
     from ..s3_lifecycle.dates import parse_date
 
+    if days > MAX_DAYS:
+        raise UsageError(f"--days must be at most {MAX_DAYS} (100 years), not {days}")
     if versioning not in ("Enabled", "Suspended", "Unversioned"):
         raise UsageError(f"--versioning must be Enabled, Suspended or Unversioned, not {versioning!r}")
     text = _read(config, "lifecycle configuration")

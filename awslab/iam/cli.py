@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Optional
 
@@ -72,6 +73,26 @@ def _parse_context(items: list[str]) -> dict[str, Any]:
     return context
 
 
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws|)?:.+$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_SERVICE = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$")
+
+
+def _check_resource(resource: str) -> None:
+    """An ARN (arn:partition:service:region:account:resource) or '*'; anything else is a typo."""
+    if resource != "*" and not _ARN.match(resource):
+        raise CliError(f"--resource {resource!r} is not an ARN (arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE, "
+                       "e.g. arn:aws:s3:::my-bucket/key) nor '*'")
+
+
+def _check_principal(principal: Optional[str]) -> None:
+    if principal is None or principal in ("anonymous", "*"):
+        return
+    if not (_ARN.match(principal) or _ACCOUNT.match(principal) or _SERVICE.match(principal)):
+        raise CliError(f"--principal {principal!r} is not an ARN (arn:aws:iam::123456789012:user/bob), a 12-digit "
+                       "account id, a service (lambda.amazonaws.com) or 'anonymous'")
+
+
 @app.command()
 def simulate(
     policy: list[Path] = typer.Option([], "--policy", "-p", help="Identity policy JSON file (repeatable)."),
@@ -91,6 +112,8 @@ def simulate(
 ) -> None:
     """Decide a request against policies and explain the decision."""
     try:
+        _check_resource(resource)
+        _check_principal(principal)
         decision = evaluate(
             Request(
                 action=action,
