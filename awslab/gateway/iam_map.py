@@ -13,6 +13,8 @@ awslab.iam's service rules, so its decision is in the request log like any other
 
 from __future__ import annotations
 
+import json
+
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,23 +241,53 @@ _KMS_KEY_OPERATIONS = frozenset({
 })
 
 
+def _encryption_context(value: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            context[f"kms:EncryptionContext:{key}"] = item
+        context["kms:EncryptionContextKeys"] = list(value)
+    return context
+
+
 def _kms(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
     op = call.operation
     action = f"kms:{op}"
-    context: dict[str, Any] = {}
-    encryption_context = params.get("EncryptionContext")
-    if isinstance(encryption_context, dict):
-        for key, value in encryption_context.items():
-            context[f"kms:EncryptionContext:{key}"] = value
-        context["kms:EncryptionContextKeys"] = list(encryption_context)
+    if op == "ReEncrypt":
+        return _kms_reencrypt(params)
+    context = _encryption_context(params.get("EncryptionContext"))
     if op not in _KMS_KEY_OPERATIONS:
         return [Target(action, "*", context)]
-    key = params.get("KeyId") or (params.get("DestinationKeyId") if op == "ReEncrypt" else None)
+    key = params.get("KeyId")
     if isinstance(key, str) and key:
         return [Target(action, key, context, ("kms", key))]
     if op == "Decrypt" and isinstance(params.get("CiphertextBlob"), str):
-        return [Target(action, "*", context, ("kms-ciphertext", params["CiphertextBlob"]))]
+        return [Target(action, "*", context, _ciphertext(params["CiphertextBlob"], params.get("EncryptionContext")))]
     return [Target(action, "*", context)]
+
+
+def _ciphertext(blob: str, encryption_context: Any) -> tuple:
+    """A ciphertext's key is found by decrypting it with the context the caller sent (AAD)."""
+    return ("kms-ciphertext", blob, json.dumps(encryption_context if isinstance(encryption_context, dict) else {}))
+
+
+def _kms_reencrypt(params: dict) -> list[Target]:
+    """ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination key
+    (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html, "Required permissions");
+    each is evaluated with the encryption context of its side."""
+    found = []
+    source_context = _encryption_context(params.get("SourceEncryptionContext"))
+    source = params.get("SourceKeyId")
+    if isinstance(source, str) and source:
+        found.append(Target("kms:ReEncryptFrom", source, source_context, ("kms", source)))
+    elif isinstance(params.get("CiphertextBlob"), str):
+        found.append(Target("kms:ReEncryptFrom", "*", source_context,
+                            _ciphertext(params["CiphertextBlob"], params.get("SourceEncryptionContext"))))
+    destination = params.get("DestinationKeyId")
+    if isinstance(destination, str) and destination:
+        found.append(Target("kms:ReEncryptTo", destination,
+                            _encryption_context(params.get("DestinationEncryptionContext")), ("kms", destination)))
+    return found
 
 
 _MAPPERS = {"kms": _kms, "s3": _s3, "sqs": _sqs, "sns": _sns, "dynamodb": _dynamodb, "iam": _iam, "sts": _sts}

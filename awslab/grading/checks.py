@@ -121,6 +121,15 @@ class CheckContext:
         `config` is passed to botocore's Config, e.g. retries={"max_attempts": 0}."""
         return ClientSpec(service, False, config)
 
+    def learner_client_as(self, service: str, access_key: str, secret_key: str, session_token: str | None = None,
+                          **config: Any) -> ClientSpec:
+        """A learner-side client signing as an IAM user or role session created on the backend (subject
+        to simulated IAM), e.g. to run the learner's function as the application role it configured."""
+        credentials = {"aws_access_key_id": access_key, "aws_secret_access_key": secret_key}
+        if session_token:
+            credentials["aws_session_token"] = session_token
+        return ClientSpec(service, False, config, credentials)
+
     def learner_resource(self, service: str, **config: Any) -> ClientSpec:
         return ClientSpec(service, True, config)
 

@@ -254,9 +254,11 @@ def _make_client(spec: transfer.ClientSpec):
 
     config = Config(s3={"addressing_style": "path"}).merge(Config(**spec.config))
     region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    keys = {k: v for k, v in (spec.credentials or {}).items()
+            if k in ("aws_access_key_id", "aws_secret_access_key", "aws_session_token") and isinstance(v, str)}
     if spec.resource:
-        return boto3.resource(spec.service, region_name=region, config=config)
-    return boto3.client(spec.service, region_name=region, config=config)
+        return boto3.resource(spec.service, region_name=region, config=config, **keys)
+    return boto3.client(spec.service, region_name=region, config=config, **keys)
 
 
 def _refuse_remote_endpoints(request, **_: Any) -> None:

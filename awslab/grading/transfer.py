@@ -25,6 +25,9 @@ class ClientSpec:
     service: str
     resource: bool = False  # a boto3 resource instead of a client
     config: dict = field(default_factory=dict)  # botocore Config keyword arguments, e.g. {"retries": {...}}
+    # Keys of an IAM user or role session created on the backend (never real ones): the client then
+    # signs as that principal, {"aws_access_key_id": ..., "aws_secret_access_key": ..., "aws_session_token": ...}.
+    credentials: dict | None = None
 
 
 class TooLarge(ValueError):
@@ -53,7 +56,10 @@ def encode(value: Any, callbacks: dict[int, Any] | None = None) -> Any:
             return {k: encode(v, callbacks) for k, v in value.items()}
         return {"$dict": [[encode(k, callbacks), encode(v, callbacks)] for k, v in value.items()]}
     if isinstance(value, ClientSpec):
-        return {"$client": {"service": value.service, "resource": value.resource, "config": value.config}}
+        spec = {"service": value.service, "resource": value.resource, "config": value.config}
+        if value.credentials:
+            spec["credentials"] = dict(value.credentials)
+        return {"$client": spec}
     if callable(value) and callbacks is not None:
         key = len(callbacks) + 1
         callbacks[key] = value
@@ -86,7 +92,8 @@ def decode(value: Any, make_client=None, make_callback=None) -> Any:
         if tag == "$repr":
             return Unrepresentable(inner)
         if tag == "$client" and make_client is not None:
-            return make_client(ClientSpec(inner["service"], inner.get("resource", False), inner.get("config", {})))
+            return make_client(ClientSpec(inner["service"], inner.get("resource", False), inner.get("config", {}),
+                                          inner.get("credentials")))
         if tag == "$callback" and make_callback is not None:
             return make_callback(inner)
     return {k: decode(v, make_client, make_callback) for k, v in value.items()}

@@ -79,3 +79,21 @@ def test_printed_output_is_kept_up_to_a_limit(tmp_path, fresh_aws):
     with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
         assert learner.call("shout") == 1
         assert "more characters of output not kept" in learner.take_call_output()
+
+
+def test_a_client_signing_as_a_role_reaches_the_learner_with_its_keys(tmp_path, fresh_aws):
+    """`ctx.learner_client_as(...)`: the learner's function gets a client that signs as a role session
+    of the backend, so a check can run learner code as the role it configured."""
+    iam = fresh_aws.client("iam")
+    trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},' \
+            '"Action":"sts:AssumeRole"}]}'
+    arn = iam.create_role(RoleName="app", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    creds = fresh_aws.client("sts").assume_role(RoleArn=arn, RoleSessionName="check")["Credentials"]
+    spec = transfer.ClientSpec("sts", credentials={"aws_access_key_id": creds["AccessKeyId"],
+                                                    "aws_secret_access_key": creds["SecretAccessKey"],
+                                                    "aws_session_token": creds["SessionToken"]})
+    assert transfer.decode(transfer.encode(spec), make_client=lambda s: s) == spec
+    path = write(tmp_path, "def who(sts):\n    return sts.get_caller_identity()['Arn']\n")
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
+        assert learner.call("who", spec) == "arn:aws:sts::123456789012:assumed-role/app/check"
+        assert ":assumed-role/" not in learner.call("who", transfer.ClientSpec("sts"))

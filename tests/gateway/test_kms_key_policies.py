@@ -34,14 +34,29 @@ def aws(fresh_aws):
 
 def user_kms(aws, name: str, *statements: dict):
     iam = aws.client("iam")
-    iam.create_user(UserName=name)
+    try:
+        iam.create_user(UserName=name)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass  # named by a key policy made first
     iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=doc(*statements))
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return aws.client_as("kms", key["AccessKeyId"], key["SecretAccessKey"], None)
 
 
 def key_with_policy(aws, *statements: dict) -> str:
-    return aws.client("kms").create_key(Policy=doc(*statements))["KeyMetadata"]["Arn"]
+    """A key with this policy. As on AWS, the principals it names must exist, and a policy that does
+    not let its creator (here the account) change it needs BypassPolicyLockoutSafetyCheck."""
+    iam = aws.client("iam")
+    for statement in statements:
+        arn = statement.get("Principal", {}).get("AWS", "")
+        if ":user/" in arn:
+            try:
+                iam.create_user(UserName=arn.rsplit("/", 1)[-1])
+            except iam.exceptions.EntityAlreadyExistsException:
+                pass
+    bypass = ROOT_DELEGATES not in statements
+    return aws.client("kms").create_key(Policy=doc(*statements),
+                                        BypassPolicyLockoutSafetyCheck=bypass)["KeyMetadata"]["Arn"]
 
 
 def code_of(excinfo) -> str:
@@ -96,7 +111,8 @@ def test_key_policy_change_is_seen_at_once(aws):
     key = key_with_policy(aws, ROOT_DELEGATES)
     kms = user_kms(aws, "alice", allow("kms:Encrypt", key))
     kms.encrypt(KeyId=key, Plaintext=b"x")
-    aws.client("kms").put_key_policy(KeyId=key, PolicyName="default", Policy=doc(
+    aws.client("iam").create_user(UserName="keyadmin")
+    aws.client("kms").put_key_policy(KeyId=key, PolicyName="default", BypassPolicyLockoutSafetyCheck=True, Policy=doc(
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/keyadmin"}, "Action": "kms:*",
          "Resource": "*"}))
     with pytest.raises(ClientError):

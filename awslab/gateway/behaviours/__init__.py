@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import importlib
 
-# First to last: IAM decides before anything happens; AWS's request limits refuse what it would; an allowed S3 write gets an instant of its own;
+# First to last: IAM decides before anything happens; KMS refuses key policies AWS would not store; AWS's request limits refuse what it would; an allowed S3 write gets an instant of its own;
 # capacity meters what is allowed; the rest shape what reaches the emulator.
-ORDER = ("iam_enforcement", "request_limits", "s3_write_order", "s3_lifecycle", "dynamodb_capacity", "sns_delivery",
+ORDER = ("iam_enforcement", "kms_key_policy", "request_limits", "s3_write_order", "s3_lifecycle", "dynamodb_capacity", "sns_delivery",
          "sqs_long_poll", "pagination")
 
 

@@ -376,13 +376,16 @@ class IamEnforcement:
         return compiled
 
     @staticmethod
-    def _kms_key_arn(which: tuple[str, str], region: str, gateway: Gateway) -> str | None:
+    def _kms_key_arn(which: tuple, region: str, gateway: Gateway) -> str | None:
         """The ARN of the key a KMS call names (key id, key ARN, alias name or ARN), or that encrypted the
-        ciphertext of a Decrypt without KeyId; None when the backend knows no such key."""
-        kind, ref = which
+        ciphertext of a Decrypt or ReEncrypt without a key id (found by decrypting it with the encryption
+        context the caller sent); None when the backend knows no such key."""
+        kind, ref = which[0], which[1]
         try:
             if kind == "kms-ciphertext":
-                answer = gateway.internal_client("kms", region).decrypt(CiphertextBlob=base64.b64decode(ref))
+                context = json.loads(which[2]) if len(which) > 2 else {}
+                answer = gateway.internal_client("kms", region).decrypt(CiphertextBlob=base64.b64decode(ref),
+                                                                        EncryptionContext=context)
                 return answer.get("KeyId")
             if ref.startswith("arn:"):
                 region = region_of_arn(ref, region)
