@@ -9,6 +9,8 @@ FEATURES = {
     "virtual_time": "the emulator's own clock follows awslab's virtual clock (SQS visibility, timestamps)",
     "s3_storage_class_in_place": "changing an object version's storage class in place, as an S3 lifecycle "
                                  "transition does (same version id, same Last-Modified)",
+    "moto_state": "editing the emulator's own state where its API cannot express AWS's behaviour (awslab's "
+                  "corrections of moto's deviations: SQS visibility, S3 versioning on suspended buckets)",
     "s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS",
 }
 
@@ -47,6 +49,10 @@ class Backend:
         """Change one version's storage class in place, as a lifecycle transition does (feature
         s3_storage_class_in_place). S3's API has no such call: CopyObject would add a version."""
         raise BackendError(self.why_lacking("s3_storage_class_in_place"))
+
+    def edit_moto_state(self, edit: str, **arguments):
+        """Run one of awslab/backends/moto_state.py's edits on the emulator (feature moto_state)."""
+        raise BackendError(self.why_lacking("moto_state"))
 
     def why_lacking(self, feature: str) -> str:
         return self.lacks.get(feature, f"the {self.name} backend does not support {FEATURES.get(feature, feature)}")

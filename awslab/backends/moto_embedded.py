@@ -22,7 +22,8 @@ class EmbeddedMotoBackend(Backend):
     name = "moto"
     account_id = "123456789012"
     follows_process_clock = True
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place"})
+    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
+                          "moto_state"})
 
     def __init__(self, **_: object) -> None:
         self._upstream: WsgiUpstream | None = None
@@ -37,6 +38,11 @@ class EmbeddedMotoBackend(Backend):
 
     def set_storage_class(self, bucket: str, key: str, version_id: str, storage_class: str) -> None:
         set_moto_storage_class(self.account_id, bucket, key, version_id, storage_class)
+
+    def edit_moto_state(self, edit: str, **arguments):
+        from .moto_state import EDITS
+
+        return EDITS[edit](**arguments)
 
     def reset(self) -> None:
         response = self.upstream().send(HttpRequest("POST", "/moto-api/reset", "/moto-api/reset", "", {}, b""))

@@ -22,7 +22,8 @@ from .health import wait_healthy
 class MotoServerBackend(Backend):
     name = "moto-server"
     account_id = "123456789012"
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place"})
+    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
+                          "moto_state"})
 
     def __init__(self, url: str | None = None, **_: object) -> None:
         self.url = url  # an already running moto server (then awslab neither starts nor stops it)
@@ -86,6 +87,13 @@ class MotoServerBackend(Backend):
             headers={"Content-Type": "application/json"})
         if response.status != 200:
             raise BackendError(f"moto server could not change the storage class: {response.data.decode()[:200]}")
+
+    def edit_moto_state(self, edit: str, **arguments):
+        response = self._http.request("POST", f"{self.url}/_awslab/moto-state/{edit}", body=json.dumps(arguments),
+                                      headers={"Content-Type": "application/json"})
+        if response.status != 200:
+            raise BackendError(f"moto server could not apply {edit}: {response.data.decode()[:200]}")
+        return json.loads(response.data)["result"]
 
 
 def _read_line(process: subprocess.Popen, timeout: float) -> str:

@@ -3,6 +3,7 @@
 POST /_awslab/clock {"now": ISO-8601} makes this process travel to that instant, where time stands still until the next one.
 POST /_awslab/s3/storage-class {"bucket", "key", "version_id", "storage_class"} changes one version's
 storage class in place, as an S3 lifecycle transition does.
+POST /_awslab/moto-state/<edit> {arguments} runs one of moto_state.py's edits, answering {"result": ...}.
 Prints "PORT <n>" once listening.
 """
 
@@ -17,9 +18,11 @@ import sys
 import time_machine
 from werkzeug.serving import make_server
 
+from .moto_state import EDITS
 from .moto_embedded import EmbeddedMotoBackend, moto_app, set_moto_storage_class
 
 _travel: dict = {}
+_STATE_ROUTE = "/_awslab/moto-state/"
 
 
 def with_clock_control(app):
@@ -45,6 +48,18 @@ def with_clock_control(app):
                 return [json.dumps({"error": str(exc)}).encode()]
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok": true}']
+        if environ.get("PATH_INFO", "").startswith(_STATE_ROUTE) and environ["REQUEST_METHOD"] == "POST":
+            edit = EDITS.get(environ["PATH_INFO"][len(_STATE_ROUTE):])
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                if edit is None:
+                    raise KeyError(f"no edit {environ['PATH_INFO']!r}")
+                result = edit(**json.loads(environ["wsgi.input"].read(length)))
+            except Exception as exc:  # noqa: BLE001 - reported to the caller, the server goes on
+                start_response("400 Bad Request", [("Content-Type", "application/json")])
+                return [json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode()]
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps({"result": result}).encode()]
         return app(environ, start_response)
 
     return wrapped

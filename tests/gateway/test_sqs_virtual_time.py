@@ -11,6 +11,7 @@ import json
 import time
 
 import pytest
+from botocore.exceptions import ClientError
 
 from awslab.local_aws import LocalAWS
 
@@ -210,35 +211,111 @@ def test_long_poll_returns_at_once_when_a_message_is_waiting(aws, sqs):
     assert elapsed(aws) == 0
 
 
-# -- where moto differs from AWS (strict xfails: they start passing if moto or awslab fixes them) ------
-MOTO_DIFFERS = pytest.mark.xfail(strict=True, reason="moto differs from AWS here; see the test's docstring")
-
-
-@MOTO_DIFFERS
+# -- where moto differs from AWS, corrected by the gateway (sqs_visibility, sqs_dead_letters) -------------
 def test_change_visibility_to_zero_makes_the_message_visible_at_once(aws, sqs):
     """R2.3. moto makes a message visible only when now > visible_at; on virtual time, which stands
-    still between advances, CMV(0) leaves it hidden until the clock next moves (a long poll's first
-    virtual second)."""
+    still between advances, CMV(0) would leave it hidden until the clock next moves."""
     url = make_queue(sqs, "orders", VisibilityTimeout=60)
     sqs.send_message(QueueUrl=url, MessageBody="order-1")
     handle = receive(sqs, url)[0]["ReceiptHandle"]
     sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+    assert visible(sqs, url) == 1
     assert [m["Body"] for m in receive(sqs, url)] == ["order-1"]
 
 
-@MOTO_DIFFERS
+def test_a_message_is_visible_again_exactly_when_its_visibility_timeout_ends(aws, sqs):
+    """R2.1: hidden for the timeout, no longer (moto: hidden at the end instant too)."""
+    url = make_queue(sqs, "orders", VisibilityTimeout=60)
+    sqs.send_message(QueueUrl=url, MessageBody="order-1")
+    receive(sqs, url)
+    aws.clock.advance(seconds=60)
+    assert [m["Body"] for m in receive(sqs, url)] == ["order-1"]
+
+
+def test_a_changed_timeout_ends_exactly_at_the_call_plus_the_new_timeout(aws, sqs):
+    url = make_queue(sqs, "orders", VisibilityTimeout=60)
+    sqs.send_message(QueueUrl=url, MessageBody="order-1")
+    handle = receive(sqs, url)[0]["ReceiptHandle"]
+    aws.clock.advance(seconds=15)
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=10)
+    aws.clock.advance(seconds=10)
+    assert visible(sqs, url) == 1
+
+
+def test_long_poll_returns_the_message_at_the_second_its_timeout_ends(aws, sqs):
+    url = make_queue(sqs, "orders", VisibilityTimeout=60)
+    sqs.send_message(QueueUrl=url, MessageBody="order-1")
+    receive(sqs, url, VisibilityTimeout=5)
+    [again] = receive(sqs, url, WaitTimeSeconds=20)
+    assert again["Body"] == "order-1" and elapsed(aws) == 5
+
+
+def test_the_move_to_the_dlq_happens_exactly_when_the_last_timeout_ends(aws, sqs):
+    url, dlq = queue_with_dlq(sqs, max_receive_count=1, visibility_timeout=30)
+    sqs.send_message(QueueUrl=url, MessageBody="poison")
+    receive(sqs, url)
+    aws.clock.advance(seconds=30)
+    assert receive(sqs, url) == []
+    assert [m["Body"] for m in receive(sqs, dlq)] == ["poison"]
+
+
 def test_the_12_hour_visibility_cap_counts_from_the_receive(aws, sqs):
     """R2.4. moto measures the 43,200 s cap from the message's SentTimestamp instead of from the
-    receive that started the timer, so a message that waited an hour before its receive cannot be
+    receive that started the timer, so a message that waited an hour before its receive could not be
     extended to 43,140 s."""
     url = make_queue(sqs, "orders")
     sqs.send_message(QueueUrl=url, MessageBody="order-1")
     aws.clock.advance(hours=1)
     handle = receive(sqs, url)[0]["ReceiptHandle"]
     sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=43_200 - 60)
+    aws.clock.advance(seconds=43_200 - 61)
+    assert visible(sqs, url) == 0
+    aws.clock.advance(seconds=1)
+    assert visible(sqs, url) == 1
 
 
-@MOTO_DIFFERS
+def test_the_12_hour_cap_starts_again_at_the_next_receive(aws, sqs):
+    url = make_queue(sqs, "orders", VisibilityTimeout=30)
+    sqs.send_message(QueueUrl=url, MessageBody="order-1")
+    receive(sqs, url)
+    aws.clock.advance(hours=2)
+    handle = receive(sqs, url)[0]["ReceiptHandle"]
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=43_200)
+
+
+def test_an_extension_past_12_hours_from_the_receive_is_refused(aws, sqs):
+    """R2.4: extending does not restart the cap; (now - receive) + timeout may not pass 43,200 s."""
+    url = make_queue(sqs, "orders")
+    sqs.send_message(QueueUrl=url, MessageBody="order-1")
+    handle = receive(sqs, url)[0]["ReceiptHandle"]
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=40_000)
+    aws.clock.advance(seconds=10_000)
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=33_200)  # exactly 12 h
+    with pytest.raises(ClientError) as refused:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=33_201)
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValue"
+    assert "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]" in error["Message"]
+
+
+def test_a_visibility_batch_answers_each_entry_on_its_own(aws, sqs):
+    """A batch entry over the cap fails alone (moto refuses the whole batch, counting from the send)."""
+    url = make_queue(sqs, "orders")
+    for body in ("a", "b"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    aws.clock.advance(hours=1)
+    handles = [m["ReceiptHandle"] for m in receive(sqs, url, MaxNumberOfMessages=2)]
+    assert len(handles) == 2
+    aws.clock.advance(seconds=100)
+    answer = sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+        {"Id": "fits", "ReceiptHandle": handles[0], "VisibilityTimeout": 43_100},
+        {"Id": "over", "ReceiptHandle": handles[1], "VisibilityTimeout": 43_101}])
+    assert [e["Id"] for e in answer["Successful"]] == ["fits"]
+    assert [(e["Id"], e["Code"]) for e in answer["Failed"]] == [("over", "InvalidParameterValue")]
+    aws.clock.advance(seconds=43_099)
+    assert visible(sqs, url) == 1  # "over" kept its first timeout and came back; "fits" is still hidden
+
+
 def test_a_message_moved_to_the_dlq_names_its_source_queue(aws, sqs):
     """R3.2. AWS adds the system attribute DeadLetterQueueSourceArn to a message it moved; moto does not."""
     url, dlq = queue_with_dlq(sqs, max_receive_count=1)
@@ -249,3 +326,28 @@ def test_a_message_moved_to_the_dlq_names_its_source_queue(aws, sqs):
     receive(sqs, url)
     [moved] = receive(sqs, dlq)
     assert moved["Attributes"].get("DeadLetterQueueSourceArn") == source_arn
+    aws.clock.advance(seconds=31)
+    [again] = receive(sqs, dlq)
+    assert again["Attributes"].get("DeadLetterQueueSourceArn") == source_arn, "it keeps naming its source"
+
+
+def test_a_message_sent_straight_to_the_dlq_names_no_source(aws, sqs):
+    url, dlq = queue_with_dlq(sqs, max_receive_count=1)
+    sqs.send_message(QueueUrl=dlq, MessageBody="direct")
+    [message] = receive(sqs, dlq)
+    assert "DeadLetterQueueSourceArn" not in message["Attributes"]
+
+
+def test_list_dead_letter_source_queues_pages_with_max_results(aws, sqs):
+    dlq = make_queue(sqs, "orders-dlq")
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})
+    sources = {make_queue(sqs, f"orders-{n}", RedrivePolicy=redrive) for n in range(3)}
+    first = sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=2)
+    assert len(first["queueUrls"]) == 2 and "NextToken" in first
+    second = sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=2, NextToken=first["NextToken"])
+    assert "NextToken" not in second
+    assert set(first["queueUrls"] + second["queueUrls"]) == sources
+    paged = [url for page in sqs.get_paginator("list_dead_letter_source_queues").paginate(
+        QueueUrl=dlq, PaginationConfig={"PageSize": 1}) for url in page["queueUrls"]]
+    assert set(paged) == sources and len(paged) == 3

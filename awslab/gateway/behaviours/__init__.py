@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib
 
 # First to last: IAM decides before anything happens; KMS refuses key policies AWS would not store; AWS's request limits refuse what it would; an allowed S3 write gets an instant of its own;
-# capacity meters what is allowed; the rest shape what reaches the emulator.
+# capacity meters what is allowed; the rest shape what reaches the emulator, and correct what moto
+# answers where it differs from AWS (sqs_visibility after the long poll, so each virtual second's
+# short poll is corrected; sqs_dead_letters after pagination, so it pages what small pages asked).
 ORDER = ("iam_enforcement", "kms_key_policy", "request_limits", "s3_write_order", "s3_lifecycle", "dynamodb_capacity", "sns_delivery",
-         "sqs_long_poll", "pagination")
+         "sqs_long_poll", "sqs_visibility", "pagination", "sqs_dead_letters")
 
 
 def default_behaviours() -> list:

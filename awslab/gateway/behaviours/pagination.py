@@ -22,6 +22,7 @@ _S3_LISTS = {
 # JSON services: operation -> parameter
 _JSON_LISTS = {
     ("sqs", "ListQueues"): "MaxResults",
+    ("sqs", "ListDeadLetterSourceQueues"): "MaxResults",
     ("dynamodb", "Scan"): "Limit",
     ("dynamodb", "Query"): "Limit",
     ("dynamodb", "ListTables"): "Limit",
