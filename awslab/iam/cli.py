@@ -201,7 +201,7 @@ def validate(
         _fail(f"cannot read policy file {str(file)!r}: {problem}")
         return
     try:
-        problems = validate_policy(text, kind)
+        problems = validate_policy(text, kind, known_actions=True)
     except ValueError as problem:
         _fail(str(problem))
         return

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 
-from awslab.iam.action import ActionMatcher, action_notice, action_problem
+from awslab.iam.action import ActionMatcher, action_notice, action_problem, matches_nothing
 from awslab.iam.condition import Clause, compile_condition
 from awslab.iam.principal import WILDCARD, PrincipalMatcher, principal_problems
 from awslab.iam.request import PreparedRequest
@@ -296,8 +296,9 @@ def infer_kind(document: Any) -> str:
     return "identity"
 
 
-def validate(policy: Any, kind: str | None = None) -> list[str]:
-    """The problems of a policy (empty if it is fine). `kind` None: inferred from its statements."""
+def validate(policy: Any, kind: str | None = None, known_actions: bool = False) -> list[str]:
+    """The problems of a policy (empty if it is fine). `kind` None: inferred from its statements.
+    `known_actions`: also report actions AWS's catalogue does not know (awslab.iam.catalogue)."""
     document, problems = _load(policy)
     if document is None:
         return problems
@@ -308,7 +309,22 @@ def validate(policy: Any, kind: str | None = None) -> list[str]:
         compiled, problems = _compile(document, kind)
     except RecursionError:
         return ["policy is nested too deeply"]
-    return problems if compiled is None else list(compiled.notices)
+    if compiled is None:
+        return problems
+    return list(compiled.notices) + (_catalogue_notices(compiled) if known_actions else [])
+
+
+def _catalogue_notices(compiled: CompiledPolicy) -> list[str]:
+    """Actions that AWS's catalogue does not know (a typo grants nothing, silently)."""
+    from awslab.iam.catalogue import unknown_action  # the catalogue is read only by validate
+
+    found = []
+    for statement in compiled.statements:
+        for action in statement.actions.patterns:
+            notice = None if matches_nothing(action) else unknown_action(action)
+            if notice:
+                found.append(f"{statement.name}: {notice}")
+    return found
 
 
 @lru_cache(maxsize=1024)

@@ -123,3 +123,26 @@ def test_validate_missing_file_is_a_clear_error(tmp_path):
 def test_validate_unknown_kind_is_a_clear_error(files):
     result = runner.invoke(app, ["validate", "--kind", "group", files("p.json", allow())])
     assert result.exit_code == 2 and "unknown policy kind" in result.output
+
+
+def test_validate_reports_an_unknown_action_with_the_closest_real_one(files):
+    result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action="s3:GetObjekt")))])
+    assert result.exit_code == 1
+    assert "s3:GetObjekt is not an action of s3; did you mean s3:GetObject?" in result.output
+
+
+def test_validate_reports_an_unknown_service_prefix(files):
+    result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action="s4:GetObject")))])
+    assert result.exit_code == 1 and "'s4' is not a service prefix" in result.output
+
+
+def test_validate_reports_a_wildcard_that_matches_no_action(files):
+    result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action="s3:Frob*")))])
+    assert result.exit_code == 1 and "s3:Frob* matches no action of s3" in result.output
+
+
+@pytest.mark.parametrize("action", ["s3:ListBucket", "s3:getobject", "s3:Get*", "dynamodb:PutItem", "sqs:ReceiveMessage",
+                                    "sts:AssumeRole", "kms:Decrypt", "iam:PassRole", "sns:Publish", "*:Get*", "s3:*"])
+def test_validate_accepts_the_real_actions_of_the_catalogue(files, action):
+    result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action=action)))])
+    assert result.exit_code == 0, result.output

@@ -106,3 +106,10 @@ def test_compiled_identity_policy_cannot_serve_as_resource_policy():
 def test_compiled_policies_can_be_passed_to_evaluate():
     compiled = parse_policy(allow())
     assert evaluate(Request("s3:GetObject", OBJECT, ALICE), identity_policies=[compiled]).allowed
+
+
+def test_validate_checks_actions_against_the_catalogue_only_when_asked():
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]}
+    assert validate(document) == []
+    assert validate(document, known_actions=True) == [
+        "statement #1: s3:GetObjekt is not an action of s3; did you mean s3:GetObject?"]
