@@ -82,3 +82,14 @@ def csv_cell(text: str) -> str:
     text = plain(text, keep_newlines=False)
     return "'" + text if _FORMULA_START.match(text) or _FORMULA_START.match(unicodedata.normalize("NFKC", text)) \
         else text
+
+
+# XML 1.0 allows tab, newline, carriage return and these ranges; anything else makes a file that
+# no parser (Jenkins, GitLab, GitHub's test reporters) reads at all.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML file (JUnit): escapes removed as for a report, and any character XML 1.0
+    cannot hold shown as its code (\\x1b) instead of making the whole file unreadable."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", plain(text))
