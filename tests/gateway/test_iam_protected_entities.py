@@ -65,3 +65,32 @@ def test_ordinary_role_change_is_still_decided_by_policies(aws):
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}))
     admin_iam(aws).put_role_policy(RoleName="app", PolicyName="p", PolicyDocument=doc(allow("s3:GetObject")))
     assert aws.client("iam").list_role_policies(RoleName="app")["PolicyNames"] == ["p"]
+
+
+MANAGED_POLICY_CHANGES = [
+    lambda iam: iam.create_policy_version(PolicyArn=ADMIN_POLICY, PolicyDocument=doc(allow("*")), SetAsDefault=True),
+    lambda iam: iam.delete_policy(PolicyArn=ADMIN_POLICY),
+    lambda iam: iam.delete_policy_version(PolicyArn=ADMIN_POLICY, VersionId="v1"),
+    lambda iam: iam.set_default_policy_version(PolicyArn=ADMIN_POLICY, VersionId="v1"),
+    lambda iam: iam.tag_policy(PolicyArn=ADMIN_POLICY, Tags=[{"Key": "k", "Value": "v"}]),
+]
+MANAGED_POLICY_CHANGE_IDS = ["CreatePolicyVersion", "DeletePolicy", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+                             "TagPolicy"]
+
+
+@pytest.mark.parametrize("change", MANAGED_POLICY_CHANGES, ids=MANAGED_POLICY_CHANGE_IDS)
+def test_aws_managed_policy_change_is_access_denied_even_for_an_admin(aws, change):
+    """access_policies_managed-vs-inline.html: AWS managed policies cannot be changed. AWS answers AccessDenied
+    (the policy is in AWS's account); moto answers NoSuchEntity (404)."""
+    with pytest.raises(ClientError) as excinfo:
+        change(admin_iam(aws))
+    error = excinfo.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDenied", 403)
+    assert ADMIN_POLICY in error["Error"]["Message"] and "user/admin" in error["Error"]["Message"]
+
+
+@pytest.mark.parametrize("change", MANAGED_POLICY_CHANGES, ids=MANAGED_POLICY_CHANGE_IDS)
+def test_aws_managed_policy_change_is_access_denied_without_enforcement_too(fresh_aws, change):
+    with pytest.raises(ClientError) as excinfo:
+        change(fresh_aws.client("iam"))
+    assert excinfo.value.response["Error"]["Code"] == "AccessDenied"

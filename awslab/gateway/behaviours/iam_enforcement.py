@@ -107,6 +107,18 @@ _SERVICE_LINKED_ROLE_OPERATIONS = frozenset({
 })
 
 
+# Changes to a policy, by PolicyArn. On an AWS-managed policy (arn:aws:iam::aws:policy/...) AWS refuses every
+# caller, an administrator of the account included, with AccessDenied: the policy belongs to AWS's account
+# ("You cannot change the permissions defined in AWS managed policies",
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies).
+# moto answers NoSuchEntity (404), so a learner's code would learn the wrong lesson.
+_POLICY_CHANGE_OPERATIONS = frozenset({
+    "CreatePolicyVersion", "DeletePolicy", "DeletePolicyVersion", "SetDefaultPolicyVersion", "TagPolicy",
+    "UntagPolicy",
+})
+_AWS_MANAGED_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/")
+
+
 class IamEnforcement:
     name = "iam_enforcement"
 
@@ -115,6 +127,9 @@ class IamEnforcement:
 
     # -- the chain ---------------------------------------------------------------------------------
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        managed = self._aws_managed_policy(call, gateway)
+        if managed is not None:
+            return managed
         enforced = bool(gateway.settings.get("iam_enforcement")) and call.access_key not in gateway.sources
         if enforced:
             denial = self._protected_role(call, gateway) or self._authorize(call, gateway)
@@ -133,6 +148,24 @@ class IamEnforcement:
 
     def reset(self) -> None:
         pass  # everything lives in gateway.state, which the gateway clears
+
+    # -- AWS-managed policies ----------------------------------------------------------------------
+    def _aws_managed_policy(self, call: AwsCall, gateway: Gateway) -> Response | None:
+        """No one changes an AWS-managed policy: AccessDenied, enforcement on or off, for every caller."""
+        arn = call.params.get("PolicyArn")
+        if (call.service != "iam" or call.operation not in _POLICY_CHANGE_OPERATIONS or not isinstance(arn, str)
+                or not _AWS_MANAGED_POLICY_ARN.match(arn)):
+            return None
+        principal = None
+        if call.access_key and call.access_key not in gateway.sources:
+            try:
+                principal = self._principal(call.access_key, gateway)
+            except Exception:  # noqa: BLE001 - an unknown signer is shown as the account
+                principal = None
+        caller = getattr(principal, "arn", None) or f"arn:aws:iam::{gateway.account_id}:root"
+        call.note("iam", {"decision": "AccessDenied", "reason": "AWS managed policies are maintained by AWS"})
+        return self._denied(call, caller, f"iam:{call.operation}", f"policy {arn}",
+                            "because no identity-based policy allows the action on a policy of the aws account")
 
     # -- service-linked roles ----------------------------------------------------------------------
     def _protected_role(self, call: AwsCall, gateway: Gateway) -> Response | None:
