@@ -12,7 +12,8 @@ from rich.tree import Tree
 from .bucket import BucketSnapshot, ObjectVersion
 from .dates import as_utc, start_of_day
 from .plan import ABORT_MULTIPART, EXPIRE_CURRENT
-from .rules import LifecycleConfig
+from .rules import LifecycleConfig, parse_config
+from .storage_classes import MINIMUM_TRANSITION_SIZE, SMALL_OBJECT_TARGETS
 from .simulate import Event, Timeline, simulate
 
 _STYLE = {
@@ -36,10 +37,44 @@ def explain(
     begin = as_utc(start) if start is not None else snapshot.latest_time()
     if begin is None:
         begin = start_of_day(datetime.now().astimezone())
-    return render_timeline(simulate(config, snapshot, begin + timedelta(days=days), start=begin))
+    lifecycle = config if isinstance(config, LifecycleConfig) else parse_config(config)
+    return render_timeline(simulate(lifecycle, snapshot, begin + timedelta(days=days), start=begin),
+                           notes=small_object_notes(lifecycle, snapshot))
 
 
-def render_timeline(timeline: Timeline) -> Tree:
+SMALL_OBJECTS_PAGE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html"
+
+
+def small_object_notes(lifecycle: LifecycleConfig, snapshot: BucketSnapshot) -> dict[tuple[str, str], list[str]]:
+    """Per version: the transitions a rule names that S3 skips because the object is under 128 KiB
+    (R3.1, R3.2: the default since September 2024), so the timeline says why nothing moved."""
+    notes: dict[tuple[str, str], list[str]] = {}
+    for version in (v for history in snapshot.histories().values() for v in history):
+        if version.is_delete_marker or version.size >= MINIMUM_TRANSITION_SIZE:
+            continue
+        for rule in lifecycle.enabled_rules:
+            if rule.filter.has_size_bounds or not rule.filter.matches(version.key, size=version.size, tags=version.tags):
+                continue
+            targets = [t.storage_class for t in rule.transitions] if version.is_latest else []
+            targets += [t.storage_class for t in rule.noncurrent_transitions]
+            skipped = [t for t in dict.fromkeys(targets)
+                       if lifecycle.minimum_object_size != "varies_by_storage_class" or t not in SMALL_OBJECT_TARGETS]
+            if not skipped:
+                continue
+            if lifecycle.minimum_object_size == "varies_by_storage_class":
+                setting = ("TransitionDefaultMinimumObjectSize is varies_by_storage_class: objects under 128 KiB "
+                           "may go only to GLACIER or DEEP_ARCHIVE")
+            else:
+                setting = ("since September 2024 S3 does not transition objects under 128 KiB (131,072 bytes) by "
+                           "default (TransitionDefaultMinimumObjectSize all_storage_classes_128K); a size filter "
+                           "(ObjectSizeGreaterThan) on the rule decides instead")
+            notes.setdefault((version.key, version.version_id), []).append(
+                f"not moved to {', '.join(skipped)} by rule {rule.id!r}: {_size(version.size)} is under 128 KiB, and "
+                f"{setting} ({SMALL_OBJECTS_PAGE})")
+    return notes
+
+
+def render_timeline(timeline: Timeline, notes: Mapping[tuple[str, str], list[str]] | None = None) -> Tree:
     """A rich Tree: bucket → key → version → "day 31 · 2025-02-01 → moved to STANDARD_IA (rule r1)".
 
     Day numbers count from the start of the simulation (day 0 = the start date).
@@ -74,6 +109,10 @@ def render_timeline(timeline: Timeline) -> Tree:
                 )
             )
     _mark_quiet(root)
+    for (key, version_id), lines in (notes or {}).items():
+        node = version_nodes.get((key, version_id))
+        for line in lines if node is not None else ():
+            node.add(Text(line, style="yellow"))
     if not timeline.initial.versions and not timeline.initial.uploads:
         root.add(Text("no objects and no incomplete multipart uploads", style="dim"))
     return root

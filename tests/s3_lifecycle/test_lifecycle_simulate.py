@@ -143,3 +143,31 @@ def test_noncurrent_time_survives_the_removal_of_its_successor():
     assert after_delete.history("doc.txt")[1].noncurrent_since == utc(2025, 3, 1, 9)
     carried = after_delete.with_noncurrent_times_from(earlier)
     assert carried.history("doc.txt")[1].noncurrent_since == utc(2025, 1, 2, 9)
+
+
+def flat(renderable) -> str:
+    return " ".join(as_text(renderable).split())
+
+
+def test_timeline_says_why_an_object_under_128_kib_is_not_transitioned():
+    text = flat(explain(LOGS, bucket(version("logs/small.log", created=CREATED, size=1000)), days=100, start=CREATED))
+    assert "→ moved to" not in text
+    assert "not moved to STANDARD_IA, GLACIER by rule 'logs-tiering'" in text
+    assert "since September 2024 S3 does not transition objects under 128 KiB" in text
+    assert "lifecycle-transition-general-considerations.html" in text
+
+
+def test_timeline_under_varies_by_storage_class_names_only_the_classes_skipped():
+    config = dict(LOGS, TransitionDefaultMinimumObjectSize="varies_by_storage_class")
+    text = flat(explain(config, bucket(version("logs/small.log", created=CREATED, size=1000)), days=100, start=CREATED))
+    assert "→ moved to GLACIER" in text
+    assert "not moved to STANDARD_IA by rule 'logs-tiering'" in text and "varies_by_storage_class" in text
+
+
+def test_timeline_adds_no_size_note_for_a_large_object_or_a_rule_with_a_size_filter():
+    sized = lifecycle(rule("sized", filter={"ObjectSizeGreaterThan": 10},
+                           Transitions=[{"Days": 30, "StorageClass": "STANDARD_IA"}]))
+    assert "128 KiB" not in as_text(explain(LOGS, bucket(version("logs/big.log", created=CREATED, size=200_000)),
+                                            days=100, start=CREATED))
+    text = flat(explain(sized, bucket(version("a", created=CREATED, size=1000)), days=100, start=CREATED))
+    assert "→ moved to STANDARD_IA" in text and "128 KiB" not in text
