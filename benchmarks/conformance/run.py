@@ -3,6 +3,13 @@
     python benchmarks/conformance/run.py            # the core files (what CI runs)
     python benchmarks/conformance/run.py --all      # every SQS, SNS, S3 and DynamoDB test file
     python benchmarks/conformance/run.py tests/test_sqs/test_sqs.py
+    python benchmarks/conformance/run.py --all --targets moto,awslab:moto,awslab:moto-server,bare:moto
+
+Targets: `moto` (plain moto_server, the baseline), `awslab:BACKEND` (`awslab serve --backend BACKEND`,
+every behaviour), `bare:BACKEND` (the same endpoint with every behaviour removed: what the gateway
+itself changes). Each test has a per-test timeout (pytest-timeout, --per-test-timeout), since a few of
+moto's tests long-poll or wait; targets run side by side (--jobs) under `nice`, since the machine is
+shared.
 
 It downloads moto's sdist at the installed moto version with pip (never committed; kept in --work),
 runs the chosen test files in moto's server mode (TEST_SERVER_MODE=true) once against plain
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import importlib.util
 import json
 import os
 import socket
@@ -26,6 +34,7 @@ import tempfile
 import time
 import tomllib
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,25 +97,57 @@ def _wait_listening(port: int, process: subprocess.Popen, timeout: float = 60) -
     raise HarnessError(f"no server on port {port} after {timeout:.0f} s")
 
 
-def start_target(target: str, backend: str) -> tuple[subprocess.Popen, str]:
+# `bare:BACKEND`: awslab serve's endpoint with every behaviour removed (what the gateway alone changes).
+BARE_SERVER = """
+import sys, threading
+from awslab.gateway.server import LoopbackServer
+from awslab.local_aws import LocalAWS
+from awslab.serve import ServedEndpoint
+aws = LocalAWS(sys.argv[1], serve_http=False).start()
+aws.gateway.behaviours.clear()
+LoopbackServer(ServedEndpoint(aws, moto_api_reset=True), port=int(sys.argv[2])).start()
+threading.Event().wait()
+"""
+
+
+def parse_target(target: str) -> tuple[str, str]:
+    kind, _, backend = target.partition(":")
+    if kind == "moto" and not backend:
+        return kind, ""
+    if kind in ("awslab", "bare") and backend in ("moto", "moto-server"):
+        return kind, backend
+    raise HarnessError(f"unknown target {target!r}: moto, awslab:moto, awslab:moto-server, bare:moto, bare:moto-server")
+
+
+def _nice() -> None:
+    os.nice(10)
+
+
+def start_target(target: str) -> tuple[subprocess.Popen, str]:
+    kind, backend = parse_target(target)
     port = _free_port()
-    if target == "moto":
+    if kind == "moto":
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    elif kind == "bare":
+        command = [sys.executable, "-c", BARE_SERVER, backend, str(port)]
     else:
         command = [sys.executable, "-m", "awslab", "serve", "--backend", backend, "--port", str(port), "--moto-api-reset"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               stdin=subprocess.DEVNULL)
+                               stdin=subprocess.DEVNULL, preexec_fn=_nice)
     _wait_listening(port, process)
     return process, f"http://127.0.0.1:{port}"
 
 
-def run_tests(root: Path, files: list[str], endpoint: str, junit: Path, timeout: float) -> dict[str, str]:
+def run_tests(root: Path, files: list[str], endpoint: str, junit: Path, timeout: float,
+              per_test: float) -> dict[str, str]:
     env = {**os.environ, "TEST_SERVER_MODE": "true", "TEST_SERVER_MODE_ENDPOINT": endpoint,
            "AWS_ACCESS_KEY_ID": "FOOBARKEY", "AWS_SECRET_ACCESS_KEY": "FOOBARSECRET", "AWS_DEFAULT_REGION": "us-east-1"}
     env.pop("AWS_ENDPOINT_URL", None)
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:awslab",
-                    "-o", "addopts=", "--rootdir", str(root), f"--junitxml={junit}", *files],
-                   cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+                    "-o", "addopts=", f"--timeout={per_test:g}",
+                    "--rootdir", str(root), f"--junitxml={junit}", *files],
+                   cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
+                   preexec_fn=_nice)
     return outcomes(junit)
 
 
@@ -145,26 +186,56 @@ def compare(plain: dict[str, str], gateway: dict[str, str], listed: dict[str, di
     return sorted(differing), unexpected, stale
 
 
-def totals(plain: dict[str, str], gateway: dict[str, str]) -> dict[str, dict[str, int]]:
+def totals(results: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+    """Per file: how many tests, and how many pass on each target."""
     table: dict[str, dict[str, int]] = {}
-    for test in plain.keys() | gateway.keys():
-        row = table.setdefault(test.split("::")[0], {"tests": 0, "plain": 0, "gateway": 0})
+    for test in set().union(*results.values()):
+        row = table.setdefault(test.split("::")[0], {"tests": 0, **{target: 0 for target in results}})
         row["tests"] += 1
-        row["plain"] += plain.get(test) == "passed"
-        row["gateway"] += gateway.get(test) == "passed"
+        for target, outcome in results.items():
+            row[target] += outcome.get(test) == "passed"
     return dict(sorted(table.items()))
+
+
+def run_target(target: str, root: Path, files: list[str], work: Path, timeout: float, per_test: float) -> dict[str, str]:
+    process, endpoint = start_target(target)
+    try:
+        started = time.monotonic()
+        result = run_tests(root, files, endpoint, work / f"{target.replace(':', '-')}.xml", timeout, per_test)
+        print(f"{target}: {len(result)} tests in {time.monotonic() - started:.0f} s", flush=True)
+        return result
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", help="moto test files (default: the core files)")
     parser.add_argument("--all", action="store_true", help="every SQS, SNS, S3 and DynamoDB test file")
-    parser.add_argument("--backend", default="moto", choices=("moto", "moto-server"), help="awslab serve's backend")
+    parser.add_argument("--backend", default="moto", choices=("moto", "moto-server"),
+                        help="awslab serve's backend (the compared target is awslab:BACKEND)")
+    parser.add_argument("--targets", help="comma-separated: moto,awslab:moto,awslab:moto-server,bare:moto,... "
+                                          "(the first is the baseline; the second is checked against the list)")
+    parser.add_argument("--jobs", type=int, default=2, help="targets run side by side")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "awslab-conformance")
     parser.add_argument("--json", type=Path, help="write outcomes and totals to this file")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per pytest run")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per pytest run")
+    parser.add_argument("--per-test-timeout", type=float, default=60, help="seconds per moto test (pytest-timeout)")
     args = parser.parse_args(argv)
+    targets = args.targets.split(",") if args.targets else ["moto", f"awslab:{args.backend}"]
     try:
+        for target in targets:
+            parse_target(target)
+        if len(targets) < 2 or targets[0] != "moto":
+            raise HarnessError("--targets: the first target is moto (the baseline), and at least one more")
+        if args.jobs < 1:
+            raise HarnessError("--jobs must be at least 1")
+        if importlib.util.find_spec("pytest_timeout") is None:
+            raise HarnessError("pytest-timeout is not installed: pip install -e '.[test]'")
         root = moto_sources(args.work)
         files = args.files or list(CORE)
         if args.all:
@@ -173,32 +244,29 @@ def main(argv: list[str] | None = None) -> int:
         if absent:
             raise HarnessError(f"not in moto's tests: {', '.join(absent)}")
         listed = intended()
-        results = {}
-        for target in ("moto", "awslab"):
-            process, endpoint = start_target(target, args.backend)
-            try:
-                started = time.monotonic()
-                results[target] = run_tests(root, files, endpoint, args.work / f"{target}.xml", args.timeout)
-                print(f"{target}: {len(results[target])} tests in {time.monotonic() - started:.0f} s", flush=True)
-            finally:
-                process.terminate()
-                process.wait(timeout=20)
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {t: pool.submit(run_target, t, root, files, args.work, args.timeout, args.per_test_timeout)
+                       for t in targets}
+            results = {t: f.result() for t, f in futures.items()}
     except (HarnessError, subprocess.TimeoutExpired, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    differing, unexpected, stale = compare(results["moto"], results["awslab"], listed, files)
-    table = totals(results["moto"], results["awslab"])
-    print(f"{'file':60} {'tests':>6} {'plain':>6} {'awslab':>6}")
+    checked = targets[1]
+    differing, unexpected, stale = compare(results["moto"], results[checked], listed, files)
+    table = totals(results)
+    print(f"{'file':60} {'tests':>6} " + " ".join(f"{t:>18}" for t in targets))
     for file, row in table.items():
-        print(f"{file:60} {row['tests']:6} {row['plain']:6} {row['gateway']:6}")
-    print(f"differences: {len(differing)} ({len(differing) - len(unexpected)} intended)")
+        print(f"{file:60} {row['tests']:6} " + " ".join(f"{row[t]:18}" for t in targets))
+    print(f"{'total':60} {sum(r['tests'] for r in table.values()):6} "
+          + " ".join(f"{sum(r[t] for r in table.values()):18}" for t in targets))
+    print(f"differences moto vs {checked}: {len(differing)} ({len(differing) - len(unexpected)} intended)")
     for test in unexpected:
-        print(f"UNEXPECTED {test}: moto {results['moto'].get(test)}, awslab {results['awslab'].get(test)}")
+        print(f"UNEXPECTED {test}: moto {results['moto'].get(test)}, {checked} {results[checked].get(test)}")
     for test in stale:
         print(f"NO LONGER DIFFERENT (remove from {INTENDED.name}): {test}")
     if args.json:
-        args.json.write_text(json.dumps({"totals": table, "moto": results["moto"], "awslab": results["awslab"],
-                                         "unexpected": unexpected, "stale": stale}, indent=1))
+        args.json.write_text(json.dumps({"totals": table, **results, "unexpected": unexpected, "stale": stale},
+                                        indent=1))
     return 1 if unexpected or stale else 0
 
 

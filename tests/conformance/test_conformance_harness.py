@@ -37,3 +37,23 @@ def test_junit_outcomes_are_keyed_by_file_and_test(tmp_path):
 
 def test_intended_differences_file_entries_have_test_reason_and_page():
     assert isinstance(run.intended(), dict)
+
+
+def test_totals_count_passes_per_file_for_every_target():
+    results = {"moto": {f"{FILE}::a": "passed", f"{FILE}::b": "passed"},
+               "awslab:moto": {f"{FILE}::a": "passed", f"{FILE}::b": "failed"},
+               "bare:moto": {f"{FILE}::a": "passed", f"{FILE}::b": "passed"}}
+    assert run.totals(results) == {FILE: {"tests": 2, "moto": 2, "awslab:moto": 1, "bare:moto": 2}}
+
+
+def test_unknown_target_is_a_one_line_error():
+    import pytest
+
+    with pytest.raises(run.HarnessError, match="unknown target 'awslab:localstack'"):
+        run.parse_target("awslab:localstack")
+    assert run.parse_target("bare:moto-server") == ("bare", "moto-server")
+
+
+def test_targets_must_start_with_plain_moto(capsys):
+    assert run.main(["--targets", "awslab:moto,moto"]) == 2
+    assert capsys.readouterr().err.startswith("error: --targets: the first target is moto")
