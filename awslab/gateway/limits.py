@@ -8,7 +8,16 @@ names the parameter in boto3 terms: `WaitTimeSeconds` (top level), `Attributes.V
   the emulator);
 - `max_entries`: the list must have at most `high` entries;
 - `distinct_ids`: the `Id`s of the list's entries must differ;
-- `max_total`: the entries of every list in the map (one per table) count together, at most `high`.
+- `max_total`: the entries of every list in the map (one per table) count together, at most `high`;
+- `json_range`: the value is a JSON document whose integer field `field` must lie in [low, high]
+  (a value that is not JSON is left to the emulator);
+- `max_keys`: the map must have at most `high` keys;
+- `message_size`: an SQS message (body plus every attribute's name, type and value, in UTF-8
+  bytes) must be at most `high` bytes; on a list of entries, each entry's message;
+- `one_of`: the value must be one of `allowed`;
+- `pattern`: the string must match `allowed[0]` whole;
+- `distinct_keys`: no two requests of one table in a DynamoDB batch may name the same item (the
+  key attributes are the table's, read from the emulator).
 
 `message` is formatted with `value`, `name`, `low`, `high`, `count` and `id`.
 """
@@ -31,11 +40,18 @@ class Limit:
     high: int = 0
     status: int = 400
     entries_key: str | None = None  # max_total: the list inside each map value ("Keys" for BatchGetItem)
+    field: str | None = None  # json_range: the field of the JSON document
+    allowed: tuple[str, ...] = ()  # one_of: the values AWS accepts; pattern: the regular expression
 
 
 _SQS_API = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference"
 _SQS_ATTRIBUTES = f"{_SQS_API}/API_SetQueueAttributes.html"
 _DDB_API = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference"
+_SQS_DLQ = ("https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+            "sqs-dead-letter-queues.html")
+_SNS_PUBLISH = "https://docs.aws.amazon.com/sns/latest/api/API_Publish.html"
+_S3_API = "https://docs.aws.amazon.com/AmazonS3/latest/API"
+_S3_MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
 
 _PARAMETER = "Value {value} for parameter {name} is invalid. Reason: Must be >= {low} and <= {high}, if provided."
 _ATTRIBUTE = "Invalid value for the parameter {name}."
@@ -68,6 +84,31 @@ LIMITS: tuple[Limit, ...] = (
             f"{_SQS_API}/API_{operation}.html", high=10) for operation in _SQS_BATCHES),
     *(Limit("sqs", (operation,), "Entries", "distinct_ids", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
             "Id {id} repeated.", f"{_SQS_API}/API_{operation}.html") for operation in _SQS_BATCHES),
+    _queue_attribute("MaximumMessageSize", 1024, 1048576),
+    Limit("sqs", _QUEUE_WRITES, "Attributes.RedrivePolicy", "json_range", "InvalidParameterValue",
+          "Value {value} for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: "
+          "{number}, valid values are from {low} to {high} both inclusive.", _SQS_DLQ, 1, 1000, field="maxReceiveCount"),
+    # 1 MiB since August 2025 (was 256 KiB): "The maximum size is 1 MiB or 1,048,576 bytes" (SendMessage page)
+    Limit("sqs", ("SendMessage",), "", "message_size", "InvalidParameterValue",
+          "One or more parameters are invalid. Reason: Message must be shorter than {high} bytes.",
+          f"{_SQS_API}/API_SendMessage.html", high=1048576),
+    Limit("sqs", ("SendMessageBatch",), "Entries", "message_size", "InvalidParameterValue",
+          "One or more parameters are invalid. Reason: Message must be shorter than {high} bytes.",
+          f"{_SQS_API}/API_SendMessageBatch.html", high=1048576),
+    Limit("sqs", ("SendMessage",), "MessageAttributes", "max_keys", "InvalidParameterValue",
+          "Number of message attributes [{count}] exceeds the allowed maximum [{high}].",
+          "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html", high=10),
+    Limit("sns", ("Publish",), "Subject", "pattern", "InvalidParameter", "Invalid parameter: Subject",
+          _SNS_PUBLISH, allowed=(r"[!-~][ -~]*",)),  # ASCII, starting with a letter, number or punctuation
+    Limit("s3", ("DeleteObjects",), "Delete.Objects", "max_entries", "MalformedXML", _S3_MALFORMED,
+          f"{_S3_API}/API_DeleteObjects.html", high=1000),
+    Limit("s3", ("PutBucketLifecycleConfiguration",), "LifecycleConfiguration.Rules", "max_entries", "MalformedXML",
+          _S3_MALFORMED, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html", high=1000),
+    Limit("s3", ("PutBucketTagging",), "Tagging.TagSet", "max_entries", "InvalidTag",
+          "Bucket tag count cannot be greater than {high}",
+          "https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html", high=50),
+    Limit("s3", ("PutBucketVersioning",), "VersioningConfiguration.Status", "one_of", "MalformedXML", _S3_MALFORMED,
+          f"{_S3_API}/API_PutBucketVersioning.html", allowed=("Enabled", "Suspended")),
     Limit("dynamodb", ("BatchWriteItem",), "RequestItems", "max_total", "ValidationException",
           "1 validation error detected: Value '{value}' at 'requestItems' failed to satisfy constraint: "
           "Map value must satisfy constraint: [Member must have length less than or equal to {high}, "
@@ -80,6 +121,8 @@ LIMITS: tuple[Limit, ...] = (
           "1 validation error detected: Value '{value}' at 'transactItems' failed to satisfy constraint: "
           "Member must have length less than or equal to {high}",
           f"{_DDB_API}/API_TransactWriteItems.html", high=100),
+    Limit("dynamodb", ("BatchWriteItem", "BatchGetItem"), "RequestItems", "distinct_keys", "ValidationException",
+          "Provided list of item keys contains duplicates", f"{_DDB_API}/API_BatchWriteItem.html"),
 )
 
 

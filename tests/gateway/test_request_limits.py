@@ -6,6 +6,7 @@ same call sent straight to embedded moto, where moto accepts it, shows why the g
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -23,7 +24,19 @@ def world(fresh_aws):
     fresh_aws.client("dynamodb").create_table(
         TableName="items", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
-    return {"aws": fresh_aws, "url": url, "receipt": receipt}
+    dlq = sqs.get_queue_attributes(QueueUrl=sqs.create_queue(QueueName="orders-dlq")["QueueUrl"],
+                                   AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic = fresh_aws.client("sns").create_topic(Name="news")["TopicArn"]
+    fresh_aws.client("s3").create_bucket(Bucket="limits-bucket")
+    return {"aws": fresh_aws, "url": url, "receipt": receipt, "dlq": dlq, "topic": topic}
+
+
+def _redrive(arn: str, count: int) -> dict:
+    return {"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": count})}
+
+
+def _attributes(n: int, size: int = 1) -> dict:
+    return {f"a{i}": {"DataType": "String", "StringValue": "v" * size} for i in range(n)}
 
 
 def _puts(n: int) -> list[dict]:
@@ -79,6 +92,74 @@ CASES: list[tuple[str, str, Call, str, int, bool]] = [
      lambda c, w: c.transact_write_items(TransactItems=[
          {"Put": {"TableName": "items", "Item": {"pk": {"S": f"t{i}"}}}} for i in range(101)]),
      "ValidationException", 400, False),
+    ("set_queue_attributes_max_receive_count_0", "sqs",
+     lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes=_redrive(w["dlq"], 0)),
+     "InvalidParameterValue", 400, True),
+    ("create_queue_max_receive_count_over_1000", "sqs",
+     lambda c, w: c.create_queue(QueueName="patient", Attributes=_redrive(w["dlq"], 1001)),
+     "InvalidParameterValue", 400, True),
+    ("set_queue_attributes_maximum_message_size_under_1_kib", "sqs",
+     lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes={"MaximumMessageSize": "1023"}),
+     "InvalidAttributeValue", 400, True),
+    ("set_queue_attributes_maximum_message_size_over_1_mib", "sqs",
+     lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes={"MaximumMessageSize": "1048577"}),
+     "InvalidAttributeValue", 400, True),
+    ("send_message_over_1_mib", "sqs",
+     lambda c, w: c.send_message(QueueUrl=w["url"], MessageBody="x" * 1048577), "InvalidParameterValue", 400, False),
+    ("send_message_over_1_mib_counting_attributes", "sqs",
+     lambda c, w: c.send_message(QueueUrl=w["url"], MessageBody="x" * 1048000, MessageAttributes=_attributes(1, 600)),
+     "InvalidParameterValue", 400, True),
+    ("send_message_batch_entry_over_1_mib", "sqs",
+     lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=[{"Id": "big", "MessageBody": "x" * 1048577}]),
+     "InvalidParameterValue", 400, False),
+    ("send_message_batch_over_1_mib_in_total", "sqs",
+     lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=[
+         {"Id": f"m{i}", "MessageBody": "x" * 300000} for i in range(4)]),
+     "AWS.SimpleQueueService.BatchRequestTooLong", 400, False),
+    ("send_message_over_10_message_attributes", "sqs",
+     lambda c, w: c.send_message(QueueUrl=w["url"], MessageBody="x", MessageAttributes=_attributes(11)),
+     "InvalidParameterValue", 400, True),
+    ("sns_publish_over_256_kib", "sns",
+     lambda c, w: c.publish(TopicArn=w["topic"], Message="x" * 262145), "InvalidParameter", 400, False),
+    ("sns_publish_subject_with_a_line_break", "sns",
+     lambda c, w: c.publish(TopicArn=w["topic"], Message="x", Subject="Order\nshipped"), "InvalidParameter", 400, True),
+    ("sns_publish_subject_starting_with_a_space", "sns",
+     lambda c, w: c.publish(TopicArn=w["topic"], Message="x", Subject=" Order"), "InvalidParameter", 400, True),
+    ("sns_publish_subject_over_100_characters", "sns",
+     lambda c, w: c.publish(TopicArn=w["topic"], Message="x", Subject="s" * 101), "InvalidParameter", 400, False),
+    ("s3_delete_objects_over_1000_keys", "s3",
+     lambda c, w: c.delete_objects(Bucket="limits-bucket", Delete={"Objects": [{"Key": f"k{i}"} for i in range(1001)]}),
+     "MalformedXML", 400, True),
+    ("s3_lifecycle_over_1000_rules", "s3",
+     lambda c, w: c.put_bucket_lifecycle_configuration(Bucket="limits-bucket", LifecycleConfiguration={"Rules": [
+         {"ID": f"r{i}", "Status": "Enabled", "Filter": {"Prefix": f"p{i}/"}, "Expiration": {"Days": 1}}
+         for i in range(1001)]}),
+     "MalformedXML", 400, True),
+    ("s3_bucket_over_50_tags", "s3",
+     lambda c, w: c.put_bucket_tagging(Bucket="limits-bucket", Tagging={"TagSet": [
+         {"Key": f"k{i}", "Value": "v"} for i in range(51)]}),
+     "InvalidTag", 400, True),
+    ("s3_object_over_10_tags", "s3",
+     lambda c, w: (c.put_object(Bucket="limits-bucket", Key="k", Body=b"x"), c.put_object_tagging(
+         Bucket="limits-bucket", Key="k", Tagging={"TagSet": [{"Key": f"k{i}", "Value": "v"} for i in range(11)]})),
+     "BadRequest", 400, False),
+    ("s3_versioning_status_disabled", "s3",
+     lambda c, w: c.put_bucket_versioning(Bucket="limits-bucket", VersioningConfiguration={"Status": "Disabled"}),
+     "MalformedXML", 400, True),
+    ("batch_write_item_duplicate_keys", "dynamodb",
+     lambda c, w: c.batch_write_item(RequestItems={"items": [
+         {"PutRequest": {"Item": {"pk": {"S": "a"}}}}, {"PutRequest": {"Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}}]}),
+     "ValidationException", 400, True),
+    ("batch_write_item_put_and_delete_of_one_key", "dynamodb",
+     lambda c, w: c.batch_write_item(RequestItems={"items": [
+         {"PutRequest": {"Item": {"pk": {"S": "a"}}}}, {"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]}),
+     "ValidationException", 400, True),
+    ("batch_get_item_duplicate_keys", "dynamodb",
+     lambda c, w: c.batch_get_item(RequestItems={"items": {"Keys": [{"pk": {"S": "a"}}, {"pk": {"S": "a"}}]}}),
+     "ValidationException", 400, False),
+    ("put_item_over_400_kb_counting_attribute_names", "dynamodb",
+     lambda c, w: c.put_item(TableName="items", Item={"pk": {"S": "a"}, "d" * 1000: {"S": "x" * 409000}}),
+     "ValidationException", 400, False),
 ]
 IDS = [case[0] for case in CASES]
 
@@ -123,3 +204,29 @@ def test_requests_within_the_limits_go_through(world):
 
 def test_every_limit_cites_its_aws_page():
     assert all(limit.source.startswith("https://docs.aws.amazon.com/") for limit in LIMITS)
+
+
+def test_max_receive_count_out_of_range_reads_as_aws_words_it(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("sqs").set_queue_attributes(QueueUrl=world["url"], Attributes=_redrive(world["dlq"], 0))
+    assert raised.value.response["Error"]["Message"].endswith(
+        "Reason: Invalid value for maxReceiveCount: 0, valid values are from 1 to 1000 both inclusive.")
+
+
+def test_batch_write_item_duplicate_keys_reads_as_aws_words_it(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("dynamodb").batch_write_item(RequestItems={"items": [
+            {"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}, {"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]})
+    assert raised.value.response["Error"]["Message"] == "Provided list of item keys contains duplicates"
+
+
+def test_limits_allow_what_aws_allows(world):
+    sqs, s3 = world["aws"].client("sqs"), world["aws"].client("s3")
+    sqs.set_queue_attributes(QueueUrl=world["url"], Attributes={**_redrive(world["dlq"], 1000),
+                                                                 "MaximumMessageSize": "1048576"})
+    sqs.send_message(QueueUrl=world["url"], MessageBody="x" * 1000, MessageAttributes=_attributes(10))
+    world["aws"].client("sns").publish(TopicArn=world["topic"], Message="x", Subject="Order #1 shipped!")
+    s3.delete_objects(Bucket="limits-bucket", Delete={"Objects": [{"Key": f"k{i}"} for i in range(1000)]})
+    s3.put_bucket_versioning(Bucket="limits-bucket", VersioningConfiguration={"Status": "Suspended"})
+    world["aws"].client("dynamodb").batch_write_item(RequestItems={"items": [
+        {"PutRequest": {"Item": {"pk": {"S": "a"}}}}, {"PutRequest": {"Item": {"pk": {"S": "b"}}}}]})
