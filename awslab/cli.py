@@ -58,7 +58,7 @@ def _options(
 
 
 # Each module here owns a group of commands and adds them with `register(app)`.
-COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner", "serve")
+COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner", "serve", "authoring")
 
 
 def _mount_subcommands() -> None:

@@ -225,3 +225,18 @@ def score_problems(lab: Lab, answer: Answer, result: LabResult, *, allow_not_app
         if not any(words in title for title in titles):
             problems.append(f"{answer.label}: no picture titled with {words!r} (pictures: {titles})")
     return problems
+
+
+# -- the whole contract, for `awslab lab test` -------------------------------------------------------
+def run_contract(lab: Lab, aws, directory: Path, others: list[Lab] = ()):
+    """Yield (what, problems) for the lab's content, then for each answer graded on `aws`."""
+    from .runner import grade_submission
+
+    problems = content_problems(lab, others)
+    yield "content", problems
+    if problems:
+        return  # grading a lab whose files do not hold together says nothing more
+    for answer in answers(lab):
+        result = grade_submission(lab, compose(lab, answer, directory), aws)
+        yield f"{answer.label} ({result.score}/{result.max_score})", score_problems(
+            lab, answer, result, allow_not_applicable=aws.backend.name == "localstack")

@@ -47,6 +47,9 @@ class Lab:
     call_timeout: float = 10.0
     hints: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    # Where this lab's reference solution lives when it is not the course's solutions/ folder
+    # (`awslab lab test PATH` on a lab outside the labs folder): <solutions_folder>/<lab_id>.py.
+    solutions_folder: Path | None = None
 
     @property
     def readme(self) -> Path:
@@ -58,7 +61,7 @@ class Lab:
 
     @property
     def solution(self) -> Path:
-        return solutions_dir() / f"{self.id}.py"
+        return (self.solutions_folder or solutions_dir()) / f"{self.id}.py"
 
     @property
     def wrong_dir(self) -> Path:
@@ -92,12 +95,19 @@ class Lab:
         return sum(c.points for c in self.checks)
 
 
-def load_lab(folder: Path) -> Lab:
+def load_lab(folder: Path, solutions_folder: Path | None = None) -> Lab:
     meta_path = folder / "lab.toml"
     try:
         meta = tomllib.loads(meta_path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"lab {folder.name}: cannot read lab.toml: {exc}") from exc
+    try:
+        return _lab_from(folder, meta, solutions_folder)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise LabError(f"lab {folder.name}: lab.toml has a value of the wrong kind: {exc}") from exc
+
+
+def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
     return Lab(
         id=folder.name,
         folder=folder,
@@ -110,6 +120,7 @@ def load_lab(folder: Path) -> Lab:
         call_timeout=float(meta.get("call_timeout", 10)),
         hints={k: list(v) for k, v in meta.get("hints", {}).items()},
         meta=meta,
+        solutions_folder=solutions_folder,
     )
 
 
