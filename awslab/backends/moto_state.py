@@ -35,4 +35,30 @@ def set_sqs_visibility(account_id: str, region: str, queue_name: str, changes: l
     return missing
 
 
-EDITS: dict[str, Any] = {"sqs-visibility": set_sqs_visibility}
+def set_s3_versioning_status(account_id: str, bucket: str, status: str) -> str | None:
+    """Set a bucket's versioning status as moto stores it, without S3's API; returns the one it had."""
+    from moto.s3.models import s3_backends
+
+    stored = s3_backends[account_id]["aws"].get_bucket(bucket)
+    before, stored.versioning_status = stored.versioning_status, status
+    return before
+
+
+def make_s3_latest_null(account_id: str, bucket: str, key: str) -> bool:
+    """On a versioning-suspended bucket, the write just made is the key's null version: its version id
+    becomes "null" and the null version it replaces goes (the versions with real ids stay).
+    Returns False if the key has no versions."""
+    from moto.s3.models import s3_backends
+
+    keys = s3_backends[account_id]["aws"].get_bucket(bucket).keys
+    versions = keys.getlist(key) or []
+    if not versions:
+        return False
+    latest = versions[-1]
+    latest._version_id = "null"
+    keys.setlist(key, [v for v in versions[:-1] if str(v.version_id) != "null"] + [latest])
+    return True
+
+
+EDITS: dict[str, Any] = {"sqs-visibility": set_sqs_visibility, "s3-versioning-status": set_s3_versioning_status,
+                         "s3-latest-null": make_s3_latest_null}

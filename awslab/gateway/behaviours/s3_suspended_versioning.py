@@ -1,0 +1,59 @@
+"""Writes to a versioning-suspended bucket as S3 makes them (aws-rules/s3_lifecycle.md R4.2).
+
+S3: on a Suspended bucket, PutObject and DeleteObject without a version id replace the key's null
+version: a put stores the object with version id "null", a delete adds a delete marker with version
+id "null"; versions with real ids (from while versioning was Enabled) stay
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/VersioningSuspendedBehavior.html,
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectsfromVersioningSuspendedBuckets.html).
+moto treats a Suspended bucket as unversioned: a put or delete removes every version of the key,
+real ids included, and a delete adds no marker.
+
+On a backend that can edit moto's state (feature moto_state), the write is made with the bucket
+Enabled for that one call, then its new version or marker becomes the null one.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..aws_request import AwsCall
+from ..core import Forward, Gateway
+from ..wire import Response
+
+FEATURE = "moto_state"
+WRITES = frozenset({"PutObject", "DeleteObject", "CopyObject"})
+
+
+class S3SuspendedVersioning:
+    name = "s3_suspended_versioning"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        bucket, key = call.params.get("Bucket"), call.params.get("Key")
+        if (call.service != "s3" or call.operation not in WRITES or FEATURE not in gateway.features
+                or not isinstance(bucket, str) or not isinstance(key, str) or call.params.get("VersionId")):
+            return forward(call)
+        try:
+            status = gateway.internal_client("s3").get_bucket_versioning(Bucket=bucket).get("Status")
+        except Exception:  # noqa: BLE001 - no such bucket: the forwarded call says so
+            return forward(call)
+        if status != "Suspended":
+            return forward(call)
+        edit = gateway.backend.edit_moto_state
+        account = gateway.account_id
+        with self._lock:
+            edit("s3-versioning-status", account_id=account, bucket=bucket, status="Enabled")
+            try:
+                response = forward(call)
+            finally:
+                edit("s3-versioning-status", account_id=account, bucket=bucket, status="Suspended")
+            if not response.ok or not edit("s3-latest-null", account_id=account, bucket=bucket, key=key):
+                return response
+        call.note("moto_deviation", "write to a versioning-suspended bucket replaces only the null version")
+        headers = [(k, v) for k, v in response.headers if k.lower() != "x-amz-version-id"]
+        return Response(response.status, headers + [("x-amz-version-id", "null")], response.body)
+
+
+BEHAVIOUR = S3SuspendedVersioning

@@ -1,0 +1,67 @@
+"""Writes to a versioning-suspended bucket replace only the key's null version, as S3 does
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/VersioningSuspendedBehavior.html,
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectsfromVersioningSuspendedBuckets.html).
+Plain moto removes every version of the key, real ids included, and adds no delete marker."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module", params=["moto", "moto-server"])
+def backend(request):
+    from awslab.local_aws import LocalAWS
+
+    local = LocalAWS(request.param).start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def s3(backend):
+    backend.reset()
+    client = backend.client("s3")
+    client.create_bucket(Bucket="suspended-bucket")
+    client.put_bucket_versioning(Bucket="suspended-bucket", VersioningConfiguration={"Status": "Enabled"})
+    return client
+
+
+def versions(s3) -> tuple[list, list]:
+    listing = s3.list_object_versions(Bucket="suspended-bucket")
+    return ([(v["VersionId"], v["IsLatest"]) for v in listing.get("Versions", [])],
+            [(m["VersionId"], m["IsLatest"]) for m in listing.get("DeleteMarkers", [])])
+
+
+def enabled_versions_then_suspend(s3) -> list[str]:
+    ids = [s3.put_object(Bucket="suspended-bucket", Key="k", Body=body)["VersionId"] for body in (b"1", b"2")]
+    s3.put_bucket_versioning(Bucket="suspended-bucket", VersioningConfiguration={"Status": "Suspended"})
+    return ids
+
+
+def test_delete_on_a_suspended_bucket_adds_a_null_delete_marker_and_keeps_real_versions(s3):
+    first, second = enabled_versions_then_suspend(s3)
+    answer = s3.delete_object(Bucket="suspended-bucket", Key="k")
+    assert (answer.get("DeleteMarker"), answer.get("VersionId")) == (True, "null")
+    kept, markers = versions(s3)
+    assert sorted(kept) == sorted([(first, False), (second, False)])
+    assert markers == [("null", True)]
+
+
+def test_put_on_a_suspended_bucket_stores_a_null_version_and_keeps_real_versions(s3):
+    first, second = enabled_versions_then_suspend(s3)
+    assert s3.put_object(Bucket="suspended-bucket", Key="k", Body=b"3").get("VersionId") == "null"
+    kept, _ = versions(s3)
+    assert sorted(kept) == sorted([(first, False), (second, False), ("null", True)])
+    assert s3.get_object(Bucket="suspended-bucket", Key="k")["Body"].read() == b"3"
+
+
+def test_a_second_write_on_a_suspended_bucket_replaces_the_null_version(s3):
+    first, second = enabled_versions_then_suspend(s3)
+    s3.put_object(Bucket="suspended-bucket", Key="k", Body=b"3")
+    s3.put_object(Bucket="suspended-bucket", Key="k", Body=b"4")
+    kept, _ = versions(s3)
+    assert sorted(kept) == sorted([(first, False), (second, False), ("null", True)])
+    s3.delete_object(Bucket="suspended-bucket", Key="k")
+    kept, markers = versions(s3)
+    assert sorted(kept) == sorted([(first, False), (second, False)]) and markers == [("null", True)]
+    assert s3.get_object(Bucket="suspended-bucket", Key="k", VersionId=second)["Body"].read() == b"2"
