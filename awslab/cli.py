@@ -236,6 +236,8 @@ def main() -> None:
     # Terminated (SIGTERM) unwinds like Ctrl-C: a backend in the middle of starting is stopped, not orphaned.
     signal.signal(signal.SIGTERM, _terminated)
     _mount_subcommands()
+    if sys.argv[1:3] == ["grade", "merge"]:  # `grade` takes a folder: its one subcommand is routed here
+        sys.argv[1:3] = ["grade-merge"]
     try:
         code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
         sys.exit(code if isinstance(code, int) else 0)

@@ -125,6 +125,11 @@ def state_dir(out: Path) -> Path:
     return out.with_name(out.stem + ".state")
 
 
+def shard_state_dir(out: Path, shard) -> Path:
+    """Where shard K of N keeps its results: its own folder, so shards can share a disk."""
+    return out.with_name(f"{out.stem}.shard{shard.index}of{shard.count}.state")
+
+
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _SHORT_ID = re.compile(r"(?<=message )[0-9a-f]{8}\b|(?<=version )[0-9a-f]{8}\b|(?<=marker )[0-9a-f]{8}\b")
 _UPLOAD_ID = re.compile(r"(?<=upload )[A-Za-z0-9._\-]{40,}")

@@ -57,6 +57,10 @@ def grade(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     trust_submissions: bool = typer.Option(False, "--trust-submissions",
                                            help="Allow --isolation process (no sandbox): only for code you trust."),
+    shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N",
+                                        help="Grade only slice K of N of the class, into its own state folder "
+                                             "(then: awslab grade merge STATE...)."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the class report as one HTML page."),
 ) -> None:
     """Grade a class: every student, every lab, in parallel and isolated; resumable; gradebook + feedback."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -64,11 +68,18 @@ def grade(
     from .. import escaping
     from ..classroom import Settings, find_students, grade_class
     from ..classroom.roster import skipped_folders
-    from ..classroom.gradebook import state_dir, write_outputs
+    from ..classroom.gradebook import shard_state_dir, state_dir, write_outputs
     from ..classroom.isolation import detect
     from ..classroom.summary import render_summary
+    from ..classroom import shards
     from ..cli import UsageError, console, errors
 
+    try:
+        slice_ = shards.Shard.parse(shard) if shard is not None else None
+    except shards.ShardError as exc:
+        raise UsageError(str(exc)) from exc
+    if slice_ is not None and html is not None:
+        raise UsageError("--html goes with awslab grade merge (a shard holds only part of the class)")
     if not submissions.is_dir():
         raise UsageError(f"not a folder: {submissions}")
     if timeout <= 0 or jobs < 0 or memory < 64:
@@ -82,6 +93,9 @@ def grade(
         raise UsageError(f"{submissions} holds no student folders")
     labs = _labs(lab, students)
     students = find_students(submissions, labs)  # read again with the lab files first: helpers never push them out
+    roster = students
+    if slice_ is not None:
+        students = slice_.take(students)
     fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
     try:
         chosen = detect(isolation.value)
@@ -91,7 +105,9 @@ def grade(
         raise UsageError("only process isolation (no sandbox) is available here: submissions could read your "
                          "files and rewrite the gradebook; add --trust-submissions only for code you trust")
     settings = Settings(timeout=timeout, memory_mb=memory, jobs=jobs, isolation=isolation.value)
-    state = state_dir(out.resolve())
+    state = state_dir(out.resolve()) if slice_ is None else shard_state_dir(out.resolve(), slice_)
+    if slice_ is not None:
+        shards.forget_manifest(state)
     progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                         TimeRemainingColumn(), console=errors, disable=quiet)
     task = progress.add_task("", total=len(students) * len(labs))
@@ -109,12 +125,57 @@ def grade(
         errors.print(f"interrupted: {done} of {len(students) * len(labs)} gradings saved in {state}; "
                      "run the same command again to grade only the rest")
         raise typer.Exit(130)
+    if slice_ is not None:
+        shards.write_manifest(state, slice_, roster, run.records, labs,
+                              {**settings.fingerprinted(), "isolation": run.isolation.level},
+                              run.isolation.level, run.isolation.describe())
+        if not quiet:
+            for note in run.notes:
+                errors.print(f"[yellow]note:[/] {note}")
+            console.print(f"shard {slice_}: {len(students)} of {len(roster)} students; graded {run.graded_now}, "
+                          f"reused {run.reused}; results in {state}; when every shard is done: "
+                          f"awslab grade merge STATE... --out {out.name}")
+        return
     written = write_outputs(run.records, labs, out, fmt)
+    if html is not None:
+        from ..classroom.report_html import write_report
+
+        write_report(html, run.records, labs, isolation=run.isolation.describe())
     if not quiet:
         console.print(render_summary(run.records, labs, isolation=run.isolation.describe(), skipped=skipped))
         for note in run.notes:
             errors.print(f"[yellow]note:[/] {note}")
         console.print(f"graded {run.graded_now}, reused {run.reused} from {state}; "
+                      f"gradebook: {written['gradebook']}; feedback: {written['feedback']}/")
+
+
+def grade_merge(
+    states: List[Path] = typer.Argument(..., metavar="STATE...", help="The state folder of every shard."),
+    out: Path = typer.Option(Path("gradebook.csv"), "--out", "-o", help="The gradebook file."),
+    output_format: Optional[GradebookFormat] = typer.Option(None, "--format",
+                                                            help="csv or json (default: from --out's suffix)."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the class report as one HTML page."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary."),
+) -> None:
+    """Merge the shards of a class (grade --shard K/N) into the gradebook, JSON and feedback of one run."""
+    from ..classroom import shards
+    from ..classroom.gradebook import write_outputs
+    from ..classroom.summary import render_summary
+    from ..cli import UsageError, console
+
+    try:
+        merged = shards.merge(states)
+    except shards.ShardError as exc:
+        raise UsageError(str(exc)) from exc
+    fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
+    written = write_outputs(merged.records, merged.labs, out, fmt)
+    if html is not None:
+        from ..classroom.report_html import write_report
+
+        write_report(html, merged.records, merged.labs, isolation=merged.isolation)
+    if not quiet:
+        console.print(render_summary(merged.records, merged.labs, isolation=merged.isolation))
+        console.print(f"merged {merged.shards} shards ({len(merged.records)} gradings); "
                       f"gradebook: {written['gradebook']}; feedback: {written['feedback']}/")
 
 
@@ -160,6 +221,8 @@ def classroom_report(
 
 def register(app: typer.Typer) -> None:
     app.command("grade")(grade)
+    # `awslab grade merge STATE...`: cli.main routes it here (grade itself takes a folder argument).
+    app.command("grade-merge", hidden=True)(grade_merge)
     gradescope = typer.Typer(help="Gradescope autograders built from awslab labs.", no_args_is_help=True)
     gradescope.command("build")(gradescope_build)
     app.add_typer(gradescope, name="gradescope")
