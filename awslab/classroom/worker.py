@@ -58,7 +58,8 @@ def main() -> None:
         from ..grading import sandbox as bubblewrap
 
         try:
-            learner_options["sandbox"] = bubblewrap.bubblewrap()
+            packages = tuple(sorted({p for lab in labs.values() for p in lab.learner_packages}))
+            learner_options["sandbox"] = bubblewrap.bubblewrap(packages)
         except bubblewrap.SandboxUnavailable as exc:
             notes.append(f"learner not in an allow-listed filesystem: {exc}")
     aws = LocalAWS("moto").start()

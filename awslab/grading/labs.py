@@ -45,6 +45,9 @@ class Lab:
     backends: list[str] = field(default_factory=lambda: ["moto", "moto-server", "localstack"])
     functions: list[str] = field(default_factory=list)
     call_timeout: float = 10.0
+    # Python distributions the learner's code may import beyond boto3 (e.g. "cryptography"): in the
+    # classroom sandbox they are made visible with what they require.
+    learner_packages: list[str] = field(default_factory=list)
     hints: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     # Where this lab's reference solution lives when it is not the course's solutions/ folder
@@ -118,6 +121,7 @@ def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
         backends=list(meta.get("backends", ["moto", "moto-server", "localstack"])),
         functions=list(meta.get("functions", [])),
         call_timeout=float(meta.get("call_timeout", 10)),
+        learner_packages=[str(p) for p in meta.get("learner_packages", [])],
         hints={k: list(v) for k, v in meta.get("hints", {}).items()},
         meta=meta,
         solutions_folder=solutions_folder,

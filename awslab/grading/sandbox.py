@@ -20,6 +20,7 @@ import ctypes
 import ctypes.util
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,7 @@ class Bubblewrap:
     bwrap: str
     runner_root: str          # holds awslab_learner/, copied once per process
     seccomp_fd: int | None    # a BPF program (libseccomp's export), or None if libseccomp is missing
+    packages: tuple[str, ...] = ()  # distributions a lab lets learner code use beyond boto3 (lab.toml)
 
     def command(self, file: Path, workdir: str, python_args: list[str]) -> tuple[list[str], str, tuple[int, ...]]:
         """(command, the learner file's path inside, fds to pass)."""
@@ -75,7 +77,7 @@ class Bubblewrap:
         args += ["--proc", "/proc", "--dev", "/dev"]
         for target, size in TMPFS_BYTES.items():
             args += ["--size", str(size), "--perms", "1777", "--tmpfs", target]
-        for name, path in _libraries().items():
+        for name, path in {**_libraries(), **_packages(self.packages)}.items():
             args += ["--ro-bind", path, f"{SITE}/{name}"]
         args += ["--ro-bind", self.runner_root, RUNNER]
         args += ["--ro-bind", str(file.parent), SUBMISSION]
@@ -111,6 +113,41 @@ def _libraries() -> dict[str, str]:
             found[name] = str(origin.parent)
         else:
             found[origin.name] = str(origin)
+    return found
+
+
+@lru_cache(maxsize=16)
+def _packages(names: tuple[str, ...]) -> dict[str, str]:
+    """What the distributions `names` install at the top of site-packages (packages, modules and
+    extension files), with the distributions they require, as {name inside SITE: path}."""
+    from importlib import metadata
+
+    found: dict[str, str] = {}
+    wanted, seen = list(names), set()
+    while wanted:
+        name = wanted.pop()
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue  # not installed: the learner's import fails and says so
+        for entry in dist.files or []:
+            top = entry.parts[0]
+            if (top.endswith((".dist-info", ".data", ".pth")) or top in ("..", "__pycache__", "bin")
+                    or (len(entry.parts) == 1 and not top.endswith((".py", ".so")))):
+                continue
+            path = Path(dist.locate_file(top))
+            if path.exists():
+                found[top] = str(path)
+        for requirement in dist.requires or []:
+            if "extra ==" in requirement.replace("extra==", "extra =="):
+                continue
+            match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+            if match:
+                wanted.append(match.group(1))
     return found
 
 
@@ -197,8 +234,10 @@ def can_become_learner() -> bool:
     return any(start <= LEARNER_UID < start + count for start, _, count in zip(numbers[0::3], numbers[1::3], numbers[2::3]))
 
 
-def bubblewrap() -> Bubblewrap:
+def bubblewrap(packages: tuple[str, ...] = ()) -> Bubblewrap:
+    """The sandbox; `packages` are the distributions the labs being graded let learner code import
+    (lab.toml's `learner_packages`), visible read-only beside boto3 with what they require."""
     why = missing()
     if why:
         raise SandboxUnavailable(why)
-    return Bubblewrap(shutil.which("bwrap"), _runner_root(), seccomp_program())
+    return Bubblewrap(shutil.which("bwrap"), _runner_root(), seccomp_program(), tuple(sorted(packages)))

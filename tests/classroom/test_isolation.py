@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,27 @@ for _ in range(12):
 """
     run, records = _grade(tmp_path, {"hog": hog, "honest": SOLUTION})
     assert records["honest"]["score"] == records["honest"]["max_score"], records["honest"]["result"]
+
+
+def test_a_labs_declared_packages_are_importable_in_the_sandbox_and_no_others(tmp_path, fresh_aws):
+    """lab.toml's `learner_packages` (kms_envelope: cryptography) are visible to learner code in the
+    allow-listed filesystem, with the distributions they require; anything else installed is not."""
+    _needs()
+    from awslab.grading import LearnerProcess, sandbox
+
+    mounted = sandbox._packages(("cryptography",))
+    assert {"cryptography", "cffi"} <= set(mounted)  # and what cryptography requires
+    code = Path(tempfile.mkdtemp(prefix="awslab-test-code-"))  # readable by the learner's uid, as the worker's
+    code.chmod(0o755)
+    path = code / "learner.py"
+    path.write_text("import importlib\n\ndef probe(name):\n    try:\n        importlib.import_module(name)\n"
+                    "        return 'importable'\n    except ImportError:\n        return 'missing'\n")
+    workdir = Path(tempfile.mkdtemp(prefix="awslab-test-work-"))
+    os.chmod(workdir, 0o777)
+    for packages, expected in ((("cryptography",), "importable"), ((), "missing")):
+        with LearnerProcess(path, fresh_aws.learner_environment(str(workdir)), workdir=str(workdir),
+                            sandbox=sandbox.bubblewrap(packages)) as learner:
+            assert learner.call("probe", "cryptography.hazmat.primitives.ciphers.aead") == expected
+            assert learner.call("probe", "moto") == "missing"
+    shutil.rmtree(code)
+    shutil.rmtree(workdir)
