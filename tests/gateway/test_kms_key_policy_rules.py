@@ -157,3 +157,13 @@ def test_reencrypt_needs_reencrypt_from_and_reencrypt_to(aws):
     with pytest.raises(ClientError) as excinfo:
         app_kms.re_encrypt(CiphertextBlob=other, DestinationKeyId=target)
     assert "kms:ReEncryptFrom" in excinfo.value.response["Error"]["Message"]
+
+
+def test_a_key_made_without_key_usage_is_for_encryption(aws):
+    """API_CreateKey.html, KeyUsage: "Default: ENCRYPT_DECRYPT" (moto answered null)."""
+    kms = aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    assert key["KeyUsage"] == "ENCRYPT_DECRYPT"
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyUsage"] == "ENCRYPT_DECRYPT"
+    signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="ECC_NIST_P256")["KeyMetadata"]
+    assert signing["KeyUsage"] == "SIGN_VERIFY"

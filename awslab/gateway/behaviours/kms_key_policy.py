@@ -1,4 +1,9 @@
-"""What KMS checks in a key policy before it stores one (CreateKey, PutKeyPolicy), on every caller.
+"""What KMS checks in a key policy before it stores one (CreateKey, PutKeyPolicy), on every caller,
+and the key defaults moto leaves out.
+
+A key made without KeyUsage is ENCRYPT_DECRYPT on AWS ("Default: ENCRYPT_DECRYPT",
+https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html, KeyUsage); moto stores
+none, so DescribeKey answered KeyUsage null. The gateway sends the default.
 
 moto stores any policy it is given. AWS refuses two kinds, with MalformedPolicyDocumentException:
 
@@ -47,6 +52,8 @@ class KmsKeyPolicy:
             if refusal is not None:
                 call.note("kms_key_policy", refusal)
                 return aws_error(call, "MalformedPolicyDocumentException", refusal, 400)
+            if call.operation == "CreateKey" and not call.params.get("KeyUsage") and call.protocol == "json":
+                return forward(call.with_params({**call.params, "KeyUsage": "ENCRYPT_DECRYPT"}))
         return forward(call)
 
     def reset(self) -> None:
