@@ -6,6 +6,7 @@ Plain moto removes every version of the key, real ids included, and adds no dele
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
 
 @pytest.fixture(scope="module", params=["moto", "moto-server"])
@@ -65,3 +66,24 @@ def test_a_second_write_on_a_suspended_bucket_replaces_the_null_version(s3):
     kept, markers = versions(s3)
     assert sorted(kept) == sorted([(first, False), (second, False)]) and markers == [("null", True)]
     assert s3.get_object(Bucket="suspended-bucket", Key="k", VersionId=second)["Body"].read() == b"2"
+
+
+def test_get_of_a_key_whose_latest_version_is_a_delete_marker_is_404_naming_the_marker(s3):
+    s3.put_object(Bucket="suspended-bucket", Key="gone", Body=b"1")
+    marker = s3.delete_object(Bucket="suspended-bucket", Key="gone")["VersionId"]
+    with pytest.raises(ClientError) as excinfo:
+        s3.get_object(Bucket="suspended-bucket", Key="gone")
+    answer = excinfo.value.response
+    headers = answer["ResponseMetadata"]["HTTPHeaders"]
+    assert (answer["Error"]["Code"], answer["ResponseMetadata"]["HTTPStatusCode"]) == ("NoSuchKey", 404)
+    assert (headers.get("x-amz-delete-marker"), headers.get("x-amz-version-id")) == ("true", marker)
+
+
+def test_get_of_a_delete_marker_version_is_method_not_allowed(s3):
+    s3.put_object(Bucket="suspended-bucket", Key="gone", Body=b"1")
+    marker = s3.delete_object(Bucket="suspended-bucket", Key="gone")["VersionId"]
+    with pytest.raises(ClientError) as excinfo:
+        s3.get_object(Bucket="suspended-bucket", Key="gone", VersionId=marker)
+    answer = excinfo.value.response
+    assert (answer["Error"]["Code"], answer["ResponseMetadata"]["HTTPStatusCode"]) == ("MethodNotAllowed", 405)
+    assert answer["ResponseMetadata"]["HTTPHeaders"].get("x-amz-delete-marker") == "true"
