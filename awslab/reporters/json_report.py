@@ -1,13 +1,18 @@
+"""The JSON report: one shape for one lab and for --all, described by schemas/report.schema.json."""
+
 from __future__ import annotations
 
 import json
 
 from ..grading.results import LabResult
 
+# Raised when a field changes meaning or goes away; new fields keep the version.
+SCHEMA_VERSION = 1
+
 
 def render_json(results: list[LabResult]) -> str:
-    """One lab: its object. Several: {"labs": [...], "score", "max_score"}."""
-    if len(results) == 1:
-        return json.dumps(results[0].to_dict(), indent=2)
-    return json.dumps({"score": sum(r.score for r in results), "max_score": sum(r.max_score for r in results),
+    """{"schema_version", "score", "max_score", "labs": [{"lab", "score", "max_score", "checks": [...]}, ...]},
+    whether one lab was checked or all of them."""
+    return json.dumps({"schema_version": SCHEMA_VERSION,
+                       "score": sum(r.score for r in results), "max_score": sum(r.max_score for r in results),
                        "labs": [r.to_dict() for r in results]}, indent=2)

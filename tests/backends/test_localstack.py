@@ -119,8 +119,7 @@ def test_cli_check_reports_not_applicable_with_the_reason(host_localstack, fixtu
                             env={"AWSLAB_LABS_DIR": str(fixture_labs), "LOCALSTACK_HOST": host_localstack.url[7:],
                                  "AWSLAB_STATE_DIR": "/nonexistent"})
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    report = report[0] if isinstance(report, list) else report
+    (report,) = json.loads(result.stdout)["labs"]
     assert report["score"] == report["max_score"] == 5
     [clocked] = [c for c in report["checks"] if c["name"] == "clocked"]
     assert not clocked["passed"] and "LocalStack keeps real time" in clocked["message"]
@@ -133,8 +132,7 @@ def test_cli_check_start_starts_and_stops_localstack(host_prerequisites, fixture
                             env={"AWSLAB_LABS_DIR": str(fixture_labs), "AWSLAB_LOCALSTACK_MODE": "host"},
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads(result.stdout)
-    report = report[0] if isinstance(report, list) else report
+    (report,) = json.loads(result.stdout)["labs"]
     assert report["score"] == 5
     # Nothing that run started is left: no launcher, forwarder or DynamoDB Local java.
     assert _localstack_processes() <= before

@@ -14,7 +14,7 @@ LABS_ENV = {"AWSLAB_LABS_DIR": str(FIXTURES / "labs"), "AWSLAB_SOLUTIONS_DIR": s
 def check_json(name: str):
     done = awslab_command("check", "tiny_lab", "--file", str(SUBMISSIONS / f"{name}.py"), "--format", "json",
                           env=LABS_ENV)
-    return done, json.loads(done.stdout)
+    return done, json.loads(done.stdout)["labs"][0]
 
 
 def by_name(report: dict) -> dict:

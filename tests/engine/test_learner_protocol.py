@@ -149,7 +149,7 @@ def test_print_in_a_learner_function_appears_under_its_check_in_json(tmp_path):
         "def double(x):\n", "def double(x):\n    print('doubling', x, '\\x1b[31mred\\x1b[0m')\n")
     path = write(tmp_path, source, "tiny_lab.py")
     done = awslab_command("check", "tiny_lab", "--file", str(path), "--format", "json", env=LABS_ENV)
-    report = json.loads(done.stdout)
+    (report,) = json.loads(done.stdout)["labs"]
     checks = {c["name"]: c for c in report["checks"]}
     assert checks["doubles"]["output"] == "doubling 21 red\n"
     assert checks["bucket_exists"]["output"] == ""

@@ -48,7 +48,7 @@ def test_starter_scores_zero_through_the_cli(lab_id):
 
     lab = get_lab(lab_id)
     done = awslab_command("check", lab_id, "--file", str(lab.starter), "--format", "json")
-    report = json.loads(done.stdout)
+    (report,) = json.loads(done.stdout)["labs"]
     assert done.returncode == 1, done.stderr
     assert report["score"] == 0 and report["max_score"] == lab.max_score
     assert all(c["hint"] for c in report["checks"])

@@ -111,7 +111,7 @@ def test_print_in_a_learner_function_appears_in_text_json_and_junit(labs_env, wo
     text = run_awslab("check", "tiny_lab", env=labs_env)
     assert text.returncode == 1 and "about to make" in text.stdout
     assert text.stdout.rstrip("\n").splitlines()[-1].startswith("tiny_lab ")
-    data = json.loads(run_awslab("check", "tiny_lab", "--format", "json", env=labs_env).stdout)
+    (data,) = json.loads(run_awslab("check", "tiny_lab", "--format", "json", env=labs_env).stdout)["labs"]
     assert any("about to make" in c["output"] for c in data["checks"])
     junit = run_awslab("check", "tiny_lab", "--format", "junit", env=labs_env).stdout
     outs = [case.findtext("system-out") or "" for case in ET.fromstring(junit).iter("testcase")]
