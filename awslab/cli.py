@@ -18,7 +18,8 @@ app = typer.Typer(
     help="A local AWS lab: write boto3 code for an exercise, and awslab grades it check by check on a "
          "local AWS (moto by default, LocalStack on request). Nothing reaches real AWS.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit it
     pretty_exceptions_enable=False,
 )
 console = Console()
