@@ -25,6 +25,10 @@ from watchdog.events import FileSystemEventHandler
 
 from .workspace import Workspace
 
+# A learner function in watch gets at most this long per call (a lab's own limit is 10-20 s): an
+# endless loop costs a few seconds, and a save meanwhile stops the grade at once anyway.
+WATCH_CALL_LIMIT = 5.0
+
 KEYS = ("[bold]h[/] hint · [bold]p[/] pictures · [bold]n[/] next lab · [bold]l[/] list · [bold]r[/] regrade · "
         "[bold]q[/] quit")
 
@@ -45,6 +49,8 @@ class Watcher:
         self._pending: float | None = None
         self._watch_started = time.monotonic()
         self.last_result = None
+        self._job: tuple[threading.Thread, Any, int] | None = None  # (thread, learner, run number)
+        self._runs = 0
 
     # -- the loop ---------------------------------------------------------------------------------
     def run(self) -> int:
@@ -70,6 +76,8 @@ class Watcher:
                 if event is not None:
                     if event[0] == "saved":
                         self._pending = time.monotonic()
+                    elif event[0] == "graded":
+                        self.on_graded(*event[1:])
                     elif event[0] == "eof":
                         break
                     elif event[0] == "key" and not self.on_key(event[1]):
@@ -81,6 +89,7 @@ class Watcher:
             pass
         finally:
             self._stop.set()
+            self._cancel()
             keys.restore()
             observer.stop()
             observer.join(timeout=5)
@@ -127,40 +136,82 @@ class Watcher:
         return self.workspace.lab_file(self.lab.id)
 
     def grade(self) -> None:
-        from .grading import grade_submission
-        from .reporters.text import render_text
+        """Start grading the current file in the background; a grade still running is stopped
+        first (a save during a grade starts it over). The report is drawn by on_graded."""
+        from .grading.learner import LearnerProcess
 
+        restarted = self._cancel()
         self._flush_time()
-        position = self.labs.index(self.lab) + 1 if self.lab in self.labs else 0
-        self.console.clear()
-        self.console.rule(f"[bold]awslab watch[/] · lab {position}/{len(self.labs)}: {self.lab.id} · "
-                          f"file {self.path.name}")
+        self._header()
         if not self.path.is_file():
             self.console.print(f"[red]{self.path.name} is missing.[/] Create it, or run "
                                f"[bold]awslab reset {self.lab.id}[/] to get the starter back.")
             self.console.print(KEYS)
             return
+        self.console.print(f"grading {self.path.name}..." + (" (saved again: started over)" if restarted else ""),
+                           markup=False, highlight=False)
+        self._runs += 1
+        run, lab, path = self._runs, self.lab, self.path
+        learner = LearnerProcess.spawn_early(path)
+        thread = threading.Thread(target=self._grade_in_background, args=(run, lab, path, learner),
+                                  name="awslab-watch-grade", daemon=True)
+        self._job = (thread, learner, run)
+        thread.start()
+
+    def _grade_in_background(self, run: int, lab: Any, path: Path, learner: Any) -> None:
+        from .grading import grade_submission
+        from .grading.learner import GradeCancelled
+
         try:
-            if self.console.is_terminal:
-                with self.console.status(f"grading {self.path.name}..."):
-                    result = grade_submission(self.lab, self.path, self.aws)
-            else:
-                result = grade_submission(self.lab, self.path, self.aws)
+            result = grade_submission(lab, path, self.aws, learner=learner,
+                                      call_timeout=min(lab.call_timeout, WATCH_CALL_LIMIT))
+        except GradeCancelled:
+            return
         except Exception as exc:  # noqa: BLE001 - a broken lab must not end the watch; the next save retries
-            self.console.print(f"[red]awslab could not grade {self.lab.id}:[/] {type(exc).__name__}: {exc}\n"
+            self.events.put(("graded", run, None, exc))
+            return
+        self.events.put(("graded", run, result, None))
+
+    def _cancel(self) -> bool:
+        """Stop the grade in progress, if any, and wait for its thread (the backend is shared): True
+        if one was running."""
+        job, self._job = self._job, None
+        if job is None:
+            return False
+        thread, learner, _ = job
+        if not thread.is_alive():
+            return False
+        learner.cancel()
+        thread.join()
+        return True
+
+    def _header(self) -> None:
+        position = self.labs.index(self.lab) + 1 if self.lab in self.labs else 0
+        self.console.clear()
+        self.console.rule(f"[bold]awslab watch[/] · lab {position}/{len(self.labs)}: {self.lab.id} · "
+                          f"file {self.path.name}")
+
+    def on_graded(self, run: int, result: Any, error: Exception | None) -> None:
+        """Draw the report of grade number `run` (an older one, overtaken by a save, is dropped)."""
+        if self._job is None or self._job[2] != run:
+            return
+        self._job = None
+        from .reporters.score_line import score_line
+        from .reporters.text import print_plain, render_text
+
+        self._header()
+        if error is not None:
+            self.console.print(f"[red]awslab could not grade {self.lab.id}:[/] {type(error).__name__}: {error}\n"
                                "Save again to retry; if it persists, report it with `awslab check "
                                f"{self.lab.id}`'s output.")
             self.console.print(KEYS)
             return
-        from .reporters.score_line import score_line
-        from .reporters.text import print_plain
-
         record = self.workspace.record_result(result)
         self.last_result = result
         following = next_lab(self.labs, self.workspace, after=self.lab) if result.full_marks else None
         following_id = following.id if following is not None else None
         print_plain(self.console, score_line(result, following_id, width=self.console.width))
-        render_text([result], self.console, next_lab=following_id, pictures=False)
+        render_text([result], self.console, next_lab=following_id, pictures=False, score=False)
         if result.pictures:
             self.console.print(f"{len(result.pictures)} picture(s) of what your code built: press [bold]p[/]")
         if self.html:

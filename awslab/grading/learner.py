@@ -58,6 +58,11 @@ class LearnerCrashed(LearnerError):
     kind = "crash"
 
 
+class GradeCancelled(BaseException):
+    """The grade was stopped from outside (watch: the file was saved again). A BaseException, so no
+    check's `except Exception` records it as the learner's failure: the whole grade ends."""
+
+
 class LearnerProcess:
     """One learner file, loaded in a process of its own; `call(name, *args)` runs a function there."""
 
@@ -93,6 +98,7 @@ class LearnerProcess:
         self._own_workdir: tempfile.TemporaryDirectory | None = None
         self._loaded = False
         self._late_env: dict[str, str] = {}
+        self.cancelled = False
 
     # -- life cycle -------------------------------------------------------------------------------
     @classmethod
@@ -160,6 +166,8 @@ class LearnerProcess:
 
         `env` updates the process's environment first (e.g. the endpoint, when the process was
         spawned before the gateway had a port); it is remembered for restarts."""
+        if self.cancelled:
+            raise GradeCancelled("load")
         if env:
             self.env = {**self.env, **env}
             self._late_env = {**self._late_env, **env}
@@ -167,6 +175,9 @@ class LearnerProcess:
             return self
         self._loaded = True
         message = self._exchange({"type": "load", "env": self._late_env}, time.monotonic() + self.load_timeout)
+        if self.cancelled:
+            self._kill()
+            raise GradeCancelled("load")
         if message is None:
             self._kill()
             self.load_error = LearnerLoadError(
@@ -213,7 +224,21 @@ class LearnerProcess:
             return text
 
     # -- calls ----------------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """From another thread: end the learner's process now; the grading thread's current or next
+        call raises GradeCancelled. Only the process is killed here (its pipes are the grading
+        thread's to close)."""
+        self.cancelled = True
+        process = self._process
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def call(self, function: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        if self.cancelled:
+            raise GradeCancelled(function)
         if self.load_error is None:
             self.start()  # after a hang or a crash: a fresh process, the file imported again
         if self.load_error is not None:
@@ -223,6 +248,9 @@ class LearnerProcess:
                    "kwargs": transfer.encode(kwargs, callbacks)}
         limit = self.call_timeout if timeout is None else timeout
         reply = self._exchange(message, time.monotonic() + limit, callbacks)
+        if self.cancelled:
+            self._kill()
+            raise GradeCancelled(function)
         if reply is None:
             self._kill()
             raise LearnerTimeout(f"{function}() did not return within {limit:g} s (an endless loop, or "

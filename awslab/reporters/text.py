@@ -70,8 +70,9 @@ def _duration(seconds: float) -> str:
 
 
 def render_text(results: list[LabResult], console: Console, *, next_lab: str | None = None,
-                pictures: bool = True) -> None:
-    """Each lab's report, then (for several) a summary; the last line is always the plain score line."""
+                pictures: bool = True, score: bool = True) -> None:
+    """Each lab's report, then (for several) a summary; the last line is the plain score line
+    (`score=False`: the caller printed it already, as watch does at the top)."""
     for result in results:
         console.print(lab_report(result))
         if pictures:
@@ -79,6 +80,9 @@ def render_text(results: list[LabResult], console: Console, *, next_lab: str | N
                 console.print(Panel(picture, title=title, border_style="cyan", expand=False))
     if len(results) > 1:
         render_summary(results, console)
+    if not score:
+        return
+    if len(results) > 1:
         print_plain(console, summary_line(results, next_lab, width=console.width))
     elif results:
         print_plain(console, score_line(results[0], next_lab, width=console.width))

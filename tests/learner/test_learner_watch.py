@@ -152,3 +152,73 @@ def test_watch_without_a_terminal_regrades_on_save_reads_keys_per_line_ends_at_e
     page = (workspace.root / "report.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and "make_bucket creates the" in page
 
+
+
+HANGS = WRONG.replace("def make_bucket(s3, name):\n    pass", "def make_bucket(s3, name):\n    while True:\n        pass")
+
+
+class PipedWatch:
+    """`awslab watch tiny_lab` with stdin and stdout on pipes; everything it printed in `seen`."""
+
+    def __init__(self, labs_env, workspace) -> None:
+        env = {**os.environ, **labs_env, "COLUMNS": "120"}
+        self.process = subprocess.Popen([PYTHON, "-m", "awslab", "watch", "tiny_lab"], cwd=workspace.root, env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, start_new_session=True)
+        self.seen: list[str] = []
+        threading.Thread(target=lambda: self.seen.extend(iter(self.process.stdout.readline, "")), daemon=True).start()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.seen)
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.text:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"watch never printed {text!r}:\n{self.text}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, 9)
+            self.process.wait()
+
+
+def test_watch_prints_the_score_line_once_per_grade(labs_env, workspace):
+    watch = PipedWatch(labs_env, workspace)
+    try:
+        watch.wait_for("h hint · p pictures")
+        workspace.lab_file("tiny_lab").write_text(RIGHT)
+        watch.wait_for("tiny_lab is complete")
+        watch.wait_for("h hint · p pictures", timeout=5)
+    finally:
+        watch.stop()
+    assert watch.text.count("tiny_lab 6/6 · full marks · next lab: awslab check second_lab") == 1, watch.text
+
+
+def test_watch_stops_a_learner_function_that_hangs_and_names_it(labs_env, workspace):
+    watch = PipedWatch(labs_env, workspace)
+    try:
+        watch.wait_for("h hint · p pictures")
+        workspace.lab_file("tiny_lab").write_text(HANGS)
+        watch.wait_for("make_bucket() did not return within 3 s")
+    finally:
+        watch.stop()
+
+
+def test_a_save_while_a_grade_runs_stops_it_and_grades_the_new_file(labs_env, workspace):
+    watch = PipedWatch(labs_env, workspace)
+    try:
+        watch.wait_for("h hint · p pictures")
+        before = len(watch.text)
+        workspace.lab_file("tiny_lab").write_text(HANGS)
+        watch.wait_for("grading tiny_lab.py...")
+        while "grading tiny_lab.py..." not in watch.text[before:]:
+            time.sleep(0.05)
+        workspace.lab_file("tiny_lab").write_text(RIGHT)  # while make_bucket spins
+        watch.wait_for("(saved again: started over)")
+        watch.wait_for("tiny_lab is complete")
+    finally:
+        watch.stop()
+    assert "did not return within" not in watch.text  # the hanging grade never got to report
