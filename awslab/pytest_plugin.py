@@ -51,6 +51,8 @@ def _awslab_session(request: pytest.FixtureRequest):
 
 @pytest.fixture
 def local_aws(_awslab_session):
+    """The started LocalAWS, reset for this test (a fresh account, settings cleared): .client(service),
+    .log, .clock, .settings, .backend."""
     _awslab_session.reset()
     _awslab_session.settings.clear()
     return _awslab_session
@@ -58,26 +60,32 @@ def local_aws(_awslab_session):
 
 @pytest.fixture
 def aws_backend(local_aws):
+    """The backend serving this session (--awslab-backend): .name, .features (what it can simulate)."""
     return local_aws.backend
 
 
 @pytest.fixture
 def aws_backend_name(local_aws) -> str:
+    """The backend's name: "moto" (embedded, the default), "moto-server" or "localstack"."""
     return local_aws.backend.name
 
 
 @pytest.fixture
 def aws_clock(local_aws):
+    """The virtual clock every request sees: advance(days=31), advance(seconds=61), now()."""
     return local_aws.clock
 
 
 @pytest.fixture
 def aws_client(local_aws):
+    """A factory of boto3 clients on the local AWS: aws_client("sqs") (admin credentials, cached per service)."""
     return local_aws.client
 
 
 @pytest.fixture
 def aws_log(local_aws):
+    """The request log: aws_log.calls("sqs", "ReceiveMessage", source=None) lists what was called, with
+    which parameters (source=None: every caller; the default counts only the learner's calls)."""
     return local_aws.log
 
 
@@ -92,6 +100,8 @@ def aws_environment(local_aws, monkeypatch: pytest.MonkeyPatch, tmp_path):
 
 @pytest.fixture
 def awslab_grade(_awslab_session):
+    """Grade a file as `awslab check` does: awslab_grade("sqs_dlq", "path/to/file.py") returns the
+    LabResult (.score, .max_score, .full_marks, .checks)."""
     from .grading import get_lab, grade_submission
 
     def grade(lab_id: str, path):
