@@ -255,6 +255,8 @@ def _kms(call: AwsCall, params: dict, account: str, region: str) -> list[Target]
     action = f"kms:{op}"
     if op == "ReEncrypt":
         return _kms_reencrypt(params)
+    if op in _KMS_ALIAS_OPERATIONS:
+        return _kms_alias(action, params, account, region)
     context = _encryption_context(params.get("EncryptionContext"))
     if op not in _KMS_KEY_OPERATIONS:
         return [Target(action, "*", context)]
@@ -264,6 +266,26 @@ def _kms(call: AwsCall, params: dict, account: str, region: str) -> list[Target]
     if op == "Decrypt" and isinstance(params.get("CiphertextBlob"), str):
         return [Target(action, "*", context, _ciphertext(params["CiphertextBlob"], params.get("EncryptionContext")))]
     return [Target(action, "*", context)]
+
+
+# An alias change is authorized on the alias (identity policy: an alias has no policy of its own) and on each key
+# it names (that key's policy takes part): CreateAlias on the alias and the target key, UpdateAlias on the alias,
+# its current key and its new key, DeleteAlias on the alias and its key
+# (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html). ListAliases stays on "*".
+_KMS_ALIAS_OPERATIONS = frozenset({"CreateAlias", "UpdateAlias", "DeleteAlias"})
+
+
+def _kms_alias(action: str, params: dict, account: str, region: str) -> list[Target]:
+    name = params.get("AliasName")
+    if not isinstance(name, str) or not name:
+        return [Target(action, "*")]
+    found = [Target(action, f"arn:aws:kms:{region}:{account}:{name}")]
+    if action != "kms:CreateAlias":
+        found.append(Target(action, name, {}, ("kms", name)))  # the key the alias names now
+    target = params.get("TargetKeyId")
+    if action != "kms:DeleteAlias" and isinstance(target, str) and target:
+        found.append(Target(action, target, {}, ("kms", target)))
+    return found
 
 
 def _ciphertext(blob: str, encryption_context: Any) -> tuple:

@@ -127,3 +127,41 @@ def test_encryption_context_condition_is_checked_on_encrypt(aws):
     with pytest.raises(ClientError) as excinfo:
         kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"project": "gemini"})
     assert code_of(excinfo) == "AccessDeniedException"
+
+
+# -- aliases: on the alias and on each key they name (alias-access.html) ------------------------------
+def test_create_alias_needs_the_key_policy_of_its_target_key(aws):
+    key = key_with_policy(aws, {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/keyadmin"},
+                                "Action": "kms:*", "Resource": "*"})
+    kms = user_kms(aws, "alice", allow("kms:CreateAlias"))
+    with pytest.raises(ClientError) as excinfo:
+        kms.create_alias(AliasName="alias/orders", TargetKeyId=key)
+    assert code_of(excinfo) == "AccessDeniedException"
+
+
+def test_create_alias_needs_permission_on_the_alias_itself(aws):
+    key = key_with_policy(aws, ROOT_DELEGATES)
+    alias_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/orders"
+    kms = user_kms(aws, "alice", allow("kms:CreateAlias", key))
+    with pytest.raises(ClientError) as excinfo:
+        kms.create_alias(AliasName="alias/orders", TargetKeyId=key)
+    assert code_of(excinfo) == "AccessDeniedException"
+    assert alias_arn in excinfo.value.response["Error"]["Message"]
+    allowed = user_kms(aws, "bob", allow("kms:CreateAlias", [key, alias_arn]))
+    allowed.create_alias(AliasName="alias/orders", TargetKeyId=key)
+
+
+def test_delete_alias_needs_the_key_policy_of_the_key_it_names(aws):
+    key = key_with_policy(aws, {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/keyadmin"},
+                                "Action": "kms:*", "Resource": "*"})
+    aws.client("kms").create_alias(AliasName="alias/orders", TargetKeyId=key)
+    kms = user_kms(aws, "alice", allow("kms:DeleteAlias"))
+    with pytest.raises(ClientError) as excinfo:
+        kms.delete_alias(AliasName="alias/orders")
+    assert code_of(excinfo) == "AccessDeniedException"
+
+
+def test_list_aliases_is_decided_by_the_identity_policy_alone(aws):
+    key_with_policy(aws, {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/keyadmin"},
+                          "Action": "kms:*", "Resource": "*"})
+    assert "Aliases" in user_kms(aws, "alice", allow("kms:ListAliases")).list_aliases()
