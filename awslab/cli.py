@@ -54,8 +54,17 @@ def _print_version(value: bool) -> None:
 def _options(
     _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                   help="Print awslab's version and exit."),
+    labs: Optional[list[Path]] = typer.Option(None, "--labs", metavar="DIR",
+                                              help="A folder of lab folders (a lab pack) to add to the course; "
+                                                   "repeatable, added to AWSLAB_LABS_PATH."),
 ) -> None:
-    pass
+    if labs:
+        import os
+
+        # Through the environment, so that every process a command starts (the classroom's workers,
+        # the learner's) sees the same labs.
+        known = [p for p in os.environ.get("AWSLAB_LABS_PATH", "").split(os.pathsep) if p]
+        os.environ["AWSLAB_LABS_PATH"] = os.pathsep.join(known + [str(p.resolve()) for p in labs])
 
 
 # Each module here owns a group of commands and adds them with `register(app)`.
@@ -80,13 +89,15 @@ def list_labs(as_json: bool = typer.Option(False, "--json", help="Print the labs
     if as_json:
         print(json.dumps([{"id": lab.id, "title": lab.title, "order": lab.order, "points": lab.max_score,
                            "estimated_minutes": lab.estimated_minutes, "backends": lab.backends,
-                           "functions": lab.functions} for lab in labs], indent=2))
+                           "functions": lab.functions, "source": lab.source} for lab in labs], indent=2))
         return
     table = Table(title="awslab labs")
-    for column in ("#", "lab", "title", "points", "minutes"):
+    packs = any(lab.source != "built-in" for lab in labs)
+    for column in ("#", "lab", "title", "points", "minutes") + (("from",) if packs else ()):
         table.add_column(column)
     for lab in labs:
-        table.add_row(str(lab.order), lab.id, lab.title, str(lab.max_score), str(lab.estimated_minutes))
+        table.add_row(str(lab.order), lab.id, lab.title, str(lab.max_score), str(lab.estimated_minutes),
+                      *((lab.source,) if packs else ()))
     console.print(table)
     console.print("Read a lab with [bold]awslab show LAB[/]; grade your file with [bold]awslab check LAB[/].")
 

@@ -187,7 +187,7 @@ class _Pool:
         isolation = self.run.isolation
         command = isolation.wrapper() + [sys.executable, "-m", "awslab.classroom.worker"]
         job = {"student": student.name, "files": student_files(student), "labs": [lab.id for lab in labs],
-               "labs_dir": str(labs[0].folder.parent), "timeout": self.settings.timeout,
+               "lab_folders": {lab.id: str(lab.folder) for lab in labs}, "timeout": self.settings.timeout,
                "memory_mb": self.settings.memory_mb,
                "sandbox": {"namespaces": isolation.namespaces, "learner_uid": isolation.learner_uid,
                            "hide": [str(p) for p in self.hidden]}}

@@ -43,10 +43,11 @@ def main() -> None:
         target.write_text(text, encoding="utf-8")
         target.chmod(0o644)
 
-    from ..grading import get_lab, grade_submission
+    from ..grading import grade_submission
+    from ..grading.labs import load_lab
     from ..local_aws import LocalAWS
 
-    labs = {lab_id: get_lab(lab_id, Path(job["labs_dir"])) for lab_id in job["labs"]}
+    labs = {lab_id: load_lab(Path(job["lab_folders"][lab_id])) for lab_id in job["labs"]}
     for lab in labs.values():
         lab.checks  # noqa: B018 - load the checks now, before anything could change under them
     timeout = float(job["timeout"])
@@ -87,7 +88,8 @@ def _kept_paths(job: dict) -> list[str]:
     import awslab
 
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             os.path.dirname(os.path.realpath(sys.executable)), job["labs_dir"],
+             os.path.dirname(os.path.realpath(sys.executable)),
+             *dict.fromkeys(str(Path(folder).parent) for folder in job["lab_folders"].values()),
              str(Path(awslab.__file__).resolve().parents[1])]
     # sys.path also holds the current directory (with -m): never keep "/" or the cwd as a whole.
     paths += [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) not in ("/", os.getcwd())]

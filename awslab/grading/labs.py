@@ -1,10 +1,18 @@
 """Labs are content: `labs/<lab_id>/` holds lab.toml, README.md, starter.py, checks.py; the
-reference solution is `solutions/<lab_id>.py`. The engine knows no lab by name."""
+reference solution is `solutions/<lab_id>.py`. The engine knows no lab by name.
+
+Lab packs add labs from outside the course, each a folder of lab folders with its solutions in
+`solutions/` beside it (or where AWSLAB_SOLUTIONS_PATH points, to keep them private):
+- folders in AWSLAB_LABS_PATH (os.pathsep between them; `awslab --labs DIR` adds to it);
+- installed Python packages declaring an entry point in the group `awslab.labs`, whose object is a
+  folder (a str or Path), a function returning one, or a package (its `labs/` folder).
+A pack lab with the id of another lab is an error naming both."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from importlib.metadata import entry_points
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -53,6 +61,7 @@ class Lab:
     # Where this lab's reference solution lives when it is not the course's solutions/ folder
     # (`awslab lab test PATH` on a lab outside the labs folder): <solutions_folder>/<lab_id>.py.
     solutions_folder: Path | None = None
+    source: str = "built-in"  # where the lab comes from: built-in, a folder, or an installed package
 
     @property
     def readme(self) -> Path:
@@ -98,16 +107,18 @@ class Lab:
         return sum(c.points for c in self.checks)
 
 
-def load_lab(folder: Path, solutions_folder: Path | None = None) -> Lab:
+def load_lab(folder: Path, solutions_folder: Path | None = None, source: str = "built-in") -> Lab:
     meta_path = folder / "lab.toml"
     try:
         meta = tomllib.loads(meta_path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise LabError(f"lab {folder.name}: cannot read lab.toml: {exc}") from exc
     try:
-        return _lab_from(folder, meta, solutions_folder)
+        lab = _lab_from(folder, meta, solutions_folder)
     except (TypeError, ValueError, AttributeError) as exc:
         raise LabError(f"lab {folder.name}: lab.toml has a value of the wrong kind: {exc}") from exc
+    lab.source = source
+    return lab
 
 
 def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
@@ -128,18 +139,77 @@ def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
     )
 
 
-def all_labs(directory: Path | None = None) -> list[Lab]:
-    root = directory or labs_dir()
+def _pack_solutions(lab_folder: Path) -> Path:
+    """A pack lab's solutions folder: the first of AWSLAB_SOLUTIONS_PATH holding <lab_id>.py (an
+    instructor keeps them apart from the pack), else solutions/ beside the pack's folder."""
+    for entry in os.environ.get("AWSLAB_SOLUTIONS_PATH", "").split(os.pathsep):
+        if entry and (Path(entry) / f"{lab_folder.name}.py").is_file():
+            return Path(entry)
+    return lab_folder.parent.parent / "solutions"
+
+
+def _entry_point_folder(entry) -> Path:
+    try:
+        loaded = entry.load()
+        value = loaded() if callable(loaded) else loaded
+    except Exception as exc:  # noqa: BLE001 - a broken pack is named, not a traceback
+        raise LabError(f"lab pack {entry.name} ({entry.value}) does not load: {type(exc).__name__}: {exc}") from exc
+    if hasattr(value, "__file__") and value.__file__:
+        value = Path(value.__file__).parent / "labs"
+    if not isinstance(value, (str, os.PathLike)) or not Path(value).is_dir():
+        raise LabError(f"lab pack {entry.name} ({entry.value}) names no folder of labs: {value!r}")
+    return Path(value)
+
+
+def lab_sources() -> list[tuple[Path, bool, str]]:
+    """Every folder of labs: (folder, whether it is a pack, where it comes from)."""
+    sources: list[tuple[Path, bool, str]] = [(labs_dir(), False, "built-in")]
+    for entry in os.environ.get("AWSLAB_LABS_PATH", "").split(os.pathsep):
+        if not entry:
+            continue
+        folder = Path(entry)
+        if not folder.is_dir():
+            raise LabError(f"lab pack folder {folder} (AWSLAB_LABS_PATH or --labs) is not a folder")
+        sources.append((folder, True, f"folder {folder}"))
+    for entry in entry_points(group="awslab.labs"):
+        folder = _entry_point_folder(entry)
+        sources.append((folder, True, f"package {entry.dist.name if entry.dist else entry.name}"))
+    return sources
+
+
+def _labs_in(root: Path, pack: bool = False, source: str = "built-in") -> list[Lab]:
     if not root.is_dir():
         return []
-    labs = [load_lab(p) for p in root.iterdir() if (p / "lab.toml").is_file()]
+    return [load_lab(p, _pack_solutions(p) if pack else None, source)
+            for p in sorted(root.iterdir()) if (p / "lab.toml").is_file()]
+
+
+def all_labs(directory: Path | None = None) -> list[Lab]:
+    """The labs of `directory`, or of the course and every lab pack (ids unique across them)."""
+    if directory is not None:
+        labs = _labs_in(directory)
+    else:
+        labs, seen = [], {}
+        for root, pack, source in lab_sources():
+            if seen and any(root.resolve() == Path(r).resolve() for r in seen.values()):
+                continue  # the same folder named twice
+            for lab in _labs_in(root, pack, source):
+                if lab.id in seen:
+                    raise LabError(f"lab {lab.id} is in two places: {seen[lab.id]}/{lab.id} ({_source_of(labs, lab.id)}) "
+                                   f"and {lab.folder} ({source}); rename one")
+                seen[lab.id] = str(root)
+                labs.append(lab)
     return sorted(labs, key=lambda lab: (lab.order, lab.id))
 
 
+def _source_of(labs: list[Lab], lab_id: str) -> str:
+    return next(lab.source for lab in labs if lab.id == lab_id)
+
+
 def get_lab(lab_id: str, directory: Path | None = None) -> Lab:
-    root = directory or labs_dir()
-    folder = root / lab_id
-    if not (folder / "lab.toml").is_file():
-        known = ", ".join(lab.id for lab in all_labs(root)) or "none"
-        raise LabError(f"unknown lab {lab_id!r} (labs: {known})")
-    return load_lab(folder)
+    labs = all_labs(directory)
+    for lab in labs:
+        if lab.id == lab_id:
+            return lab
+    known = ", ".join(lab.id for lab in labs) or "none"
+    raise LabError(f"unknown lab {lab_id!r} (labs: {known})")
