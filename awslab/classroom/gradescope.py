@@ -28,6 +28,15 @@ from .github import find_lab_files
 
 CONFIG = "awslab-gradescope.json"
 
+# https://gradescope-autograders.readthedocs.io/en/latest/specs/ (results.json, "Output format")
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+RESULT_KEYS = {"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
+               "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
+TEST_KEYS = {"score", "max_score", "status", "name", "name_format", "number", "output", "output_format", "tags",
+             "visibility", "extra_data"}
+CRASH_OUTPUT = ("awslab could not grade this submission. Your instructor can see what went wrong; "
+                "check that you submitted the lab's file(s) and submit again.")
+
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
 set -euo pipefail
@@ -56,8 +65,14 @@ exec "$PYTHON" -m awslab.classroom.gradescope --root "$ROOT"
 """
 
 
-def build(labs: list[Lab], out: Path, *, timeout: float = 60.0) -> Path:
-    """Write the autograder zip; deterministic (fixed timestamps, sorted entries)."""
+def build(labs: list[Lab], out: Path, *, timeout: float = 60.0, visibility: str = "visible",
+          leaderboard: bool = False) -> Path:
+    """Write the autograder zip; deterministic (fixed timestamps, sorted entries).
+
+    `visibility` is when students see their results (Gradescope's visible, hidden, after_due_date,
+    after_published); `leaderboard` publishes each submission's score on the assignment's leaderboard."""
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         def add(name: str, data: bytes, mode: int = 0o644) -> None:
@@ -68,7 +83,8 @@ def build(labs: list[Lab], out: Path, *, timeout: float = 60.0) -> Path:
 
         add("setup.sh", SETUP_SH.encode(), 0o755)
         add("run_autograder", RUN_AUTOGRADER.encode(), 0o755)
-        add(CONFIG, json.dumps({"labs": [lab.id for lab in labs], "timeout": timeout}, indent=2).encode())
+        add(CONFIG, json.dumps({"labs": [lab.id for lab in labs], "timeout": timeout, "visibility": visibility,
+                                "leaderboard": leaderboard}, indent=2).encode())
         package = Path(__file__).resolve().parents[1]
         # Never the bundled course (it holds the solutions): the zip carries only the chosen labs.
         for path in _files(package, skip=[BUNDLED]):
@@ -91,8 +107,10 @@ def _files(folder: Path, skip: list[Path] = ()) -> list[Path]:
                   and not any(p.is_relative_to(private) for private in skip))
 
 
-def results_json(records: dict[str, dict], labs: list[Lab]) -> dict:
-    """Gradescope's results.json: one test per check; score and max_score at the top."""
+def results_json(records: dict[str, dict], labs: list[Lab], *, visibility: str = "visible",
+                 leaderboard: bool = False) -> dict:
+    """Gradescope's results.json, with only the keys its specification lists: one test per check
+    (each with its max_score), the total score at the top."""
     tests = []
     lines = []
     for lab_number, lab in enumerate(labs, start=1):
@@ -109,9 +127,12 @@ def results_json(records: dict[str, dict], labs: list[Lab]) -> dict:
             tests.append({"name": f"{lab.id}: {check['title']}", "number": f"{lab_number}.{check_number}",
                           "score": check["points"], "max_score": check["max_points"],
                           "status": "passed" if check["status"] == "passed" else "failed",
-                          "output": output, "tags": [lab.id], "visibility": "visible"})
-    return {"score": sum(t["score"] for t in tests), "max_score": sum(t["max_score"] for t in tests),
-            "output": "\n".join(lines), "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+                          "output": output, "tags": [lab.id], "visibility": visibility})
+    results = {"score": sum(t["score"] for t in tests), "output": "\n".join(lines), "visibility": visibility,
+               "stdout_visibility": "hidden", "tests": tests}
+    if leaderboard:
+        results["leaderboard"] = [{"name": "Score", "value": results["score"], "order": "desc"}]
+    return results
 
 
 def run(root: Path) -> dict:
@@ -119,7 +140,8 @@ def run(root: Path) -> dict:
     labs = sorted((get_lab(lab_id) for lab_id in config["labs"]), key=lambda lab: (lab.order, lab.id))
     files = find_lab_files(root / "submission", labs)
     records = grade_one(files, labs, Settings(timeout=float(config.get("timeout", 60)), jobs=1))
-    return results_json(records, labs)
+    return results_json(records, labs, visibility=config.get("visibility", "visible"),
+                        leaderboard=bool(config.get("leaderboard", False)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,9 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.root)
     try:
         results = run(root)
-    except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json whatever happens
-        results = {"score": 0, "output": f"awslab could not grade this submission: {type(exc).__name__}: {exc}\n"
-                                          + traceback.format_exc(limit=5), "tests": []}
+    except Exception:  # noqa: BLE001 - Gradescope must get a results.json whatever happens
+        # Students see `output`: no paths, no trace. The trace goes to stdout, which Gradescope
+        # shows to instructors only (stdout_visibility hidden).
+        results = {"score": 0, "output": CRASH_OUTPUT, "stdout_visibility": "hidden", "tests": []}
+        traceback.print_exc(file=sys.stdout)
     write_atomically(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
     print(results.get("output", ""))
     return 0

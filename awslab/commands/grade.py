@@ -15,6 +15,13 @@ class GradebookFormat(str, Enum):
     json = "json"
 
 
+class GradescopeVisibility(str, Enum):
+    visible = "visible"
+    hidden = "hidden"
+    after_due_date = "after_due_date"
+    after_published = "after_published"
+
+
 class IsolationLevel(str, Enum):
     auto = "auto"
     full = "full"
@@ -183,6 +190,11 @@ def gradescope_build(
     labs: List[str] = typer.Argument(..., metavar="LAB...", help="The labs this autograder grades."),
     out: Path = typer.Option(Path("autograder.zip"), "--out", "-o", help="The zip to upload to Gradescope."),
     timeout: float = typer.Option(60.0, "--timeout", help="Wall-time limit per lab, in seconds."),
+    visibility: GradescopeVisibility = typer.Option(
+        GradescopeVisibility.visible, "--visibility", help="When students see their results: visible, hidden, after_due_date or "
+                                        "after_published (Gradescope's settings)."),
+    leaderboard: bool = typer.Option(False, "--leaderboard", help="Put each submission's score on the "
+                                                                   "assignment's leaderboard."),
 ) -> None:
     """Build a Gradescope autograder (setup.sh, run_autograder, awslab and the labs) as a zip."""
     from ..classroom.gradescope import build
@@ -190,7 +202,7 @@ def gradescope_build(
     from ..grading import get_lab
 
     chosen = [get_lab(name) for name in labs]
-    build(chosen, out, timeout=timeout)
+    build(chosen, out, timeout=timeout, visibility=visibility.value, leaderboard=leaderboard)
     console.print(f"wrote {out}: upload it as the autograder of a Gradescope programming assignment; "
                   f"students submit {', '.join(lab.id + '.py' for lab in chosen)}")
 

@@ -41,7 +41,7 @@ def test_run_autograder_writes_gradescope_results_for_a_submission(tmp_path):
                           text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
-    assert (results["score"], results["max_score"]) == (3, 4)
+    assert (results["score"], sum(t["max_score"] for t in results["tests"])) == (3, 4)
     assert [t["name"] for t in results["tests"]] == ["class_lab: make_bucket creates the bucket",
                                                      "class_lab: double doubles", "class_lab: greet greets by name"]
     failed = results["tests"][1]
@@ -57,7 +57,7 @@ def test_run_autograder_scores_zero_when_nothing_is_submitted(tmp_path):
     env = {**os.environ, "AWSLAB_GRADESCOPE_ROOT": str(root), "AWSLAB_PYTHON": sys.executable}
     subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, timeout=180)
     results = json.loads((root / "results" / "results.json").read_text())
-    assert (results["score"], results["max_score"]) == (0, 4)
+    assert (results["score"], sum(t["max_score"] for t in results["tests"])) == (0, 4)
     assert "not submitted" in results["tests"][0]["output"]
 
 
