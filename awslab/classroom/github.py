@@ -34,20 +34,29 @@ def find_lab_files(directory: Path, labs: list[Lab]) -> dict[str, Path]:
 
 
 def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:
-    """The reporter's shape: one test per check, named `<lab>: <check title>`."""
+    """The reporter's shape: one test per point of each check, named `<lab>: <check title>`.
+
+    The reporter's console has counted tests passed (passed / tests x max_score) while the notice
+    GitHub Classroom records adds up the tests' scores: with a test per point, both are the
+    submission's points, so a student sees one score everywhere."""
     tests = []
     for lab in labs:
         record = records[lab.id]
         for check in record["result"]["checks"]:
-            if check["status"] == "not_applicable":
+            if check["status"] == "not_applicable" or not check["max_points"]:
                 continue
-            status = "pass" if check["status"] == "passed" else "fail"
             message = check.get("message", "")
-            if status == "fail" and check.get("hint"):
+            if check["status"] != "passed" and check.get("hint"):
                 message += f"\nHint: {check['hint']}"
-            tests.append({"name": f"{lab.id}: {check['title']}", "status": status, "score": check["points"],
-                          "max_score": check["max_points"], "message": message, "test_code": check["name"],
-                          "filename": f"{lab.id}.py", "line_no": 0, "execution_time": ""})
+            total, earned = check["max_points"], check["points"]
+            seconds = round(float(check.get("duration") or 0.0), 4)
+            for point in range(1, total + 1):
+                name = f"{lab.id}: {check['title']}" + (f" (point {point} of {total})" if total > 1 else "")
+                passed = point <= earned
+                tests.append({"name": name, "status": "pass" if passed else "fail", "score": 1 if passed else 0,
+                              "max_score": 1, "message": message, "test_code": check["name"],
+                              "filename": f"{lab.id}.py", "line_no": 0,
+                              "execution_time": f"{seconds}s", "duration": seconds})
     max_score = sum(t["max_score"] for t in tests)
     status = "pass" if all(t["status"] == "pass" for t in tests) else "fail"
     return {"version": 1, "status": status, "max_score": max_score, "tests": tests}
