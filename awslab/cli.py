@@ -121,6 +121,10 @@ def check(
     all_labs_: bool = typer.Option(False, "--all", help="Grade every lab and print one summary."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     start: bool = typer.Option(False, "--start", help="Start the backend for this run and stop it after."),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", metavar="URL",
+                                           help="With --backend moto-server: an already running moto server "
+                                                "(e.g. docker compose's, http://127.0.0.1:5000), reached through "
+                                                "awslab's gateway."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write the report, with its pictures, as an HTML page."),
 ) -> None:
     """Grade a lab file. Exit 0 on full marks, 1 when points are lost, 2 on usage errors."""
@@ -130,6 +134,10 @@ def check(
         raise UsageError("--all grades every lab: give neither LAB nor --file with it")
     if not all_labs_ and not lab_id:
         raise UsageError("name a lab (awslab check LAB) or use --all; `awslab list` shows the labs")
+    if endpoint is not None and (backend != BackendName.moto_server or start):
+        raise UsageError("--endpoint names a running moto server: use it with --backend moto-server, without --start")
+    if endpoint is not None and not endpoint.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise UsageError(f"--endpoint must be a loopback http URL (http://127.0.0.1:PORT), not {endpoint!r}")
     from .workspace import Workspace
 
     labs = all_labs() if all_labs_ else [get_lab(lab_id)]
@@ -144,7 +152,7 @@ def check(
         if backend.value not in lab.backends:
             raise UsageError(f"lab {lab.id} does not run on {backend.value} (it runs on {', '.join(lab.backends)})")
         jobs.append((lab, Path(path)))
-    results = _grade(jobs, backend.value, start=start, quiet=output_format != Format.text)
+    results = _grade(jobs, backend.value, start=start, quiet=output_format != Format.text, endpoint=endpoint)
     if not solution:  # in a workspace (awslab init), the learner's progress remembers this run
         from .workspace import record_check_result
 
@@ -185,7 +193,7 @@ def demo(backend: BackendName = typer.Option(BackendName.moto, "--backend", "-b"
     raise typer.Exit(0 if all(r.full_marks for r in results) else 1)
 
 
-def _grade(jobs, backend: str, *, start: bool, quiet: bool):
+def _grade(jobs, backend: str, *, start: bool, quiet: bool, endpoint: Optional[str] = None):
     from .grading.learner import LearnerProcess
 
     # The first learner's Python (and its boto3) starts now, on the other core, while this
@@ -195,7 +203,7 @@ def _grade(jobs, backend: str, *, start: bool, quiet: bool):
     from .grading import grade_submission
     from .local_aws import LocalAWS
 
-    options = {"start": True} if start else {}
+    options = {"start": True} if start else {"url": endpoint.rstrip("/")} if endpoint else {}
     try:
         aws = LocalAWS(make_backend(backend, **options)).start()
     except BackendError as exc:
