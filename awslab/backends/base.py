@@ -54,8 +54,28 @@ class Backend:
         """Run one of awslab/backends/moto_state.py's edits on the emulator (feature moto_state)."""
         raise BackendError(self.why_lacking("moto_state"))
 
+    def serves(self, service: str) -> bool:
+        """Whether the emulator answers this AWS service's API (a lab's lab.toml `services`)."""
+        return service in self.features or (service == "sts" and "iam" in self.features)
+
+    def why_not_served(self, service: str) -> str:
+        return self.lacks.get(service, f"the {self.name} backend does not serve {FEATURES.get(service, service)} "
+                                       f"(the lab's lab.toml lists it in services)")
+
     def why_lacking(self, feature: str) -> str:
         return self.lacks.get(feature, f"the {self.name} backend does not support {FEATURES.get(feature, feature)}")
 
     def describe(self) -> str:
         return self.name
+
+
+def moto_serves(service: str) -> bool:
+    """moto answers a service when it has a module for it (moto/<service>/; lambda is awslambda)."""
+    import importlib.util
+
+    module = {"lambda": "awslambda"}.get(service, service.replace("-", ""))
+    try:
+        return module.isidentifier() and importlib.util.find_spec(f"moto.{module}") is not None
+    except (ImportError, ValueError):
+        return False
+

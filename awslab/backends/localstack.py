@@ -56,6 +56,14 @@ class LocalStackBackend(Backend):
     lacks = {"virtual_time": "LocalStack keeps real time in its own process, so awslab cannot move its clock "
                              "(the check would wait out real days, hours or seconds of AWS time)"}
 
+    def serves(self, service: str) -> bool:
+        from .base import FEATURES
+        from .localstack_host import served_services
+
+        if service in FEATURES and service not in self.features:
+            return False  # e.g. DynamoDB on a host-mode LocalStack without Java (self.lacks says why)
+        return service in served_services()
+
     def __init__(self, url: str | None = None, start: bool = False, port: int = 0, log=None, **_: object) -> None:
         self.requested_url = url.rstrip("/") if url else None
         self.start_own = start

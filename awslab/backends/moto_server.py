@@ -15,7 +15,7 @@ import sys
 import urllib3
 
 from ..gateway.wire import HttpUpstream
-from .base import Backend, BackendError
+from .base import Backend, BackendError, moto_serves
 from .health import wait_healthy
 
 
@@ -24,6 +24,9 @@ class MotoServerBackend(Backend):
     account_id = "123456789012"
     features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
                           "moto_state"})
+
+    def serves(self, service: str) -> bool:
+        return moto_serves(service)
 
     def __init__(self, url: str | None = None, **_: object) -> None:
         self.url = url  # an already running moto server (then awslab neither starts nor stops it)

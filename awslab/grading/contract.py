@@ -136,6 +136,11 @@ def content_problems(lab: Lab, others: list[Lab] = ()) -> list[str]:
         problems.append("README.md is missing")
     if not lab.functions:
         problems.append("lab.toml lists no functions")
+    if not lab.services:
+        problems.append('lab.toml lists no services (the AWS services the lab uses, e.g. services = ["sqs"])')
+    unknown_services = sorted(set(lab.services) - _aws_services())
+    if unknown_services:
+        problems.append(f"lab.toml services names what is no AWS service of boto3: {', '.join(unknown_services)}")
     for function in lab.functions:
         hints = lab.hints.get(function)
         if not hints or not all(isinstance(h, str) and h.strip() for h in hints):
@@ -177,6 +182,20 @@ def content_problems(lab: Lab, others: list[Lab] = ()) -> list[str]:
             for check_name in sorted(set(answer.says) - answer.loses):
                 problems.append(f"{answer.label}: says.{check_name} quotes the message of a check it does not lose")
     return problems
+
+
+def _aws_services() -> set[str]:
+    import botocore.session
+
+    return set(botocore.session.get_session().get_available_services())
+
+
+def service_problems(lab: Lab, aws) -> list[str]:
+    """Services the last grading called (learner and grader, from the request log) that the lab's
+    lab.toml does not list: a backend would not know to serve them."""
+    called = {call.service for call in aws.log.calls(source=None)}
+    return [f"the grading called {service}, which lab.toml's services do not list"
+            for service in sorted(called - set(lab.services))]
 
 
 # -- what an answer scored ----------------------------------------------------------------------------
@@ -238,5 +257,7 @@ def run_contract(lab: Lab, aws, directory: Path, others: list[Lab] = ()):
         return  # grading a lab whose files do not hold together says nothing more
     for answer in answers(lab):
         result = grade_submission(lab, compose(lab, answer, directory), aws)
-        yield f"{answer.label} ({result.score}/{result.max_score})", score_problems(
-            lab, answer, result, allow_not_applicable=aws.backend.name == "localstack")
+        problems = score_problems(lab, answer, result, allow_not_applicable=aws.backend.name == "localstack")
+        if answer.name == SOLUTION:
+            problems += service_problems(lab, aws)
+        yield f"{answer.label} ({result.score}/{result.max_score})", problems

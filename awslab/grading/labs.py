@@ -52,6 +52,9 @@ class Lab:
     estimated_minutes: int = 30
     backends: list[str] = field(default_factory=lambda: ["moto", "moto-server", "localstack"])
     functions: list[str] = field(default_factory=list)
+    # The AWS services the lab uses (boto3's names: "sqs", "kms"): a backend that does not serve one
+    # makes every check not applicable, saying so; LocalStack is started with them.
+    services: list[str] = field(default_factory=list)
     call_timeout: float = 10.0
     # Python distributions the learner's code may import beyond boto3 (e.g. "cryptography"): in the
     # classroom sandbox they are made visible with what they require.
@@ -131,6 +134,7 @@ def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
         estimated_minutes=int(meta.get("estimated_minutes", 30)),
         backends=list(meta.get("backends", ["moto", "moto-server", "localstack"])),
         functions=list(meta.get("functions", [])),
+        services=[str(name) for name in meta.get("services", [])],
         call_timeout=float(meta.get("call_timeout", 10)),
         learner_packages=[str(p) for p in meta.get("learner_packages", [])],
         hints={k: list(v) for k, v in meta.get("hints", {}).items()},

@@ -78,9 +78,11 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
     result = CheckResult(name=check.name, title=check.title, status=FAILED, points=0, max_points=check.points,
                          hint=check.hint)
     missing = [f for f in check.requires if not aws.has(f)]
-    if missing:
+    unserved = [s for s in lab.services if not aws.backend.serves(s)]
+    if missing or unserved:
         result.status, result.max_points = NOT_APPLICABLE, 0
-        result.message = "not applicable on this backend: " + "; ".join(aws.backend.why_lacking(f) for f in missing)
+        result.message = "not applicable on this backend: " + "; ".join(
+            [aws.backend.why_not_served(s) for s in unserved] + [aws.backend.why_lacking(f) for f in missing])
         return result
     context = CheckContext(aws=aws, learner=LearnerFunctions(learner), lab=lab, fixtures=fixtures, names=names)
     started = time.perf_counter()

@@ -20,6 +20,7 @@ order = {order}
 estimated_minutes = 15
 backends = ["moto", "moto-server", "localstack"]
 functions = ["create_queue"]
+services = ["sqs"]  # the AWS services the lab uses: a backend that does not serve one says so
 call_timeout = 10
 
 [hints]

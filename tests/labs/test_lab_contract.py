@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from awslab.grading import all_labs, grade_submission
-from awslab.grading.contract import SOLUTION, answers, compose, content_problems, score_problems
+from awslab.grading.contract import SOLUTION, answers, compose, content_problems, score_problems, service_problems
 from awslab.local_aws import LocalAWS
 
 LABS = all_labs()
@@ -46,6 +46,7 @@ def test_answer_scores_as_the_lab_says(aws, tmp_path, lab, answer):
     assert score_problems(lab, answer, result) == []
     if answer.name == SOLUTION:
         assert result.score == result.max_score == lab.max_score
+        assert service_problems(lab, aws) == []
 
 
 @pytest.mark.parametrize("lab", LABS, ids=[lab.id for lab in LABS])
