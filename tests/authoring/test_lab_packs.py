@@ -137,3 +137,23 @@ def test_a_pack_entry_point_that_names_no_folder_is_named_in_the_error(tmp_path,
     monkeypatch.syspath_prepend(str(site))
     with pytest.raises(LabError, match="lab pack b .no_such_module. does not load"):
         all_labs()
+
+
+def test_init_puts_a_pack_lab_in_the_workspace_and_check_finds_it_there(pack, tmp_path):
+    env = {"AWSLAB_LABS_PATH": str(pack / "labs")}
+    assert awslab("init", "ws", cwd=tmp_path, env=env).returncode == 0
+    assert (tmp_path / "ws" / "my_queue.py").read_text() == (pack / "labs" / "my_queue" / "starter.py").read_text()
+    (tmp_path / "ws" / "my_queue.py").write_text((pack / "solutions" / "my_queue.py").read_text())
+    done = awslab("check", "my_queue", cwd=tmp_path / "ws", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "my_queue 3/3" in done.stdout
+
+
+def test_classroom_report_grades_a_pack_lab_in_a_students_repository(pack, tmp_path):
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "my_queue.py").write_text((pack / "solutions" / "my_queue.py").read_text())
+    done = awslab("--labs", "pack/labs", "classroom", "report", "--dir", "repo", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == "pass" and report["max_score"] == 3
+    assert all(test["name"].startswith("my_queue: ") for test in report["tests"])
