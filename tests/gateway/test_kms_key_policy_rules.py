@@ -167,3 +167,17 @@ def test_a_key_made_without_key_usage_is_for_encryption(aws):
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyUsage"] == "ENCRYPT_DECRYPT"
     signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="ECC_NIST_P256")["KeyMetadata"]
     assert signing["KeyUsage"] == "SIGN_VERIFY"
+
+
+def test_reencrypt_without_source_key_id_names_the_key_that_made_the_ciphertext(aws):
+    """API_ReEncrypt.html: SourceKeyId is optional for a symmetric ciphertext (LocalStack 4.14 failed
+    without it); the log keeps the call as the caller sent it."""
+    kms = aws.client("kms")
+    source = kms.create_key()["KeyMetadata"]["Arn"]
+    target = kms.create_key()["KeyMetadata"]["Arn"]
+    blob = kms.encrypt(KeyId=source, Plaintext=b"x", EncryptionContext={"t": "1"})["CiphertextBlob"]
+    mark = aws.log.mark()
+    moved = kms.re_encrypt(CiphertextBlob=blob, SourceEncryptionContext={"t": "1"}, DestinationKeyId=target)
+    assert moved["SourceKeyId"] == source and moved["KeyId"] == target
+    (logged,) = aws.log.calls("kms", "ReEncrypt", since=mark, source=None)
+    assert "SourceKeyId" not in logged.params

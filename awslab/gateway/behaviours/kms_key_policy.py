@@ -5,6 +5,13 @@ A key made without KeyUsage is ENCRYPT_DECRYPT on AWS ("Default: ENCRYPT_DECRYPT
 https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html, KeyUsage); moto stores
 none, so DescribeKey answered KeyUsage null. The gateway sends the default.
 
+ReEncrypt of a symmetric ciphertext needs no SourceKeyId on AWS ("If the ciphertext was encrypted
+under a symmetric encryption KMS key, the SourceKeyId parameter is optional",
+https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html); LocalStack 4.14 fails
+without it (InternalError "expected string or bytes-like object, got 'NoneType'"). The gateway
+names the key that made the ciphertext (found by decrypting it with the caller's
+SourceEncryptionContext) when the caller did not.
+
 moto stores any policy it is given. AWS refuses two kinds, with MalformedPolicyDocumentException:
 
 - the policy lockout safety check: "the key policy must allow the principal that is making the
@@ -24,6 +31,7 @@ moto stores any policy it is given. AWS refuses two kinds, with MalformedPolicyD
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any
@@ -54,6 +62,11 @@ class KmsKeyPolicy:
                 return aws_error(call, "MalformedPolicyDocumentException", refusal, 400)
             if call.operation == "CreateKey" and not call.params.get("KeyUsage") and call.protocol == "json":
                 return forward(call.with_params({**call.params, "KeyUsage": "ENCRYPT_DECRYPT"}))
+        if (call.service == "kms" and call.operation == "ReEncrypt" and call.protocol == "json"
+                and not call.params.get("SourceKeyId") and isinstance(call.params.get("CiphertextBlob"), str)):
+            source = _ciphertext_key(call, gateway)
+            if source is not None:
+                return forward(call.with_params({**call.params, "SourceKeyId": source}))
         return forward(call)
 
     def reset(self) -> None:
@@ -99,6 +112,17 @@ class KmsKeyPolicy:
             return None, []
         policies = enforcement._policies(principal, call.access_key, gateway)
         return principal.arn, list(policies.identity)
+
+
+def _ciphertext_key(call: AwsCall, gateway: Gateway) -> str | None:
+    context = call.params.get("SourceEncryptionContext")
+    try:
+        answer = gateway.internal_client("kms", call.region or gateway.region).decrypt(
+            CiphertextBlob=base64.b64decode(call.params["CiphertextBlob"]),
+            EncryptionContext=context if isinstance(context, dict) else {})
+    except (botocore.exceptions.ClientError, ValueError, TypeError):
+        return None  # not a ciphertext, or another context: the backend answers for it
+    return answer.get("KeyId")
 
 
 def _key_arn(key: Any, region: str, gateway: Gateway) -> str | None:
