@@ -1,6 +1,10 @@
 """Request limits AWS enforces and the emulator may not: a call over one is refused before it is
 forwarded, with AWS's own error (code, message, HTTP status) in the call's protocol.
 
+Two sources: the constraints of botocore's service model that AWS checks server-side (maximums,
+patterns, enums: awslab/gateway/model_constraints.py), then the documented limits the model does
+not carry (awslab/gateway/limits.py, one row per limit citing its AWS page).
+
 The limits are data (awslab/gateway/limits.py, one row per limit citing its AWS page). They hold
 for every caller, learner and grader alike, as on AWS.
 """
@@ -17,6 +21,7 @@ from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..limits import Limit, limits_for
+from ..model_constraints import CODES, SOURCES, refusal, violations
 from ..wire import Response
 
 
@@ -28,6 +33,12 @@ class RequestLimits:
             schema = gateway.internal_client("dynamodb", call.region).describe_table(TableName=table)
             return [key["AttributeName"] for key in schema["Table"]["KeySchema"]]
 
+        if call.service in CODES:
+            found = violations(call.service, call.operation, call.params)
+            if found:
+                call.note("limit", SOURCES[call.service])
+                code, message = refusal(call.service, found)
+                return aws_error(call, code, message, 400)
         for limit in limits_for(call.service, call.operation):
             broken = _broken(limit, call.params, key_names)
             if broken is not None:

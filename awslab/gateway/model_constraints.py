@@ -1,0 +1,140 @@
+"""The constraints of botocore's service models that AWS checks on its side: a parameter's length
+(`min`/`max` of a string, list or map), its value (`min`/`max` of a number), its `pattern` and its
+`enum`.
+
+botocore's client checks only the minimums (and types) before sending; the maximums, patterns and
+enums reach AWS, which refuses them, and moto, which mostly does not. `violations()` walks a call's
+parameters along the operation's input shape and lists what AWS would refuse, worded as AWS's model
+validation words it ("Value 'x' at 'roleName' failed to satisfy constraint: Member must ...").
+`refusal()` turns them into the service's error. The constraints are botocore's data; nothing here
+is a hand table of limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import Shape
+
+from .aws_request import service_model
+
+# The services whose model constraints are enforced, with the error code AWS gives for them.
+# DynamoDB and IAM answer with their model validation (Coral) error; S3 validates a request body
+# against its XML schema (MalformedXML; its headers and query values are left alone, S3 answers
+# each its own way); SQS names an unknown attribute with InvalidAttributeName. SNS's code is this
+# project's reading (query protocol, as IAM), not an observed answer.
+CODES = {"dynamodb": "ValidationException", "iam": "ValidationError", "sns": "ValidationError",
+         "sqs": "InvalidAttributeName", "s3": "MalformedXML"}
+SOURCES = {
+    "dynamodb": "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html",
+    "iam": "https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html",
+    "sns": "https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html",
+    "sqs": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html",
+    "s3": "https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html",
+}
+_S3_MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str  # as AWS names it: roleName, keySchema.1.member.attributeName
+    value: Any
+    constraint: str  # "Member must have length less than or equal to 64"
+    location: str | None = None  # the member's HTTP location (header, querystring, uri) or None for the body
+
+
+def violations(service: str, operation: str, params: dict) -> list[Violation]:
+    shape = service_model(service).operation_model(operation).input_shape
+    found: list[Violation] = []
+    if shape is not None:
+        _walk(shape, params, "", None, found, service)
+    return found
+
+
+def refusal(service: str, found: list[Violation]) -> tuple[str, str]:
+    """(code, message) of AWS's answer to a call with these violations."""
+    code = CODES[service]
+    if service == "sqs":
+        return code, f"Unknown Attribute {found[0].value}."
+    if service == "s3":
+        return code, _S3_MALFORMED
+    count = len(found)
+    parts = "; ".join(f"Value {_render(v.value)} at '{v.path}' failed to satisfy constraint: {v.constraint}"
+                      for v in found)
+    return code, f"{count} validation error{'s' if count > 1 else ''} detected: {parts}"
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, separators=(",", ":"), default=str)
+        return "'" + (text if len(text) <= 200 else text[:200] + "...") + "'"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    return f"'{value}'"
+
+
+def _walk(shape: Shape, value: Any, path: str, location: str | None, found: list[Violation],
+          service: str = "") -> None:
+    if value is None:
+        return
+    found.extend(Violation(path, value, constraint, location) for constraint in _broken(shape, value))
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                where = member.serialization.get("location") or location
+                if where and service == "s3":
+                    continue  # S3 checks headers and query values each its own way; only the XML body here
+                member_path = f"{path}.{_camel(name)}" if path else _camel(name)
+                _walk(member, value[name], member_path, where, found, service)
+    elif kind == "list" and isinstance(value, list):
+        for index, item in enumerate(value, 1):
+            _walk(shape.member, item, f"{path}.{index}.member", location, found, service)
+    elif kind == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            _walk(shape.key, key, f"{path}.{key}.key", location, found, service)
+            _walk(shape.value, item, f"{path}.{key}.value", location, found, service)
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _broken(shape: Shape, value: Any) -> list[str]:
+    meta, kind = shape.metadata, shape.type_name
+    broken: list[str] = []
+    if kind in ("string", "list", "map", "blob") and isinstance(value, (str, list, dict, bytes)):
+        size = len(value)
+        if "max" in meta and size > meta["max"]:
+            broken.append(f"Member must have length less than or equal to {meta['max']}")
+        if "min" in meta and size < meta["min"]:
+            broken.append(f"Member must have length greater than or equal to {meta['min']}")
+    if kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool):
+        if "max" in meta and value > meta["max"]:
+            broken.append(f"Member must have value less than or equal to {meta['max']}")
+        if "min" in meta and value < meta["min"]:
+            broken.append(f"Member must have value greater than or equal to {meta['min']}")
+    if kind == "string" and isinstance(value, str):
+        pattern = _pattern(meta.get("pattern"))
+        if pattern is not None and not pattern.fullmatch(value):
+            broken.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+        enum = getattr(shape, "enum", None)
+        if enum and value not in enum:
+            broken.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
+    return broken
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(source: str | None) -> re.Pattern | None:
+    """botocore's pattern (Java syntax) as a Python regular expression, or None where Python cannot
+    read it the same way (then AWS's check is not repeated)."""
+    if not source or re.search(r"\\u[0-9A-Fa-f]{5}|\\p\{|\(\?<[^=!]", source):
+        return None
+    try:
+        return re.compile(source)
+    except re.error:
+        return None
