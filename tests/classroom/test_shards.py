@@ -33,7 +33,8 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def outputs(folder: Path, stem: str) -> dict[str, bytes]:
-    files = {f"{stem}.csv": folder / f"{stem}.csv", f"{stem}.checks.json": folder / f"{stem}.checks.json"}
+    files = {f"{stem}.csv": folder / f"{stem}.csv", f"{stem}.checks.json": folder / f"{stem}.checks.json",
+             "report.html": folder / "report.html"}
     files.update({f"feedback/{p.name}": p for p in sorted((folder / f"{stem}.feedback").iterdir())})
     return {name: path.read_bytes() for name, path in files.items()}
 
@@ -46,7 +47,7 @@ def sharded(tmp_path_factory):
     common = ["--lab", "class_lab", "--jobs", "1", "--timeout", "20", "-q"]
     for name in ("single", "again"):
         (root / name).mkdir()
-        done = run("grade", str(folder), "--out", "gradebook.csv", *common, cwd=root / name)
+        done = run("grade", str(folder), "--out", "gradebook.csv", "--html", "report.html", *common, cwd=root / name)
         assert done.returncode == 0, done.stderr
     (root / "sharded").mkdir()
     env = {**os.environ, **LABS_ENV}
@@ -58,7 +59,8 @@ def sharded(tmp_path_factory):
         assert shard.wait(timeout=600) == 0, shard.stderr.read()
     states = sorted(str(p) for p in (root / "sharded").glob("gradebook.shard*of*.state"))
     assert len(states) == SHARDS
-    merged = run("grade", "merge", *states, "--out", "gradebook.csv", "-q", cwd=root / "sharded")
+    merged = run("grade", "merge", *states, "--out", "gradebook.csv", "--html", "report.html", "-q",
+                 cwd=root / "sharded")
     assert merged.returncode == 0, merged.stderr
     return root, states
 
@@ -66,7 +68,7 @@ def sharded(tmp_path_factory):
 def test_shards_run_as_separate_processes_merge_into_the_files_of_a_single_run(sharded):
     root, states = sharded
     single, merged = outputs(root / "single", "gradebook"), outputs(root / "sharded", "gradebook")
-    assert len(single) == 2 + len(KINDS)
+    assert len(single) == 3 + len(KINDS)  # gradebook, JSON, report.html, a feedback file per student
     assert merged == single
     rows = single["gradebook.csv"].decode().splitlines()
     assert rows[0] == "student,class_lab,total" and len(rows) == 1 + len(KINDS)
@@ -148,6 +150,12 @@ def test_a_result_changed_after_the_shard_finished_is_not_merged(sharded, tmp_pa
     record["fingerprint"] = "0" * 32
     result.write_text(json.dumps(record))
     assert "is not graded yet" in merge_error(tmp_path, *states)
+
+
+def test_html_goes_with_the_merge_not_a_shard(tmp_path):
+    (tmp_path / "class" / "ada").mkdir(parents=True)
+    done = run("grade", str(tmp_path / "class"), "--shard", "1/2", "--html", "r.html", cwd=tmp_path)
+    assert done.returncode == 2 and "--html goes with awslab grade merge" in done.stderr
 
 
 @pytest.mark.parametrize("shard, words", [("0/3", "between 1 and N"), ("4/3", "between 1 and N"),
