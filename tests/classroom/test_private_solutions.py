@@ -3,9 +3,8 @@ with private solutions keeps them), neither the GitHub Classroom template's chec
 Gradescope zip puts a solution where student code or the student's repository can read it, and a
 submission that searches the whole filesystem it can see at grading time finds none.
 
-Lab packs (issue 20) were not on main when this was written: the private solutions are a folder of
-their own (AWSLAB_SOLUTIONS_DIR) beside the fixture labs, and the repository checked out is one laid
-out as awslab's own (awslab/, labs/, solutions/)."""
+The lab is a lab pack's (AWSLAB_LABS_PATH) whose solutions are kept apart (AWSLAB_SOLUTIONS_PATH);
+the repository checked out is one laid out as awslab's own (awslab/, labs/, solutions/)."""
 
 from __future__ import annotations
 
@@ -71,14 +70,19 @@ def greet(name):
 '''
 
 
+LAB = "pack_lab"
+
+
 @pytest.fixture
 def private(tmp_path):
-    """Solutions kept apart from the labs, each carrying a token a search can recognise."""
+    """A lab pack (the fixture class_lab as `pack_lab`) whose solution is kept apart from it,
+    carrying a token a search can recognise."""
     token = secrets.token_hex(12)
+    shutil.copytree(FIXTURES / "labs" / "class_lab", tmp_path / "pack" / "labs" / LAB)
     folder = tmp_path / "instructor-private" / "solutions"
     folder.mkdir(parents=True)
-    for source in (FIXTURES / "solutions").glob("*.py"):
-        (folder / source.name).write_text(source.read_text() + f"\n# PRIVATE-SOLUTION-{token}\n")
+    source = FIXTURES / "solutions" / "class_lab.py"
+    (folder / f"{LAB}.py").write_text(source.read_text() + f"\n# PRIVATE-SOLUTION-{token}\n")
     probe = PROBE.format(head="PRIVATE-", tail=f"SOLUTION-{token}", skip=list(SKIP_TOP),
                          readable=list(READABLE))
     return token, folder, probe
@@ -101,15 +105,14 @@ def test_the_probe_finds_a_solution_it_can_see(private, tmp_path):
     scope: dict = {}
     code = probe.replace('search("/")', f"search({str(folder.parent)!r})")
     exec(compile(code, "probe", "exec"), scope)
-    assert scope["FOUND"] == [str(folder / "class_lab.py")] or str(folder / "class_lab.py") in scope["FOUND"]
+    assert scope["FOUND"] == [str(folder / f"{LAB}.py")]
 
 
 def make_awslab_repository(root: Path, solutions: Path) -> Path:
     """A repository laid out as awslab's own (the engine, the labs, the solutions), served over file://."""
     repo = root / "awslab-origin"
-    for part in ("awslab", "labs"):
-        shutil.copytree(ROOT / part if part == "awslab" else FIXTURES / "labs", repo / part,
-                        ignore=shutil.ignore_patterns("__pycache__", "bundled"))
+    shutil.copytree(ROOT / "awslab", repo / "awslab", ignore=shutil.ignore_patterns("__pycache__", "bundled"))
+    shutil.copytree(solutions.parent.parent / "pack" / "labs", repo / "labs")
     shutil.copytree(solutions, repo / "solutions")
     git = ["git", "-C", str(repo), "-c", "user.name=i", "-c", "user.email=i@example.invalid"]
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
@@ -150,7 +153,7 @@ def files_holding(root: Path, token: str) -> list[str]:
 def test_a_student_side_checkout_made_as_the_template_makes_it_holds_no_solution_blob(private, tmp_path):
     token, solutions, _ = private
     origin = make_awslab_repository(tmp_path, solutions)
-    blob = subprocess.run(["git", "-C", str(origin), "rev-parse", "HEAD:solutions/class_lab.py"],
+    blob = subprocess.run(["git", "-C", str(origin), "rev-parse", f"HEAD:solutions/{LAB}.py"],
                           capture_output=True, text=True, check=True).stdout.strip()
     steps = yaml.safe_load(TEMPLATE.read_text())["jobs"]["run-autograding-tests"]["steps"]
     checkout = next(s for s in steps if s.get("with", {}).get("path") == "awslab")
@@ -161,7 +164,7 @@ def test_a_student_side_checkout_made_as_the_template_makes_it_holds_no_solution
                               "--batch-check=%(objectname)"], capture_output=True, text=True,
                              env={**os.environ, "GIT_NO_LAZY_FETCH": "1"}, check=True).stdout.split()
     assert blob not in objects  # the fetch never brought the solution's blob
-    assert (workspace / "awslab" / "labs" / "class_lab" / "checks.py").is_file()
+    assert (workspace / "awslab" / "labs" / LAB / "checks.py").is_file()
     assert not (workspace / "awslab" / "solutions").exists()
     # The template's own next steps, as written, until grading (they drop the git metadata).
     for step in steps[steps.index(checkout) + 1:]:
@@ -181,33 +184,40 @@ def test_the_classroom_template_never_keeps_a_token_or_fetches_solutions():
     assert "solutions" not in checkout["sparse-checkout"]
 
 
+def pack_env(solutions: Path) -> dict[str, str]:
+    return {**os.environ, **LABS_ENV, "AWSLAB_LABS_PATH": str(solutions.parent.parent / "pack" / "labs"),
+            "AWSLAB_SOLUTIONS_PATH": str(solutions)}
+
+
 def test_the_gradescope_zip_holds_no_private_solution(private, tmp_path):
     token, solutions, _ = private
     zip_path = tmp_path / "autograder.zip"
-    done = subprocess.run(awslab_command("gradescope", "build", "class_lab", "--out", str(zip_path)),
-                          env={**os.environ, **LABS_ENV, "AWSLAB_SOLUTIONS_DIR": str(solutions)},
+    done = subprocess.run(awslab_command("gradescope", "build", LAB, "--out", str(zip_path)),
+                          env=pack_env(solutions),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(zip_path) as archive:
         leaked = [name for name in archive.namelist() if token.encode() in archive.read(name)]
-    assert leaked == []
+    assert leaked == [] and f"labs/{LAB}/checks.py" in archive.namelist()
 
 
 @pytest.mark.parametrize("where", ["gradescope", "github classroom"])
 def test_a_submission_searching_the_filesystem_at_grading_time_finds_no_solution(private, tmp_path, where):
     full_isolation_or_skip()
     token, solutions, probe = private
-    env = {**os.environ, **LABS_ENV, "AWSLAB_SOLUTIONS_DIR": str(solutions)}
+    env = pack_env(solutions)
     if where == "gradescope":
         root = tmp_path / "autograder"
         zip_path = tmp_path / "autograder.zip"
-        subprocess.run(awslab_command("gradescope", "build", "class_lab", "--out", str(zip_path), "--timeout", "60"),
+        subprocess.run(awslab_command("gradescope", "build", LAB, "--out", str(zip_path), "--timeout", "60"),
                        env=env, check=True, capture_output=True, timeout=120)
         zipfile.ZipFile(zip_path).extractall(root / "source")
         (root / "submission").mkdir(parents=True)
-        (root / "submission" / "class_lab.py").write_text(probe)
+        (root / "submission" / f"{LAB}.py").write_text(probe)
         (root / "results").mkdir()
-        # The instructor's private solutions are on this machine (AWSLAB_SOLUTIONS_DIR): still unseen.
+        # The autograder carries the pack's lab itself; the instructor's private solutions are on this
+        # machine (AWSLAB_SOLUTIONS_PATH) and must still be out of the submission's sight.
+        env.pop("AWSLAB_LABS_PATH")
         done = subprocess.run(["bash", str(root / "source" / "run_autograder")],
                               env={**env, "AWSLAB_GRADESCOPE_ROOT": str(root), "AWSLAB_PYTHON": sys.executable},
                               capture_output=True, text=True, timeout=300)
@@ -218,8 +228,8 @@ def test_a_submission_searching_the_filesystem_at_grading_time_finds_no_solution
     else:
         repo = tmp_path / "submission"
         repo.mkdir()
-        (repo / "class_lab.py").write_text(probe)
-        done = subprocess.run(awslab_command("classroom", "report", "--dir", str(repo), "--lab", "class_lab",
+        (repo / f"{LAB}.py").write_text(probe)
+        done = subprocess.run(awslab_command("classroom", "report", "--dir", str(repo), "--lab", LAB,
                                              "--timeout", "60"), env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         results = json.loads(done.stdout)
