@@ -28,7 +28,8 @@ from ..gateway.wire import HttpUpstream
 from .base import Backend, BackendError
 from .health import wait_healthy
 
-SWEPT_SERVICES = ("s3", "sqs", "sns", "dynamodb", "iam")
+# What a reset deletes when LocalStack has no state-reset route: every running service that
+# awslab.backends.sweep knows how to empty (sweep.SWEEPERS).
 WARM_CALLS = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
               "iam": ("list_users", {}), "sts": ("get_caller_identity", {}), "dynamodb": ("list_tables", {})}
 
@@ -180,7 +181,9 @@ class LocalStackBackend(Backend):
     # -- reset -----------------------------------------------------------------------------------
     def reset(self) -> None:
         services = self.health().get("services", {})
-        running = [name for name in SWEPT_SERVICES if services.get(name) == "running"]
+        from .sweep import SWEEPERS
+
+        running = [name for name in SWEEPERS if services.get(name) == "running"]
         swept = running
         if self._has_reset_route is not False:
             response = self._http.request("POST", f"{self.url}/_localstack/state/reset?skip=dynamodb")

@@ -132,3 +132,20 @@ def _iam(iam) -> int:
         iam.delete_policy(PolicyArn=policy["Arn"])
         count += 1
     return count
+
+
+@sweeper("kms")
+def _kms(kms) -> int:
+    """Customer keys cannot be deleted at once: their aliases go, and each enabled key is disabled
+    and scheduled for deletion after the shortest wait KMS allows (7 days)."""
+    done = 0
+    for alias in _pages(kms, "list_aliases", "Aliases"):
+        if not alias["AliasName"].startswith("alias/aws/"):
+            kms.delete_alias(AliasName=alias["AliasName"])
+            done += 1
+    for key in _pages(kms, "list_keys", "Keys"):
+        metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        if metadata.get("KeyManager") == "CUSTOMER" and metadata.get("KeyState") not in ("PendingDeletion",):
+            kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+            done += 1
+    return done

@@ -272,13 +272,16 @@ def _refuse_remote_endpoints(request, **_: Any) -> None:
                              "(the client you are given already points there; do not set endpoint_url)")
 
 
+# The lab's own services (lab.toml `services`, passed by the grader as AWSLAB_PRELOAD_SERVICES);
+# these when the process starts before its lab is known (a classroom worker's early spawn).
 PRELOADED_SERVICES = ("s3", "sqs", "sns", "dynamodb", "iam", "sts")
 
 
 def _preload_models(session) -> None:
     # Building a client (never used, never sent) loads and caches everything its service needs:
     # the model, endpoint rules and partitions; the learner's first real client is then cheap.
-    for service in PRELOADED_SERVICES:
+    named = [name for name in os.environ.get("AWSLAB_PRELOAD_SERVICES", "").split(",") if name]
+    for service in named or PRELOADED_SERVICES:
         try:
             session.client(service, region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
                            aws_access_key_id="warm-up", aws_secret_access_key="warm-up")

@@ -30,7 +30,10 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="awslab-learner-") as home:
         if learner is None:
-            learner = LearnerProcess(path, aws.learner_environment(home), workdir=home,
+            env = aws.learner_environment(home)
+            if lab.services:  # the learner's Python warms the models of the services this lab uses
+                env["AWSLAB_PRELOAD_SERVICES"] = ",".join(lab.services)
+            learner = LearnerProcess(path, env, workdir=home,
                                      call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb,
                                      **(learner_options or {}))
         learner.on_sleep = lambda seconds: aws.clock.advance(seconds=seconds)

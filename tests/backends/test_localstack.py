@@ -87,6 +87,21 @@ def test_reset_without_the_route_sweeps_through_the_api(fresh_localstack):
     assert s3.list_buckets()["Buckets"] == []
 
 
+def test_reset_without_the_route_sweeps_kms_too(fresh_localstack):
+    """The sweep follows the services running (kms_envelope's KMS included), not a fixed list."""
+    backend = fresh_localstack.backend
+    kms = fresh_localstack.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/tenant-records", TargetKeyId=key)
+    backend._has_reset_route = False
+    try:
+        backend.reset()
+    finally:
+        backend._has_reset_route = None
+    assert [a for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")] == []
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
 def test_virtual_time_is_lacking_with_a_reason(localstack_aws):
     assert not localstack_aws.has("virtual_time")
     assert "LocalStack keeps real time" in localstack_aws.backend.why_lacking("virtual_time")

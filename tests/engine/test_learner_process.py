@@ -97,3 +97,19 @@ def test_a_client_signing_as_a_role_reaches_the_learner_with_its_keys(tmp_path, 
     with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
         assert learner.call("who", spec) == "arn:aws:sts::123456789012:assumed-role/app/check"
         assert ":assumed-role/" not in learner.call("who", transfer.ClientSpec("sts"))
+
+
+def test_the_learner_warms_the_services_its_lab_uses(tmp_path, fresh_aws):
+    """The grader passes the lab's services (lab.toml) to the learner's process, which loads each
+    service's model while the grader sets up; kms is not among the defaults."""
+    from awslab.grading import learner_host
+
+    assert "kms" not in learner_host.PRELOADED_SERVICES
+    path = write(tmp_path, "import select\n\ndef warmed(service):\n    import boto3\n"
+                           "    loader = boto3.DEFAULT_SESSION._session.get_component('data_loader')\n"
+                           "    select.select([], [], [], 3)  # real time: the warm-up thread finishes\n"
+                           "    return any(key[:2] == ('load_service_model', service) for key in list(loader._cache))\n")
+    env = {**fresh_aws.learner_environment(str(tmp_path)), "AWSLAB_PRELOAD_SERVICES": "kms,sts"}
+    with LearnerProcess(path, env) as learner:
+        assert learner.call("warmed", "kms") is True
+        assert learner.call("warmed", "dynamodb") is False  # the defaults are replaced, not added to
