@@ -84,11 +84,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_listening(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_listening(port: int, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise HarnessError(f"the server exited with {process.returncode}: {process.stderr.read()[-300:]}")
+            raise HarnessError(f"the server exited with {process.returncode}: {log.read_text()[-300:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -123,7 +123,7 @@ def _nice() -> None:
     os.nice(10)
 
 
-def start_target(target: str) -> tuple[subprocess.Popen, str]:
+def start_target(target: str, work: Path) -> tuple[subprocess.Popen, str]:
     kind, backend = parse_target(target)
     port = _free_port()
     if kind == "moto":
@@ -132,9 +132,13 @@ def start_target(target: str) -> tuple[subprocess.Popen, str]:
         command = [sys.executable, "-c", BARE_SERVER, backend, str(port)]
     else:
         command = [sys.executable, "-m", "awslab", "serve", "--backend", backend, "--port", str(port), "--moto-api-reset"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               stdin=subprocess.DEVNULL, preexec_fn=_nice)
-    _wait_listening(port, process)
+    # The server's log goes to a file: moto_server logs every request, and a pipe nobody reads fills
+    # up and blocks the server mid-request (every later test then hangs until its timeout).
+    log = work / f"{target.replace(':', '-')}.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   preexec_fn=_nice)
+    _wait_listening(port, process, log)
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -198,7 +202,7 @@ def totals(results: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
 
 
 def run_target(target: str, root: Path, files: list[str], work: Path, timeout: float, per_test: float) -> dict[str, str]:
-    process, endpoint = start_target(target)
+    process, endpoint = start_target(target, work)
     try:
         started = time.monotonic()
         result = run_tests(root, files, endpoint, work / f"{target.replace(':', '-')}.xml", timeout, per_test)

@@ -57,3 +57,17 @@ def test_unknown_target_is_a_one_line_error():
 def test_targets_must_start_with_plain_moto(capsys):
     assert run.main(["--targets", "awslab:moto,moto"]) == 2
     assert capsys.readouterr().err.startswith("error: --targets: the first target is moto")
+
+
+def test_server_log_goes_to_a_file_not_a_pipe_nobody_reads(tmp_path):
+    # moto_server logs every request; through an unread pipe it blocked once 64 KB were written.
+    process, endpoint = run.start_target("moto", tmp_path)
+    try:
+        import urllib.request
+
+        for _ in range(1200):  # about 94 KB of log lines, over a pipe's 64 KB
+            urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10).read()
+        assert (tmp_path / "moto.log").stat().st_size > 0
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
