@@ -196,6 +196,7 @@ class _Pool:
             self.run.notes.append(f"no per-student cgroup: {self.groups.unavailable}")
         if group is not None:
             command = group.wrap(command)
+            job["cpu_accounting"] = group.accounting_file()  # per-call limits in the group's CPU time
         log = self.store.log(student.name)
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as stderr:

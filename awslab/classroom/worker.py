@@ -55,6 +55,14 @@ def main() -> None:
                                        "cpu_seconds": max(1, math.ceil(timeout))}
     if learner_uid is not None:
         learner_options["user"] = learner_uid
+    if job.get("cpu_accounting"):
+        from .cgroups import cpu_clock
+
+        clock = cpu_clock(job["cpu_accounting"])
+        if clock is not None:
+            learner_options["cpu_clock"] = clock
+        else:
+            notes.append("per-call time limits in wall time: the student's cgroup CPU time is not readable here")
     if sandbox.get("namespaces"):
         from ..grading import sandbox as bubblewrap
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import transfer
 
+WALL_BACKSTOP = 3.0      # with a CPU clock, a call's limit is CPU time; it may wait this many times it in wall time
 OUTPUT_KEPT = 64 * 1024  # the first 64 KB of what the learner prints outside calls are kept; the rest is counted
 CHANNEL_BROKEN = 75      # the learner host's exit code when the learner's code broke its pipes to us
 
@@ -69,7 +70,8 @@ class LearnerProcess:
     def __init__(self, path: str | Path, env: dict[str, str], *, on_sleep: Callable[[float], None] | None = None,
                  call_timeout: float = 10.0, load_timeout: float = 30.0, memory_mb: int = 1024,
                  cpu_seconds: int = 300, workdir: str | None = None, user: int | None = None,
-                 group: int | None = None, sandbox: Any = None) -> None:
+                 group: int | None = None, sandbox: Any = None,
+                 cpu_clock: Callable[[], float] | None = None) -> None:
         self.path = Path(path).resolve()
         self.env = env
         self.on_sleep = on_sleep or (lambda seconds: None)
@@ -84,6 +86,9 @@ class LearnerProcess:
         self.group = user if group is None and user is not None else group
         # A grading.sandbox.Bubblewrap: the learner then sees only an allow-listed filesystem.
         self.sandbox = sandbox
+        # CPU seconds of the student's cgroup (all its processes): a call's limit is then counted in
+        # CPU time, so a busy machine cannot make an honest function time out.
+        self.cpu_clock = cpu_clock
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
         self.virtual_seconds_slept = 0.0
@@ -247,14 +252,14 @@ class LearnerProcess:
         message = {"type": "call", "function": function, "args": transfer.encode(list(args), callbacks),
                    "kwargs": transfer.encode(kwargs, callbacks)}
         limit = self.call_timeout if timeout is None else timeout
-        reply = self._exchange(message, time.monotonic() + limit, callbacks)
+        budget = _Budget(limit, self.cpu_clock)
+        reply = self._exchange(message, budget, callbacks)
         if self.cancelled:
             self._kill()
             raise GradeCancelled(function)
         if reply is None:
             self._kill()
-            raise LearnerTimeout(f"{function}() did not return within {limit:g} s (an endless loop, or "
-                                 "waiting on something that never comes?)")
+            raise LearnerTimeout(budget.explain(function))
         if reply is _EOF:
             code = self._reap()
             raise LearnerCrashed(f"{function}() ended the learner's Python process ({_exit_text(code)})")
@@ -270,13 +275,15 @@ class LearnerProcess:
                                 "return a value instead of exiting")
         raise _raised(function, reply)
 
-    def _exchange(self, message: dict, deadline: float, callbacks: dict[int, Callable] | None = None):
+    def _exchange(self, message: dict, deadline: "float | _Budget", callbacks: dict[int, Callable] | None = None):
         """Send a command (load or call) and serve its sleeps and callbacks until its reply comes:
         the reply, None past the deadline, or _EOF if the process ended or broke the protocol.
 
         Only frames of this command count: a sleep, callback or reply carrying another id comes
         from a thread left over from an earlier call, and is ignored (that thread waits for ever)."""
         key = next(self._ids)
+        if not isinstance(deadline, _Budget):
+            deadline = _Budget(deadline - time.monotonic(), None)
         own_output = message["type"] == "call"
         self._send({**message, "id": key})
         while True:
@@ -342,7 +349,7 @@ class LearnerProcess:
         except (BrokenPipeError, OSError, TypeError):
             pass  # the child is gone; the next receive reports it
 
-    def _receive(self, deadline: float):
+    def _receive(self, deadline: "_Budget"):
         header = self._read_exact(4, deadline)
         if header is None or header is _EOF:
             return header
@@ -359,15 +366,15 @@ class LearnerProcess:
             self._kill()
             return _EOF
 
-    def _read_exact(self, size: int, deadline: float):
+    def _read_exact(self, size: int, deadline: "_Budget"):
         chunks = bytearray()
         while len(chunks) < size:
-            remaining = deadline - time.monotonic()
+            remaining = deadline.remaining()
             if remaining <= 0:
                 return None
             ready, _, _ = select.select([self._from_child], [], [], remaining)
             if not ready:
-                return None
+                continue  # the budget decides: spent, or (CPU time) more to wait
             data = os.read(self._from_child, size - len(chunks))
             if not data:
                 return _EOF
@@ -411,6 +418,45 @@ class LearnerProcess:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+
+
+class _Budget:
+    """A command's time limit: wall time, or with a CPU clock the CPU time its student used (a
+    function that waits without computing is stopped at WALL_BACKSTOP times the limit)."""
+
+    def __init__(self, limit: float, cpu_clock: Callable[[], float] | None) -> None:
+        self.limit = limit
+        self.clock = cpu_clock
+        self.started = time.monotonic()
+        self.deadline = self.started + limit
+        self.cpu_start = cpu_clock() if cpu_clock else 0.0
+
+    def cpu_used(self) -> float:
+        return self.clock() - self.cpu_start if self.clock else 0.0
+
+    def remaining(self) -> float:
+        """Seconds to wait before asking again; 0 or less once the limit is spent."""
+        now = time.monotonic()
+        if now < self.deadline or self.clock is None:
+            return self.deadline - now
+        used, backstop = self.cpu_used(), self.started + WALL_BACKSTOP * self.limit
+        if used >= self.limit or now >= backstop:
+            return 0.0
+        self.deadline = min(now + max(0.1, self.limit - used), backstop)
+        return self.deadline - now
+
+    def explain(self, function: str) -> str:
+        wall = time.monotonic() - self.started
+        if self.clock is None:
+            return (f"{function}() did not return within {self.limit:g} s (an endless loop, or "
+                    "waiting on something that never comes?)")
+        used = self.cpu_used()
+        if used >= self.limit:
+            return (f"{function}() used {used:.1f} s of CPU without returning (the limit is {self.limit:g} s "
+                    f"of CPU time per call; an endless loop?)")
+        return (f"{function}() did not return within {wall:.0f} s while using only {used:.1f} s of CPU "
+                f"(waiting on something that never comes? a call may wait up to {WALL_BACKSTOP:g} times "
+                f"its {self.limit:g} s limit)")
 
 
 class _Eof:

@@ -8,7 +8,8 @@ the whole machine and hides parts; nsjail is not packaged everywhere and wants a
 What the learner sees: the Python runtime (read-only), the libraries its code may use (boto3 and
 what it needs) at /opt/awslab/site, a small copy of awslab's learner-side runner at
 /opt/awslab/runner (package `awslab_learner`, so `import awslab` fails), its own files read-only at
-/submission, its working directory, and private size-capped /tmp, /var/tmp, /dev/shm, /run/lock.
+/submission, its working directory, an /etc of awslab's own making (the learner's account, no host
+user, no host configuration), and private size-capped /tmp, /var/tmp, /dev/shm, /run/lock.
 It runs as uid 65534 in its own user, mount, PID, IPC, UTS and cgroup namespaces, with no
 capabilities, no_new_privs and a seccomp filter; it shares the worker's network namespace (only
 loopback, so it reaches the worker's gateway and nothing else).
@@ -33,6 +34,10 @@ from pathlib import Path
 LEARNER_UID = 65534
 SITE, RUNNER, SUBMISSION = "/opt/awslab/site", "/opt/awslab/runner", "/submission"
 LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+# /etc inside holds only these, written by awslab: the learner's uid has a name, the host's users do not show.
+ACCOUNT_FILES = {"passwd": f"nobody:x:{LEARNER_UID}:{LEARNER_UID}:learner:/tmp:/usr/sbin/nologin\n",
+                 "group": f"nogroup:x:{LEARNER_UID}:\n", "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n",
+                 "hosts": "127.0.0.1 localhost learner\n::1 localhost\n"}
 RUNNER_MODULES = ("learner_host.py", "transfer.py", "../safety.py")
 TMPFS_BYTES = {"/tmp": 64 << 20, "/var/tmp": 16 << 20, "/dev/shm": 16 << 20, "/run/lock": 1 << 20}
 # Refused with EPERM: what would let the learner leave or inspect its box.
@@ -67,9 +72,11 @@ class Bubblewrap:
                 args += ["--symlink", os.readlink(top), top]
             elif os.path.isdir(top):
                 args += ["--ro-bind", top, top]
-        for name in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"):
+        for name in ("/etc/ld.so.cache", "/etc/localtime"):
             if os.path.exists(name):
                 args += ["--ro-bind", name, name]
+        for name in ACCOUNT_FILES:  # the learner's own account only: no host user is named inside
+            args += ["--ro-bind", f"{self.runner_root}/etc/{name}", f"/etc/{name}"]
         args += ["--ro-bind", runtime, runtime]
         for site_dir in _site_dirs():  # the runtime's own site-packages may hold awslab or solutions
             if os.path.isdir(site_dir):
@@ -161,7 +168,11 @@ def _runner_root() -> str:
     here = Path(__file__).resolve().parent
     for module in RUNNER_MODULES:
         shutil.copyfile(here / module, package / Path(module).name)
-    for path in (root, package, *package.iterdir()):
+    etc = Path(root) / "etc"
+    etc.mkdir()
+    for name, text in ACCOUNT_FILES.items():
+        (etc / name).write_text(text)
+    for path in (root, package, *package.iterdir(), etc, *etc.iterdir()):
         os.chmod(path, 0o755 if Path(path).is_dir() else 0o644)
     return root
 

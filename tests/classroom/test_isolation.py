@@ -92,6 +92,28 @@ beaten = beaten or subprocess.run(["git", "-C", {str(ROOT)!r}, "show", "HEAD:sol
     assert _double_point(records["reader"]) == 1, records["reader"]["result"]
 
 
+def test_learner_sees_no_host_file_outside_the_allow_list(labs, tmp_path):
+    """/etc/passwd names only the learner; /root and /home hold at most the path to the Python
+    runtime; the instructor's solutions, a classmate's folder and the gradebook's state folder are
+    not there at all."""
+    _needs()
+    hidden = ["/etc/shadow", str(ROOT / "solutions"), str(FIXTURES / "solutions"),
+              str(tmp_path / "class" / "peer"), str(tmp_path / "class"), str(tmp_path / "state"),
+              "/etc/hostname", "/etc/os-release", "/opt/awslab/solutions", "/srv", "/work", "/var/lib", "/etc/ssh"]
+    runtime = sys.base_prefix  # /root or /home may hold the runtime itself (pyenv): only its path shows
+    probe = _with_double(f"""
+users = [line.split(":")[0] for line in open("/etc/passwd").read().splitlines() if line]
+beaten = users != ["nobody"] or any(os.path.lexists(p) for p in {hidden!r})
+for top in ("/root", "/home"):
+    if os.path.isdir(top):
+        beaten = beaten or any(not ({runtime!r} + "/").startswith(os.path.join(top, p) + "/")
+                               for p in os.listdir(top))
+beaten = beaten or not set(os.listdir("/etc")) <= {{"group", "hosts", "ld.so.cache", "localtime", "nsswitch.conf", "passwd"}}
+""")
+    _, records = _grade(tmp_path, {"reader": probe, "peer": SOLUTION})
+    assert _double_point(records["reader"]) == 1, records["reader"]["result"]
+
+
 def test_learner_cannot_import_awslab(labs, tmp_path):
     _needs()
     probe = _with_double("import awslab\nbeaten = True")
