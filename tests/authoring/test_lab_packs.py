@@ -157,3 +157,36 @@ def test_classroom_report_grades_a_pack_lab_in_a_students_repository(pack, tmp_p
     report = json.loads(done.stdout)
     assert report["status"] == "pass" and report["max_score"] == 3
     assert all(test["name"].startswith("my_queue: ") for test in report["tests"])
+
+
+def test_watch_regrades_a_pack_lab_in_a_workspace(pack, tmp_path):
+    """watch works with a pack lab as with a built-in one: the starter's score first, then full marks
+    after the solution is saved (no terminal: keys per line, end of input ends it)."""
+    import threading
+    import time
+
+    env = {**os.environ, "AWSLAB_LABS_PATH": str(pack / "labs"), "COLUMNS": "120"}
+    assert awslab("init", "ws", cwd=tmp_path, env=env).returncode == 0
+    watch = subprocess.Popen([sys.executable, "-m", "awslab", "watch", "my_queue"], cwd=tmp_path / "ws", env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+    seen: list[str] = []
+    threading.Thread(target=lambda: seen.extend(iter(watch.stdout.readline, "")), daemon=True).start()
+
+    def wait_for(text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in "".join(seen):
+            if watch.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"watch never printed {text!r}:\n{''.join(seen)}")
+            time.sleep(0.1)
+
+    try:
+        wait_for("my_queue 0/3")
+        (tmp_path / "ws" / "my_queue.py").write_text((pack / "solutions" / "my_queue.py").read_text())
+        wait_for("my_queue 3/3")
+        watch.stdin.close()
+        assert watch.wait(timeout=30) == 0
+    finally:
+        if watch.poll() is None:
+            os.killpg(watch.pid, 9)
+            watch.wait()
