@@ -71,3 +71,15 @@ def test_server_log_goes_to_a_file_not_a_pipe_nobody_reads(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+# The fast subset of the full run (python benchmarks/conformance/run.py): moto's own DynamoDB query
+# and batch-write tests through `awslab serve`. A new unintended difference fails here.
+FAST_SUBSET = ["tests/test_dynamodb/test_dynamodb_batch_write.py", "tests/test_dynamodb/test_dynamodb_query.py"]
+
+
+def test_moto_fast_subset_through_the_gateway_differs_only_as_listed(capsys):
+    code = run.main([*FAST_SUBSET, "--per-test-timeout", "60"])
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err
+
