@@ -52,7 +52,20 @@ def violations(service: str, operation: str, params: dict) -> list[Violation]:
     found: list[Violation] = []
     if shape is not None:
         _walk(shape, params, "", None, found, service)
+    if service == "sqs" and operation == "ReceiveMessage":
+        found = [v for v in found if not _message_attribute_name(v)]
     return found
+
+
+def _message_attribute_name(violation: Violation) -> bool:
+    """ReceiveMessage's (deprecated) AttributeNames is modelled as queue attribute names, but SQS takes
+    the message system attributes there too: "All, ApproximateFirstReceiveTimestamp,
+    ApproximateReceiveCount, AWSTraceHeader, SenderId, SentTimestamp, ..."
+    (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html)."""
+    if not violation.path.startswith("attributeNames."):
+        return False
+    names = service_model("sqs").shape_for("MessageSystemAttributeName").metadata.get("enum", [])
+    return violation.value in names or violation.value == "All"
 
 
 def refusal(service: str, found: list[Violation]) -> tuple[str, str]:

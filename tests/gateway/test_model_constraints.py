@@ -196,3 +196,17 @@ def test_nested_violations_name_their_path_as_aws_does():
 def test_valid_parameters_have_no_violations():
     assert violations("iam", "CreateRole", {"RoleName": "app-role", "AssumeRolePolicyDocument": "{}",
                                             "Path": "/service/"}) == []
+
+
+def test_receive_message_takes_message_system_attribute_names_as_sqs_does(fresh_aws):
+    """ReceiveMessage's AttributeNames is modelled as queue attribute names, yet SQS documents (and
+    answers) message system attributes there: ApproximateReceiveCount, SentTimestamp, ...
+    (API_ReceiveMessage.html). A name that is neither is still refused."""
+    sqs = fresh_aws.client("sqs")
+    url = sqs.create_queue(QueueName="attribute-names")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    got = sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCount", "SentTimestamp"])
+    assert got["Messages"][0]["Attributes"]["ApproximateReceiveCount"] == "1"
+    with pytest.raises(ClientError) as excinfo:
+        sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCounts"])
+    assert excinfo.value.response["Error"]["Code"] in ("InvalidAttributeName", "AWS.SimpleQueueService.InvalidAttributeName")
