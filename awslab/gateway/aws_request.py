@@ -19,6 +19,8 @@ from typing import Any
 import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from .protocols import ec2, query
+
 # Credential-scope names that differ from botocore's service names.
 SCOPE_TO_SERVICE = {"monitoring": "cloudwatch", "email": "ses", "execute-api": "apigateway", "states": "stepfunctions"}
 
@@ -66,7 +68,7 @@ class AwsCall:
         """The same call with other parameters; the log keeps the original.
 
         JSON protocols take any change; the query protocol takes changes of top-level scalars."""
-        if self.protocol == "query":
+        if self.protocol in ("query", "ec2"):
             form = urllib.parse.parse_qs(self.http.body.decode(), keep_blank_values=True)
             for name, value in params.items():
                 if isinstance(value, (str, int, float, bool)):
@@ -132,8 +134,9 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
             operation, params = _read_json(model, http, target)
             protocol = "json"
         elif model.protocol in ("query", "ec2") or _is_form(http):
-            operation, params = _read_query(model, http)
-            protocol = "query"
+            protocol = "ec2" if model.protocol == "ec2" else "query"
+            reader = ec2.READER if protocol == "ec2" else query.READER
+            operation, params = reader.read_request(model, http.query, http.body)
         elif model.protocol in ("rest-xml", "rest-json"):
             operation, params = _read_rest(model, http)
             protocol = model.protocol
@@ -172,60 +175,6 @@ def _read_json(model: ServiceModel, http: HttpRequest, target: str) -> tuple[str
     except ValueError as exc:
         raise _Unreadable from exc
     return name, params if isinstance(params, dict) else {}
-
-
-# --------------------------------------------------------------------------- query protocol
-def _read_query(model: ServiceModel, http: HttpRequest) -> tuple[str | None, dict]:
-    flat: dict[str, str] = {}
-    for source in (http.query, http.body.decode("utf-8", "replace") if http.body else ""):
-        for key, values in urllib.parse.parse_qs(source, keep_blank_values=True).items():
-            flat[key] = values[-1]
-    action = flat.get("Action")
-    if not action or action not in model.operation_names:
-        return None, {}
-    op = model.operation_model(action)
-    params = _unflatten(op.input_shape, "", flat) if op.input_shape else {}
-    return action, params or {}
-
-
-def _unflatten(shape: Shape, prefix: str, flat: dict[str, str]) -> Any:
-    if shape.type_name == "structure":
-        out = {}
-        for name, member in shape.members.items():
-            key = member.serialization.get("name", name)
-            value = _unflatten(member, f"{prefix}{key}", flat) if not prefix else _unflatten(member, f"{prefix}.{key}", flat)
-            if value is not None:
-                out[name] = value
-        return out or None
-    if shape.type_name == "list":
-        flattened = shape.serialization.get("flattened")
-        member_key = shape.member.serialization.get("name", "member")
-        base = prefix if flattened else f"{prefix}.{member_key}"
-        items = []
-        index = 1
-        while True:
-            value = _unflatten(shape.member, f"{base}.{index}", flat)
-            if value is None:
-                break
-            items.append(value)
-            index += 1
-        if not items and prefix in flat and flat[prefix] == "":
-            return []
-        return items or None
-    if shape.type_name == "map":
-        flattened = shape.serialization.get("flattened")
-        base = prefix if flattened else f"{prefix}.entry"
-        key_name = shape.key.serialization.get("name", "key")
-        value_name = shape.value.serialization.get("name", "value")
-        out = {}
-        index = 1
-        while f"{base}.{index}.{key_name}" in flat:
-            out[flat[f"{base}.{index}.{key_name}"]] = _unflatten(shape.value, f"{base}.{index}.{value_name}", flat)
-            index += 1
-        return out or None
-    if prefix not in flat:
-        return None
-    return _scalar(shape, flat[prefix])
 
 
 def _scalar(shape: Shape, text: str) -> Any:

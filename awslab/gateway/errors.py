@@ -18,7 +18,7 @@ _SQS_QUERY_PREFIX = "AWS.SimpleQueueService."
 
 
 def aws_error(call: AwsCall, code: str, message: str, status: int = 400, extra: dict | None = None) -> Response:
-    """An error response for `call` in its own protocol (JSON, query XML or S3's REST XML)."""
+    """An error response for `call` in its own protocol (JSON, query XML, EC2's XML or S3's REST XML)."""
     request_id = str(uuid.uuid4())
     if call.protocol == "json":
         namespace = _JSON_NAMESPACE.get(call.service, f"com.amazonaws.{call.service}")
@@ -35,6 +35,10 @@ def aws_error(call: AwsCall, code: str, message: str, status: int = 400, extra: 
         body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(code)}</Code>'
                 f"<Message>{escape(message)}</Message><RequestId>{request_id}</RequestId></Error>")
         return Response(status, [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)], body.encode())
+    if call.protocol == "ec2":
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{escape(code)}</Code>'
+                f"<Message>{escape(message)}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>")
+        return Response(status, [("Content-Type", "text/xml;charset=UTF-8")], body.encode())
     body = (f'<ErrorResponse><Error><Type>Sender</Type><Code>{escape(code)}</Code>'
             f"<Message>{escape(message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>")
     return Response(status, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body.encode())
