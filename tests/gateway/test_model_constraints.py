@@ -3,7 +3,8 @@
 The cases are generated from the service models: for every operation of SQS, SNS, S3, DynamoDB
 and IAM, and every top-level parameter with a maximum, a pattern or an enum, one call that is
 valid except for that parameter. botocore's client lets each through (it checks only minimums);
-through the gateway AWS's error comes back; plain moto mostly answers otherwise.
+through the gateway AWS's error comes back; plain moto mostly answers otherwise. Every test runs
+on embedded moto and on moto server.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from botocore.model import Shape
 
 from awslab.gateway.aws_request import service_model
 from awslab.gateway.model_constraints import CODES, _broken, _pattern, refusal, violations
+
+
+
+@pytest.fixture
+def fresh_aws(either_moto):
+    return either_moto
+
 
 SERVICES = ("sqs", "sns", "s3", "dynamodb", "iam")
 _CANDIDATES = ("a", "abc", "a1", "/", "/a/", "us-east-1", "arn:aws:iam::123456789012:role/a", "a@b.c", "1", "aaa")

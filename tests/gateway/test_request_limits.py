@@ -1,7 +1,8 @@
 """AWS's request limits, enforced by the gateway (issue 17; table in awslab/gateway/limits.py).
 
 Each case is one AWS limit: through the gateway boto3 raises AWS's error (code, HTTP status); the
-same call sent straight to embedded moto, where moto accepts it, shows why the gateway must step in.
+same call sent straight to the emulator (no behaviours), where moto accepts it, shows why the gateway
+must step in. Every test runs on embedded moto and on moto server.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from awslab.gateway.limits import LIMITS
+
+
+@pytest.fixture
+def fresh_aws(either_moto):
+    return either_moto
 
 
 @pytest.fixture
