@@ -25,9 +25,11 @@ engine behind these names can change without breaking a lab):
   `LearnerError` (any of them), `LearnerRaised` (it raised: `.exc_type`, `.where`), `LearnerTimeout`,
   `LearnerExited`, `LearnerCrashed`, `LearnerLoadError` (the file did not import).
 - The models of AWS semantics, to compute what AWS would do: `iam` (evaluate, explain, parse and
-  validate policies), `s3_lifecycle`, `dynamodb_capacity`, `sns_delivery`.
+  validate policies), `s3_lifecycle`, `dynamodb_capacity`, `sns_delivery`, `vpc` (decide
+  a flow through a VPC's network ACLs, security groups and routes from its describe_* answers).
 - The pictures a check shows with `ctx.show(title, picture)`: `render_message_lives`,
-  `render_fanout`, `render_decision`, `render_denials`, `lifecycle_timeline`, `capacity_chart`.
+  `render_fanout`, `render_decision`, `render_denials`, `lifecycle_timeline`, `capacity_chart`,
+  `render_flow`.
 """
 
 from __future__ import annotations
@@ -47,9 +49,10 @@ from .grading.learner import (
 
 # Imported on first use: a lab pays only for the models and pictures it needs.
 _MODELS = {"iam": "awslab.iam", "s3_lifecycle": "awslab.s3_lifecycle",
-           "dynamodb_capacity": "awslab.dynamodb_capacity", "sns_delivery": "awslab.sns_delivery"}
+           "dynamodb_capacity": "awslab.dynamodb_capacity", "sns_delivery": "awslab.sns_delivery",
+           "vpc": "awslab.vpc"}
 _PICTURES = ("render_message_lives", "render_fanout", "render_decision", "render_denials", "lifecycle_timeline",
-             "capacity_chart")
+             "capacity_chart", "render_flow")
 
 __all__ = ["CheckContext", "CheckFailed", "LearnerCrashed", "LearnerError", "LearnerExited", "LearnerLoadError",
            "LearnerRaised", "LearnerTimeout", "NotApplicable", "check", "fixture", *_MODELS, *_PICTURES]

@@ -6,7 +6,8 @@
 - `render_decision(decision)`: the decision path of an IAM request (awslab.iam's Decision);
 - `render_denials(calls)`: each request the gateway's IAM enforcement denied, and why;
 - `lifecycle_timeline(timeline)`: each S3 object version's lifecycle (awslab.s3_lifecycle);
-- `capacity_chart(timeline, table)`: DynamoDB consumed vs provisioned per second (awslab.dynamodb_capacity).
+- `capacity_chart(timeline, table)`: DynamoDB consumed vs provisioned per second (awslab.dynamodb_capacity);
+- `render_flow(decision)`: a flow through a VPC, hop by hop, with the rule that decided each (awslab.vpc).
 
 `calls` is the request log or a slice of it, e.g. `ctx.log.calls("sqs", source=None)`.
 """
@@ -19,6 +20,7 @@ from .iam_path import render_decision, render_denials
 from .page import picture_html, report_html, write_report_html
 from .sns_fanout import render_fanout
 from .sqs_messages import message_lives, render_message_lives
+from .vpc_flow import render_flow
 
 
 def lifecycle_timeline(timeline: Any):
@@ -41,4 +43,4 @@ def capacity_chart(timeline: Any, table: str, *, kind: str = "write", index: str
 
 
 __all__ = ["capacity_chart", "lifecycle_timeline", "message_lives", "picture_html", "render_decision", "render_denials",
-           "render_fanout", "render_message_lives", "report_html", "write_report_html"]
+           "render_fanout", "render_flow", "render_message_lives", "report_html", "write_report_html"]
