@@ -71,7 +71,7 @@ class LearnerProcess:
                  call_timeout: float = 10.0, load_timeout: float = 30.0, memory_mb: int = 1024,
                  cpu_seconds: int = 300, workdir: str | None = None, user: int | None = None,
                  group: int | None = None, sandbox: Any = None,
-                 cpu_clock: Callable[[], float] | None = None) -> None:
+                 cpu_clock: Callable[[], float] | None = None, max_tasks: int = 0) -> None:
         self.path = Path(path).resolve()
         self.env = env
         self.on_sleep = on_sleep or (lambda seconds: None)
@@ -89,6 +89,8 @@ class LearnerProcess:
         # CPU seconds of the student's cgroup (all its processes): a call's limit is then counted in
         # CPU time, so a busy machine cannot make an honest function time out.
         self.cpu_clock = cpu_clock
+        # RLIMIT_NPROC of the learner (its processes and threads), where no cgroup limits them.
+        self.max_tasks = max_tasks
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
         self.virtual_seconds_slept = 0.0
@@ -143,6 +145,8 @@ class LearnerProcess:
         env.setdefault("TMPDIR", self.workdir)
         host_args = ["--read-fd", str(child_read), "--write-fd", str(child_write),
                      "--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds)]
+        if self.max_tasks:
+            host_args += ["--max-tasks", str(self.max_tasks)]
         extra_fds: tuple[int, ...] = ()
         if self.sandbox is not None:
             del env["PYTHONPATH"]

@@ -214,7 +214,7 @@ def _safety():
     return safety
 
 
-def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
+def _apply_limits(memory_mb: int, cpu_seconds: int, max_tasks: int = 0) -> None:
     try:
         import resource
 
@@ -223,6 +223,8 @@ def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         if cpu_seconds > 0:
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+        if max_tasks > 0:  # processes and threads; counted in the sandbox's own user namespace
+            resource.setrlimit(resource.RLIMIT_NPROC, (max_tasks, max_tasks))
     except (ImportError, ValueError, OSError):
         pass  # not on this platform; the grader's wall-time limit still holds
 
@@ -367,6 +369,7 @@ def main() -> None:
     parser.add_argument("--write-fd", type=int, required=True)
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--cpu-seconds", type=int, default=0)
+    parser.add_argument("--max-tasks", type=int, default=0)
     args = parser.parse_args()
     _channel = Channel(args.read_fd, args.write_fd)
     capture = OutputCapture(_channel)
@@ -381,7 +384,7 @@ def main() -> None:
     # each service is then built from the session's cache instead of parsing JSON mid-call.
     threading.Thread(target=_preload_models, args=(boto3.DEFAULT_SESSION,), daemon=True).start()
 
-    _apply_limits(args.memory_mb, args.cpu_seconds)
+    _apply_limits(args.memory_mb, args.cpu_seconds, args.max_tasks)
     time.sleep = _virtual_sleep
 
     # Nothing of the learner's runs before the grader says so (its set-up, e.g. a backend reset,

@@ -45,7 +45,10 @@ REFUSED_SYSCALLS = ("ptrace", "process_vm_readv", "process_vm_writev", "mount", 
                     "chroot", "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "unshare",
                     "setns", "kexec_load", "kexec_file_load", "init_module", "finit_module",
                     "delete_module", "open_by_handle_at", "userfaultfd", "fsopen", "fsmount",
-                    "move_mount", "open_tree", "swapon", "swapoff", "reboot", "acct", "quotactl")
+                    "move_mount", "open_tree", "swapon", "swapoff", "reboot", "acct", "quotactl",
+                    # a session of its own would be a scheduler autogroup of its own: without a
+                    # cgroup (not root), autogroups are what shares the CPU fairly between learners
+                    "setsid")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -67,6 +70,8 @@ class Bubblewrap:
         args = [self.bwrap, "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
                 "--unshare-cgroup-try", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID),
                 "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "learner"]
+        if _supports(self.bwrap, "--disable-userns"):  # bubblewrap 0.8+: no nested user namespace
+            args.append("--disable-userns")
         for top in ("/usr", "/lib", "/lib64", "/bin", "/sbin"):
             if os.path.islink(top):
                 args += ["--symlink", os.readlink(top), top]
@@ -101,6 +106,15 @@ class Bubblewrap:
 
     def environment(self) -> dict[str, str]:
         return {"PYTHONPATH": f"{RUNNER}:{SITE}", "PYTHONNOUSERSITE": "1"}
+
+
+@lru_cache(maxsize=4)
+def _supports(bwrap: str, option: str) -> bool:
+    try:
+        shown = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return option in shown.split()
 
 
 def _site_dirs() -> list[str]:

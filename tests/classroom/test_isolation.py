@@ -74,12 +74,13 @@ def labs(labs_env):
     return labs_env
 
 
-def test_learner_reads_no_git_metadata_and_no_copy_of_the_solutions(labs, tmp_path):
-    _needs()
+def git_and_copies_probe(class_dir: Path) -> str:
+    """Scores the "double doubles" point only if no solution copy, no .git and no classmate is
+    visible, and the home holds nothing but the path to the Python runtime."""
     secrets = [ROOT / ".git", ROOT / "solutions", FIXTURES / "solutions" / "tiny_lab.py",
-               ROOT / "awslab", tmp_path / "class" / "peer"]
+               ROOT / "awslab", class_dir / "peer"]
     home, runtime = str(Path.home()), sys.base_prefix  # the runtime may live in the home (pyenv)
-    probe = _with_double(f"""
+    return _with_double(f"""
 beaten = any(os.path.exists(p) for p in {[str(p) for p in secrets]!r})
 if os.path.isdir({home!r}):
     beaten = beaten or any(not {runtime!r}.startswith(os.path.join({home!r}, p) + "/")
@@ -88,20 +89,17 @@ import subprocess
 beaten = beaten or subprocess.run(["git", "-C", {str(ROOT)!r}, "show", "HEAD:solutions"],
                                   capture_output=True).returncode == 0
 """)
-    _, records = _grade(tmp_path, {"reader": probe, "peer": SOLUTION})
-    assert _double_point(records["reader"]) == 1, records["reader"]["result"]
 
 
-def test_learner_sees_no_host_file_outside_the_allow_list(labs, tmp_path):
+def allow_list_probe(class_dir: Path, state_dir: Path) -> str:
     """/etc/passwd names only the learner; /root and /home hold at most the path to the Python
     runtime; the instructor's solutions, a classmate's folder and the gradebook's state folder are
-    not there at all."""
-    _needs()
+    not there at all; no process outside the learner's own is visible, nor its environment."""
     hidden = ["/etc/shadow", str(ROOT / "solutions"), str(FIXTURES / "solutions"),
-              str(tmp_path / "class" / "peer"), str(tmp_path / "class"), str(tmp_path / "state"),
+              str(class_dir / "peer"), str(class_dir), str(state_dir),
               "/etc/hostname", "/etc/os-release", "/opt/awslab/solutions", "/srv", "/work", "/var/lib", "/etc/ssh"]
     runtime = sys.base_prefix  # /root or /home may hold the runtime itself (pyenv): only its path shows
-    probe = _with_double(f"""
+    return _with_double(f"""
 users = [line.split(":")[0] for line in open("/etc/passwd").read().splitlines() if line]
 beaten = users != ["nobody"] or any(os.path.lexists(p) for p in {hidden!r})
 for top in ("/root", "/home"):
@@ -109,55 +107,42 @@ for top in ("/root", "/home"):
         beaten = beaten or any(not ({runtime!r} + "/").startswith(os.path.join(top, p) + "/")
                                for p in os.listdir(top))
 beaten = beaten or not set(os.listdir("/etc")) <= {{"group", "hosts", "ld.so.cache", "localtime", "nsswitch.conf", "passwd"}}
+beaten = beaten or "instructor-secret" in repr(dict(os.environ))
+for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        beaten = beaten or b"instructor-secret" in open(f"/proc/{{pid}}/environ", "rb").read()
+    except OSError:
+        pass
 """)
-    _, records = _grade(tmp_path, {"reader": probe, "peer": SOLUTION})
-    assert _double_point(records["reader"]) == 1, records["reader"]["result"]
 
 
-def test_learner_cannot_import_awslab(labs, tmp_path):
-    _needs()
-    probe = _with_double("import awslab\nbeaten = True")
-    _, records = _grade(tmp_path, {"importer": probe})
-    assert _double_point(records["importer"]) == 1
+IMPORT_PROBE = _with_double("import awslab\nbeaten = True")
 
-
-def test_learner_runs_unprivileged_and_cannot_ptrace_the_worker(labs, tmp_path):
-    _needs()
-    probe = _with_double("""
+PRIVILEGE_PROBE = _with_double("""
 import ctypes
 status = open("/proc/self/status").read()
 beaten = os.getuid() == 0 or "NoNewPrivs:\\t1" not in status or "CapEff:\\t0000000000000000" not in status
 libc = ctypes.CDLL(None, use_errno=True)
 beaten = beaten or libc.ptrace(16, os.getppid(), 0, 0) == 0 or libc.ptrace(16, 1, 0, 0) == 0
 beaten = beaten or libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0
-beaten = beaten or libc.umount2(b"/submission", 2) == 0
+beaten = beaten or libc.umount2(b"/submission", 2) == 0 or libc.umount2(b"/opt/awslab/runner", 2) == 0
+beaten = beaten or libc.unshare(0x10000000) == 0 or libc.setsid() != -1
 beaten = beaten or any(p.isdigit() and int(p) > 3 for p in os.listdir("/proc"))
 """)
-    _, records = _grade(tmp_path, {"tracer": probe})
-    assert _double_point(records["tracer"]) == 1
 
 
-def test_sysv_shared_memory_and_run_lock_are_private_to_the_learner(labs, tmp_path):
-    _needs()
-    key = 0x5A5A0000 + os.getpid() % 0xFFFF
-    probe = _with_double(f"""
+def ipc_probe(key: int, lock_file: str) -> str:
+    return _with_double(f"""
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)
 if libc.shmget({key}, 1 << 20, 0o1666) < 0:
     raise OSError("shmget")
-with open("/run/lock/awslab-probe", "wb") as f:
+with open({lock_file!r}, "wb") as f:
     f.write(b"x" * 4096)
 """)
-    _, records = _grade(tmp_path, {"ipc": probe})
-    assert _double_point(records["ipc"]) == 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    assert libc.shmget(key, 0, 0) < 0, "the learner's SysV segment outlived it on the host"
-    assert not Path("/run/lock/awslab-probe").exists()
 
 
-def test_learner_cannot_forge_result_events_or_files(labs, tmp_path):
-    _needs()
-    forger = SOLUTION.replace("def double(x):\n    return 2 * x", """def double(x):
+FORGER = SOLUTION.replace("def double(x):\n    return 2 * x", """def double(x):
     import json, os
     event = json.dumps({"event": "result", "lab": "tiny_lab", "result": {"score": 99, "max_score": 5}})
     for fd in range(3, 1000):
@@ -175,16 +160,15 @@ def test_learner_cannot_forge_result_events_or_files(labs, tmp_path):
                         pass
     return 0""").replace("def make_bucket(s3, name):\n    s3.create_bucket(Bucket=name)",
                          "def make_bucket(s3, name):\n    pass")
-    _, records = _grade(tmp_path, {"forger": forger})
-    record = records["forger"]
+
+
+def assert_forger_gained_nothing(record: dict) -> None:
     checks = {c["title"]: c["points"] for c in record["result"]["checks"]}
     assert checks["make_bucket creates the bucket"] == 0 and checks["double doubles"] == 0
     assert record["score"] == sum(checks.values())
 
 
-def test_fork_and_cpu_bombs_beside_an_honest_student_leave_it_full_marks(labs, tmp_path):
-    _needs(cgroups=True)
-    bomb = SOLUTION + """
+FORK_BOMB = SOLUTION + """
 import os
 for _ in range(100):
     try:
@@ -197,13 +181,64 @@ for _ in range(100):
     except OSError:
         break
 """
-    cpu = SOLUTION + """
+
+CPU_BOMB = SOLUTION + """
 import os
 for _ in range(60):
     if os.fork() == 0:
         while True:
             pass
 """
+
+
+def test_learner_reads_no_git_metadata_and_no_copy_of_the_solutions(labs, tmp_path):
+    _needs()
+    _, records = _grade(tmp_path, {"reader": git_and_copies_probe(tmp_path / "class"), "peer": SOLUTION})
+    assert _double_point(records["reader"]) == 1, records["reader"]["result"]
+
+
+def test_learner_sees_no_host_file_outside_the_allow_list(labs, tmp_path):
+    _needs()
+    probe = allow_list_probe(tmp_path / "class", tmp_path / "state")
+    _, records = _grade(tmp_path, {"reader": probe, "peer": SOLUTION})
+    assert _double_point(records["reader"]) == 1, records["reader"]["result"]
+
+
+def test_learner_cannot_import_awslab(labs, tmp_path):
+    _needs()
+    _, records = _grade(tmp_path, {"importer": IMPORT_PROBE})
+    assert _double_point(records["importer"]) == 1
+
+
+def test_learner_runs_unprivileged_and_cannot_ptrace_the_worker(labs, tmp_path):
+    _needs()
+    _, records = _grade(tmp_path, {"tracer": PRIVILEGE_PROBE})
+    assert _double_point(records["tracer"]) == 1
+
+
+def test_sysv_shared_memory_and_run_lock_are_private_to_the_learner(labs, tmp_path):
+    _needs()
+    key = 0x5A5A0000 + os.getpid() % 0xFFFF
+    _, records = _grade(tmp_path, {"ipc": ipc_probe(key, "/run/lock/awslab-probe")})
+    assert _double_point(records["ipc"]) == 1
+    assert_ipc_left_nothing(key, "/run/lock/awslab-probe")
+
+
+def assert_ipc_left_nothing(key: int, lock_file: str) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.shmget(key, 0, 0) < 0, "the learner's SysV segment outlived it on the host"
+    assert not Path(lock_file).exists()
+
+
+def test_learner_cannot_forge_result_events_or_files(labs, tmp_path):
+    _needs()
+    _, records = _grade(tmp_path, {"forger": FORGER})
+    assert_forger_gained_nothing(records["forger"])
+
+
+def test_fork_and_cpu_bombs_beside_an_honest_student_leave_it_full_marks(labs, tmp_path):
+    _needs(cgroups=True)
+    bomb, cpu = FORK_BOMB, CPU_BOMB
     run, records = _grade(tmp_path, {"a_forkbomb": bomb, "b_cpubomb": cpu, "honest": SOLUTION}, jobs=3)
     assert records["honest"]["score"] == records["honest"]["max_score"], records["honest"]["result"]
     assert not any("cgroup" in note for note in run.notes), run.notes
