@@ -13,11 +13,18 @@ names the parameter in boto3 terms: `WaitTimeSeconds` (top level), `Attributes.V
   (a value that is not JSON is left to the emulator);
 - `max_keys`: the map must have at most `high` keys;
 - `message_size`: an SQS message (body plus every attribute's name, type and value, in UTF-8
-  bytes) must be at most `high` bytes; on a list of entries, each entry's message;
+  bytes) must be at most `high` bytes, and at most its queue's own MaximumMessageSize (read from
+  the emulator, only for a message over 1 KiB, the smallest maximum a queue can have);
+- `batch_size`: the messages of a list of entries together (each counted as `message_size` counts
+  it) must be at most `high` bytes;
 - `one_of`: the value must be one of `allowed`;
 - `pattern`: the string must match `allowed[0]` whole;
 - `distinct_keys`: no two requests of one table in a DynamoDB batch may name the same item (the
   key attributes are the table's, read from the emulator).
+
+A row with `entry_path` applies to each entry of the list at `path` (the entry itself when
+`entry_path` is "", else its `entry_path`): an entry that breaks it fails alone, in the batch
+answer's `Failed` list, and the other entries go through (HTTP 200), as SQS answers a batch.
 
 `message` is formatted with `value`, `name`, `low`, `high`, `count` and `id`.
 """
@@ -42,6 +49,7 @@ class Limit:
     entries_key: str | None = None  # max_total: the list inside each map value ("Keys" for BatchGetItem)
     field: str | None = None  # json_range: the field of the JSON document
     allowed: tuple[str, ...] = ()  # one_of: the values AWS accepts; pattern: the regular expression
+    entry_path: str | None = None  # checked entry by entry; a broken entry fails alone in Failed[]
 
 
 _SQS_API = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference"
@@ -49,6 +57,9 @@ _SQS_ATTRIBUTES = f"{_SQS_API}/API_SetQueueAttributes.html"
 _DDB_API = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference"
 _SQS_DLQ = ("https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
             "sqs-dead-letter-queues.html")
+_SQS_QUOTAS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html"
+_TOO_LONG = "One or more parameters are invalid. Reason: Message must be shorter than {high} bytes."
+_TOO_MANY_ATTRIBUTES = "Number of message attributes [{count}] exceeds the allowed maximum [{high}]."
 _SNS_PUBLISH = "https://docs.aws.amazon.com/sns/latest/api/API_Publish.html"
 _S3_API = "https://docs.aws.amazon.com/AmazonS3/latest/API"
 _S3_MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
@@ -88,13 +99,24 @@ LIMITS: tuple[Limit, ...] = (
     Limit("sqs", _QUEUE_WRITES, "Attributes.RedrivePolicy", "json_range", "InvalidParameterValue",
           "Value {value} for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: "
           "{number}, valid values are from {low} to {high} both inclusive.", _SQS_DLQ, 1, 1000, field="maxReceiveCount"),
-    # 1 MiB since August 2025 (was 256 KiB): "The maximum size is 1 MiB or 1,048,576 bytes" (SendMessage page)
-    Limit("sqs", ("SendMessage",), "", "message_size", "InvalidParameterValue",
-          "One or more parameters are invalid. Reason: Message must be shorter than {high} bytes.",
+    # 1 MiB since August 2025 (was 256 KiB): "The maximum size is 1 MiB or 1,048,576 bytes" (SendMessage page);
+    # a queue's MaximumMessageSize lowers it for that queue (aws-rules/sqs.md R1.2, validated)
+    Limit("sqs", ("SendMessage",), "", "message_size", "InvalidParameterValue", _TOO_LONG,
           f"{_SQS_API}/API_SendMessage.html", high=1048576),
-    Limit("sqs", ("SendMessage",), "MessageAttributes", "max_keys", "InvalidParameterValue",
-          "Number of message attributes [{count}] exceeds the allowed maximum [{high}].",
-          "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html", high=10),
+    Limit("sqs", ("SendMessage",), "MessageAttributes", "max_keys", "InvalidParameterValue", _TOO_MANY_ATTRIBUTES,
+          _SQS_QUOTAS, high=10),
+    # "The maximum allowed individual message size and the maximum total payload size (the sum of the
+    # individual lengths of all of the batched messages) are both 1 MiB" (SendMessageBatch page), attributes
+    # counted (R1.2); the whole batch is refused (R1.4, validated)
+    Limit("sqs", ("SendMessageBatch",), "Entries", "batch_size", "AWS.SimpleQueueService.BatchRequestTooLong",
+          "Batch requests cannot be longer than {high} bytes. You have sent {count} bytes.",
+          f"{_SQS_API}/API_SendMessageBatch.html", high=1048576),
+    # one entry over its queue's size fails alone in Failed[] (R1.4, validated); more than 10 attributes on
+    # one entry too (this project's reading: SQS reports each entry's validation on its own)
+    Limit("sqs", ("SendMessageBatch",), "Entries", "message_size", "InvalidParameterValue", _TOO_LONG,
+          f"{_SQS_API}/API_SendMessageBatch.html", high=1048576, entry_path=""),
+    Limit("sqs", ("SendMessageBatch",), "Entries", "max_keys", "InvalidParameterValue", _TOO_MANY_ATTRIBUTES,
+          _SQS_QUOTAS, high=10, entry_path="MessageAttributes"),
     Limit("sns", ("Publish",), "Subject", "pattern", "InvalidParameter", "Invalid parameter: Subject",
           _SNS_PUBLISH, allowed=(r"[!-~][ -~]*",)),  # ASCII, starting with a letter, number or punctuation
     Limit("s3", ("DeleteObjects",), "Delete.Objects", "max_entries", "MalformedXML", _S3_MALFORMED,

@@ -32,9 +32,10 @@ def world(fresh_aws):
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
     dlq = sqs.get_queue_attributes(QueueUrl=sqs.create_queue(QueueName="orders-dlq")["QueueUrl"],
                                    AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    small = sqs.create_queue(QueueName="small", Attributes={"MaximumMessageSize": "1024"})["QueueUrl"]
     topic = fresh_aws.client("sns").create_topic(Name="news")["TopicArn"]
     fresh_aws.client("s3").create_bucket(Bucket="limits-bucket")
-    return {"aws": fresh_aws, "url": url, "receipt": receipt, "dlq": dlq, "topic": topic}
+    return {"aws": fresh_aws, "url": url, "receipt": receipt, "dlq": dlq, "topic": topic, "small": small}
 
 
 def _redrive(arn: str, count: int) -> dict:
@@ -119,6 +120,13 @@ CASES: list[tuple[str, str, Call, str, int, bool]] = [
      lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=[
          {"Id": f"m{i}", "MessageBody": "x" * 300000} for i in range(4)]),
      "AWS.SimpleQueueService.BatchRequestTooLong", 400, False),
+    ("send_message_over_its_queues_maximum_message_size_counting_attributes", "sqs",
+     lambda c, w: c.send_message(QueueUrl=w["small"], MessageBody="x" * 1000, MessageAttributes=_attributes(1, 100)),
+     "InvalidParameterValue", 400, True),
+    ("send_message_batch_over_1_mib_in_total_counting_attributes", "sqs",
+     lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=[
+         {"Id": f"m{i}", "MessageBody": "x" * 250000, "MessageAttributes": _attributes(1, 20000)} for i in range(4)]),
+     "AWS.SimpleQueueService.BatchRequestTooLong", 400, True),
     ("send_message_over_10_message_attributes", "sqs",
      lambda c, w: c.send_message(QueueUrl=w["url"], MessageBody="x", MessageAttributes=_attributes(11)),
      "InvalidParameterValue", 400, True),
@@ -233,3 +241,81 @@ def test_limits_allow_what_aws_allows(world):
     s3.put_bucket_versioning(Bucket="limits-bucket", VersioningConfiguration={"Status": "Suspended"})
     world["aws"].client("dynamodb").batch_write_item(RequestItems={"items": [
         {"PutRequest": {"Item": {"pk": {"S": "a"}}}}, {"PutRequest": {"Item": {"pk": {"S": "b"}}}}]})
+
+
+def test_queue_maximum_message_size_refusal_names_the_queues_limit(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("sqs").send_message(QueueUrl=world["small"], MessageBody="x" * 1025)
+    assert raised.value.response["Error"]["Message"] == (
+        "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.")
+
+
+def test_message_of_exactly_the_queues_maximum_message_size_is_accepted(world):
+    world["aws"].client("sqs").send_message(QueueUrl=world["small"], MessageBody="x" * 1024)
+
+
+def test_send_message_batch_over_1_mib_counting_attributes_reads_as_aws_words_it(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("sqs").send_message_batch(QueueUrl=world["url"], Entries=[
+            {"Id": "m0", "MessageBody": "x" * 1048570, "MessageAttributes": {"k": {"DataType": "String",
+                                                                                  "StringValue": "x"}}}])
+    assert raised.value.response["Error"]["Message"] == (
+        "Batch requests cannot be longer than 1048576 bytes. You have sent 1048578 bytes.")
+
+
+def _batch(sqs, url: str, *entries: dict) -> tuple[list, list]:
+    answer = sqs.send_message_batch(QueueUrl=url, Entries=list(entries))
+    return ([e["Id"] for e in answer.get("Successful", [])],
+            [(e["Id"], e["Code"], e["Message"], e["SenderFault"]) for e in answer.get("Failed", [])])
+
+
+def _queued(sqs, url: str) -> list[str]:
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+    return sorted(m["Body"][:5] for m in messages)
+
+
+def test_send_message_batch_entry_over_its_queues_maximum_message_size_fails_alone(world):
+    sqs = world["aws"].client("sqs")
+    sent, failed = _batch(sqs, world["small"], {"Id": "ok", "MessageBody": "small"},
+                          {"Id": "big", "MessageBody": "b" * 1025})
+    assert sent == ["ok"]
+    assert failed == [("big", "InvalidParameterValue",
+                       "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.", True)]
+    assert _queued(sqs, world["small"]) == ["small"]
+
+
+def test_send_message_batch_entry_counts_its_attributes_in_its_size(world):
+    sqs = world["aws"].client("sqs")
+    sent, failed = _batch(sqs, world["small"], {"Id": "ok", "MessageBody": "small"},
+                          {"Id": "big", "MessageBody": "b" * 1000, "MessageAttributes": _attributes(1, 100)})
+    assert (sent, [f[0] for f in failed]) == (["ok"], ["big"])
+
+
+def test_send_message_batch_entry_over_10_message_attributes_fails_alone(world):
+    sqs = world["aws"].client("sqs")
+    sent, failed = _batch(sqs, world["url"], {"Id": "ok", "MessageBody": "small"},
+                          {"Id": "many", "MessageBody": "many", "MessageAttributes": _attributes(11)})
+    assert sent == ["ok"]
+    assert failed == [("many", "InvalidParameterValue",
+                       "Number of message attributes [11] exceeds the allowed maximum [10].", True)]
+
+
+def test_send_message_batch_with_every_entry_over_a_limit_sends_nothing(world):
+    sqs = world["aws"].client("sqs")
+    sent, failed = _batch(sqs, world["small"], {"Id": "a", "MessageBody": "a" * 2000},
+                          {"Id": "b", "MessageBody": "b", "MessageAttributes": _attributes(11)})
+    assert (sent, sorted(f[0] for f in failed)) == ([], ["a", "b"])
+    assert _queued(sqs, world["small"]) == []
+
+
+def test_plain_moto_refuses_the_whole_batch_for_one_entry_over_its_queues_size(world):
+    with pytest.raises(ClientError):  # AWS fails the one entry and sends the others
+        world["aws"].gateway.internal_client("sqs").send_message_batch(QueueUrl=world["small"], Entries=[
+            {"Id": "ok", "MessageBody": "small"}, {"Id": "big", "MessageBody": "b" * 1025}])
+
+
+def test_plain_moto_sends_a_batch_entry_with_over_10_attributes_and_one_over_its_size_by_attributes(world):
+    internal = world["aws"].gateway.internal_client("sqs")
+    sent, failed = _batch(internal, world["small"], {"Id": "many", "MessageBody": "m", "MessageAttributes": _attributes(11)},
+                          {"Id": "big", "MessageBody": "b" * 1000, "MessageAttributes": _attributes(1, 100)})
+    assert (sorted(sent), failed) == (["big", "many"], [])

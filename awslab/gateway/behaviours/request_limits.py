@@ -6,7 +6,9 @@ patterns, enums: awslab/gateway/model_constraints.py), then the documented limit
 not carry (awslab/gateway/limits.py, one row per limit citing its AWS page).
 
 The limits are data (awslab/gateway/limits.py, one row per limit citing its AWS page). They hold
-for every caller, learner and grader alike, as on AWS.
+for every caller, learner and grader alike, as on AWS. A batch entry over a limit that SQS judges
+entry by entry fails alone in the answer's Failed list while the others are sent (JSON protocol;
+a query-protocol batch is left to the emulator).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +28,10 @@ from ..model_constraints import CODES, SOURCES, refusal, violations
 from ..wire import Response
 
 
+# The smallest MaximumMessageSize a queue can have: a message no larger fits every queue.
+_SMALLEST_MAXIMUM = 1024
+
+
 class RequestLimits:
     name = "request_limits"
 
@@ -33,18 +40,67 @@ class RequestLimits:
             schema = gateway.internal_client("dynamodb", call.region).describe_table(TableName=table)
             return [key["AttributeName"] for key in schema["Table"]["KeySchema"]]
 
+        def queue_max_size() -> int | None:
+            url = call.params.get("QueueUrl")
+            if not isinstance(url, str):
+                return None
+            if "queue_max_size" not in cache:
+                try:
+                    attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
+                        QueueUrl=url, AttributeNames=["MaximumMessageSize"])["Attributes"]
+                    cache["queue_max_size"] = int(attributes["MaximumMessageSize"])
+                except Exception:  # no such queue, or no answer: the emulator answers for it
+                    cache["queue_max_size"] = None
+            return cache["queue_max_size"]
+
+        cache: dict[str, Any] = {}
         if call.service in CODES:
             found = violations(call.service, call.operation, call.params)
             if found:
                 call.note("limit", SOURCES[call.service])
                 code, message = refusal(call.service, found)
                 return aws_error(call, code, message, 400)
-        for limit in limits_for(call.service, call.operation):
-            broken = _broken(limit, call.params, key_names)
+        limits = limits_for(call.service, call.operation)
+        for limit in (limit for limit in limits if limit.entry_path is None):
+            broken = _broken(limit, call.params, key_names, queue_max_size)
             if broken is not None:
                 call.note("limit", limit.source)
                 return aws_error(call, limit.code, limit.message.format(**broken), limit.status)
+        per_entry = [limit for limit in limits if limit.entry_path is not None]
+        if per_entry and call.protocol == "json":
+            return _entry_by_entry(call, forward, per_entry, queue_max_size)
         return forward(call)
+
+
+def _entry_by_entry(call: AwsCall, forward: Forward, limits: list[Limit],
+                    queue_max_size: Callable[[], int | None]) -> Response:
+    """Send the entries within the limits; the others fail alone, in Failed[], as the batch's answer."""
+    entries = call.params.get(limits[0].path)
+    if not isinstance(entries, list):
+        return forward(call)
+    kept, failed = [], []
+    for entry in entries:
+        for limit in limits:
+            broken = _judge(limit, _lookup(entry, limit.entry_path) if isinstance(entry, dict) else None,
+                            queue_max_size=queue_max_size)
+            if broken is not None:
+                call.note("limit", limit.source)
+                failed.append({"Id": entry.get("Id"), "SenderFault": True, "Code": limit.code,
+                               "Message": limit.message.format(**broken)})
+                break
+        else:
+            kept.append(entry)
+    if not failed:
+        return forward(call)
+    answer: dict[str, Any] = {"Successful": [], "Failed": []}
+    if kept:
+        response = forward(call.with_params({**call.params, limits[0].path: kept}))
+        if not response.ok:
+            return response
+        answer = {**answer, **response.json()}
+    answer["Failed"] = [*(answer.get("Failed") or []), *failed]
+    return Response(200, [("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-RequestId", str(uuid.uuid4()))],
+                    json.dumps(answer).encode())
 
 
 def _lookup(params: dict, path: str) -> Any:
@@ -58,11 +114,18 @@ def _lookup(params: dict, path: str) -> Any:
     return value
 
 
-def _broken(limit: Limit, params: dict, key_names: Callable[[str], list[str]] | None = None) -> dict | None:
+def _broken(limit: Limit, params: dict, key_names: Callable[[str], list[str]] | None = None,
+            queue_max_size: Callable[[], int | None] | None = None) -> dict | None:
     """The message's fields when `params` break `limit`, else None.
 
-    `key_names(table)` gives a DynamoDB table's key attributes (for `distinct_keys`)."""
-    value = _lookup(params, limit.path)
+    `key_names(table)` gives a DynamoDB table's key attributes (for `distinct_keys`);
+    `queue_max_size()` the MaximumMessageSize of the call's queue (for `message_size`)."""
+    return _judge(limit, _lookup(params, limit.path), key_names, queue_max_size)
+
+
+def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | None = None,
+           queue_max_size: Callable[[], int | None] | None = None) -> dict | None:
+    """The message's fields when `value` (the parameter `limit` is about) breaks it, else None."""
     if value is None:
         return None
     fields = {"name": limit.path.rsplit(".", 1)[-1], "low": limit.low, "high": limit.high, "value": value}
@@ -101,9 +164,17 @@ def _broken(limit: Limit, params: dict, key_names: Callable[[str], list[str]] | 
             return {**fields, "count": len(value)}
         return None
     if limit.rule == "message_size":
-        messages = value if isinstance(value, list) else [value]
-        too_big = any(isinstance(m, dict) and sqs_message_size(m) > limit.high for m in messages)
-        return fields if too_big else None
+        if not isinstance(value, dict):
+            return None
+        size, high = sqs_message_size(value), limit.high
+        if size > _SMALLEST_MAXIMUM and queue_max_size is not None:
+            high = min(high, queue_max_size() or high)
+        return {**fields, "high": high} if size > high else None
+    if limit.rule == "batch_size":
+        if not isinstance(value, list):
+            return None
+        total = sum(sqs_message_size(entry) for entry in value if isinstance(entry, dict))
+        return {**fields, "count": total} if total > limit.high else None
     if limit.rule == "one_of":
         return fields if isinstance(value, str) and value not in limit.allowed else None
     if limit.rule == "pattern":
