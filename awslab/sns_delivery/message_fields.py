@@ -1,7 +1,7 @@
 """What a filter policy sees of a message: its fields, each a tuple of JSON scalars.
 
 MessageAttributes scope: one field per attribute (R2.8). String gives the string, Number a number,
-String.Array the elements of its JSON array; Binary attributes are ignored.
+String.Array the elements of its JSON array (a JSON scalar: that one value); Binary attributes are ignored.
 MessageBody scope: the body's leaves, keyed by their dotted path (R2.9), so {"a": {"b": 1}} and
 {"a.b": 1} both give the field "a.b".
 """
@@ -66,7 +66,9 @@ def attribute_field(attribute: dict[str, Any]) -> Field:
             items = _json(text)
         except ValueError:
             return Field((), text, kind)
-        return Field(_scalars(items) if isinstance(items, list) else (), text, kind)
+        # A JSON scalar ("100") is one value: SNS accepts it as a String.Array and matches it so
+        # (moto's test of SNS's behaviour; LocalStack's AWS-recorded Publish validation agrees).
+        return Field(_scalars(items) if isinstance(items, list) else _scalars([items]), text, kind)
     return Field((text,), json.dumps(text), kind)
 
 

@@ -108,6 +108,10 @@ def _validate(policy: str | dict[str, Any] | None, scope: str | None) -> dict[st
     parsed = _parse_json(text)
     if not isinstance(parsed, dict):
         raise _bad("Filter is not an object")
+    if not parsed:
+        # R1.1: `{}` filters nothing (AWS documents no rule against it; moto and LocalStack's
+        # AWS-recorded validation accept it). An empty object inside a policy stays refused.
+        return {}
     _check_object(parsed)
     alternatives = expand(parsed)
     if scope == "MessageAttributes" and any(len(path) > 1 for alt in alternatives for path in alt):

@@ -199,7 +199,7 @@ def test_valid_policy_is_returned_as_dict(policy, scope):
     assert validate_filter_policy(policy, scope) == policy
 
 
-@pytest.mark.parametrize("policy", ["", None])
+@pytest.mark.parametrize("policy", ["", None, "{}", {}])
 def test_empty_policy_removes_the_filter(policy):
     assert validate_filter_policy(policy) == {}
 

@@ -442,15 +442,8 @@ def _check_attribute(name: str, attribute: dict[str, Any]) -> None:
         except (TypeError, ValueError):
             raise PublishRejected("ParameterValueInvalid",
                                   f"Could not cast message attribute '{name}' value to number.") from None
-    if data_type == "String.Array":
-        try:
-            parsed = json.loads(value)
-        except (TypeError, ValueError):
-            parsed = None
-        if not isinstance(parsed, list):
-            raise PublishRejected("ParameterValueInvalid",
-                                  f"The message attribute '{name}' with type 'String.Array' has to be a valid "
-                                  "JSON array.")
+    # A String.Array value that is not a JSON array is accepted, as SNS does: filtering reads a JSON
+    # scalar as one value and text that is not JSON as none (sns_delivery/message_fields.py).
 
 
 # --------------------------------------------------------------------------- responses
