@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from botocore.model import Shape
 
 from awslab.gateway.aws_request import service_model
-from awslab.gateway.model_constraints import CODES, _broken, _pattern, refusal, violations
+from awslab.gateway.model_constraints import _S3_OPEN_ENUMS, CODES, _broken, _pattern, refusal, violations
 
 
 
@@ -70,7 +70,7 @@ def _valid(shape: Shape, depth: int = 0):
 def _invalid(shape: Shape) -> tuple[str, object] | None:
     """(which constraint, a value breaking only that constraint of `shape`) or None."""
     kind, meta = shape.type_name, shape.metadata
-    if kind == "string" and getattr(shape, "enum", None):
+    if kind == "string" and getattr(shape, "enum", None) and shape.name not in _S3_OPEN_ENUMS:
         return "enum", "NOT_A_VALUE_OF_THE_ENUM"
     if kind == "string" and "max" in meta and meta["max"] < 5000:
         return "max_length", "a" * (meta["max"] + 1)
@@ -218,3 +218,23 @@ def test_receive_message_takes_message_system_attribute_names_as_sqs_does(fresh_
     with pytest.raises(ClientError) as excinfo:
         sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCounts"])
     assert excinfo.value.response["Error"]["Code"] in ("InvalidAttributeName", "AWS.SimpleQueueService.InvalidAttributeName")
+
+
+def test_s3_answers_a_location_constraint_or_event_outside_the_enum_itself(fresh_aws):
+    """S3's schema leaves LocationConstraint and notification events open: S3 answers them with its
+    own errors, not MalformedXML (moto's aws_verified test_bucket_create_force_us_east_1; the event
+    error names the supported events). Other S3 enums (lifecycle Status) stay MalformedXML."""
+    s3 = fresh_aws.client("s3")
+    with pytest.raises(ClientError) as raised:
+        s3.create_bucket(Bucket="where", CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
+    assert raised.value.response["Error"]["Code"] == "InvalidLocationConstraint"
+    s3.create_bucket(Bucket="events")
+    with pytest.raises(ClientError) as raised:
+        s3.put_bucket_notification_configuration(Bucket="events", NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": "arn:aws:sqs:us-east-1:123456789012:q", "Events": ["nota"]}]})
+    assert raised.value.response["Error"]["Code"] == "InvalidArgument"
+    assert "The event 'nota' is not supported" in raised.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as raised:
+        s3.put_bucket_lifecycle_configuration(Bucket="events", LifecycleConfiguration={"Rules": [
+            {"ID": "r", "Status": "enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]})
+    assert raised.value.response["Error"]["Code"] == "MalformedXML"
