@@ -305,8 +305,9 @@ def _parse_expiration(raw: Any) -> Expiration:
     has_days, has_date = "Days" in raw, "Date" in raw
     has_marker = "ExpiredObjectDeleteMarker" in raw
     if has_marker and (has_days or has_date):
-        raise LifecycleError(
-            "InvalidArgument",
+        # S3 refuses it as XML its schema does not allow (MalformedXML): moto answers so, and
+        # LocalStack's validation, recorded against AWS, too. The message is the API reference's rule.
+        raise _malformed(
             "ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle "
             "Expiration Policy",
         )

@@ -61,7 +61,7 @@ def test_targets_must_start_with_plain_moto(capsys):
 
 def test_server_log_goes_to_a_file_not_a_pipe_nobody_reads(tmp_path):
     # moto_server logs every request; through an unread pipe it blocked once 64 KB were written.
-    process, endpoint = run.start_target("moto", tmp_path)
+    process, endpoint, _ = run.start_target("moto", tmp_path)
     try:
         import urllib.request
 

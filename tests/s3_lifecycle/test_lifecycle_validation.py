@@ -29,13 +29,13 @@ REJECTED = [
     ),
     pytest.param(
         lifecycle(rule(Expiration={"Days": 30, "ExpiredObjectDeleteMarker": True})),
-        "InvalidArgument",
+        "MalformedXML",
         "ExpiredObjectDeleteMarker cannot be specified with Days or Date",
         id="R2.4-expired-object-delete-marker-with-days",
     ),
     pytest.param(
         lifecycle(rule(Expiration={"Date": "2030-01-01T00:00:00Z", "ExpiredObjectDeleteMarker": True})),
-        "InvalidArgument",
+        "MalformedXML",
         "ExpiredObjectDeleteMarker cannot be specified with Days or Date",
         id="R2.4-expired-object-delete-marker-with-date",
     ),
