@@ -10,8 +10,6 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 app = typer.Typer(
     name="awslab",
@@ -91,6 +89,8 @@ def list_labs(as_json: bool = typer.Option(False, "--json", help="Print the labs
                            "estimated_minutes": lab.estimated_minutes, "backends": lab.backends,
                            "functions": lab.functions, "source": lab.source} for lab in labs], indent=2))
         return
+    from rich.table import Table
+
     table = Table(title="awslab labs")
     packs = any(lab.source != "built-in" for lab in labs)
     for column in ("#", "lab", "title", "points", "minutes") + (("from",) if packs else ()):
@@ -105,6 +105,8 @@ def list_labs(as_json: bool = typer.Option(False, "--json", help="Print the labs
 @app.command()
 def show(lab_id: str = typer.Argument(..., metavar="LAB", help="The lab id, e.g. sqs_dlq.")) -> None:
     """The lab's instructions, rendered in the terminal."""
+    from rich.markdown import Markdown
+
     from .grading import get_lab
 
     lab = get_lab(lab_id)
@@ -284,7 +286,15 @@ def main() -> None:
             errors.print(f"[bold red]error:[/] {exc}", highlight=False)
             sys.exit(2)
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(code, int):  # typer's (click's) usage errors: exit 2
+        if code == 2 and callable(getattr(exc, "format_message", None)):  # click's usage errors: one line
+            context = getattr(exc, "ctx", None)
+            where = f" (see {context.command_path} -h)" if context is not None else ""
+            from rich.markup import escape
+
+            message = " ".join(str(exc.format_message()).split())
+            errors.print(f"[bold red]error:[/] {escape(message + where)}", highlight=False)
+            sys.exit(2)
+        if callable(show) and isinstance(code, int):
             show()
             sys.exit(code)
         errors.print(f"[bold red]awslab failed:[/] {type(exc).__name__}: {exc}", highlight=False)

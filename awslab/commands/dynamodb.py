@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         from ..dynamodb_capacity import item_size, read_units, write_units
 
         if (item is None) == (size is None):
-            raise UsageError("give an item or --size, not both")
+            raise UsageError("give an item or --size, not both" if item is not None else "give an item or --size")
         try:
             nbytes = size if size is not None else item_size(_load_item(item))
         except (ValueError, TypeError, AttributeError) as exc:

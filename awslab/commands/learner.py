@@ -14,7 +14,6 @@ from typing import Any, Optional
 import typer
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -265,6 +264,8 @@ def solution(
     if workspace:
         with workspace.updating(lab.id) as record:
             record.solution_viewed = True
+    from rich.syntax import Syntax
+
     console.print(Panel(Syntax(lab.solution.read_text(), "python", line_numbers=True, word_wrap=True),
                         title=f"Reference solution: {lab.id}", border_style="green" if passed else "yellow"))
     if passed:

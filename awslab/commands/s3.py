@@ -31,7 +31,7 @@ def explain_command(
     config: Path = typer.Option(..., "--config", help="Lifecycle configuration: JSON ({\"Rules\": [...]}) or XML."),
     objects: Optional[Path] = typer.Option(None, "--objects", help="Objects: a ListObjectVersions response as "
                                            "JSON, or a list of {key, last_modified, size, storage_class, ...}."),
-    days: int = typer.Option(400, "--days", min=1, help="How many days to simulate."),
+    days: int = typer.Option(400, "--days", help="How many days to simulate (1 to 36500)."),
     versioning: str = typer.Option("Enabled", "--versioning", help="Enabled, Suspended or Unversioned."),
     start: Optional[str] = typer.Option(None, "--start", help="Day 0 (ISO 8601); default: the newest object."),
     bucket: str = typer.Option("", "--bucket", help="The bucket's name, for the title."),
@@ -43,6 +43,8 @@ def explain_command(
     from ..s3_lifecycle import BucketSnapshot, LifecycleError, explain, parse_config, parse_lifecycle_xml
     from ..s3_lifecycle.dates import parse_date
 
+    if days < 1:
+        raise UsageError(f"--days must be at least 1, not {days}")
     if days > MAX_DAYS:
         raise UsageError(f"--days must be at most {MAX_DAYS} (100 years), not {days}")
     if versioning not in ("Enabled", "Suspended", "Unversioned"):

@@ -10,8 +10,10 @@ A pack lab with the id of another lab is an error naming both."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
+import re
 from importlib.metadata import entry_points
 import sys
 import tomllib
@@ -107,7 +109,51 @@ class Lab:
 
     @property
     def max_score(self) -> int:
+        """The points of every check. Read from checks.py's source while the checks are not loaded
+        (`awslab list` then imports no lab's checks, nor the models and emulators they bring);
+        a checks.py whose points are not plain numbers on `@check(...)` is imported instead."""
+        if "checks" not in self.__dict__:
+            counted = declared_points(self.folder / "checks.py")
+            if counted is not None:
+                return counted
         return sum(c.points for c in self.checks)
+
+
+def declared_points(checks_py: Path) -> int | None:
+    """The sum of `points=` of the functions decorated `@check(...)` in a checks.py, read without
+    running it (only each decorator's own text is parsed: `awslab list` stays fast); None when that
+    cannot be told from the text alone (points computed, check() used any other way, stacked
+    decorators): the caller then imports the checks."""
+    try:
+        source = checks_py.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    decorators = _CHECK_DECORATOR.findall(source)
+    # Every `check(` of the text must be one of those decorators (not check("...")(function), nor
+    # lab.check(...)): otherwise only importing tells.
+    if not decorators or len(_CHECK_CALL.findall(source)) != len(decorators):
+        return None
+    total = 0
+    for text in decorators:
+        try:
+            call = ast.parse(text, mode="eval").body
+        except (SyntaxError, ValueError):
+            return None
+        if not isinstance(call, ast.Call) or any(k.arg is None for k in call.keywords):
+            return None  # **options: points unknown
+        points = [k.value for k in call.keywords if k.arg == "points"]
+        if not points:
+            total += 1  # check()'s default
+        elif isinstance(points[0], ast.Constant) and type(points[0].value) is int:
+            total += points[0].value
+        else:
+            return None
+    return total
+
+
+# `@check(...)` at the start of a line, up to the `def` it decorates (the group: `check(...)`).
+_CHECK_DECORATOR = re.compile(r"^@(check\s*\(.*?)\n(?=(?:async\s+)?def\s)", re.MULTILINE | re.DOTALL)
+_CHECK_CALL = re.compile(r"(?<![\w])check\s*\(")
 
 
 def load_lab(folder: Path, solutions_folder: Path | None = None, source: str = "built-in") -> Lab:

@@ -1,4 +1,7 @@
-"""`awslab iam simulate` and `awslab iam validate`: the policy engine for a learner at a terminal."""
+"""`awslab iam simulate` and `awslab iam validate`: the policy engine for a learner at a terminal.
+
+The commands' options live in awslab.commands.iam (`app`, re-exported here), which imports this
+module only when one of them runs: `awslab --help` and `awslab list` never load the IAM engine."""
 
 from __future__ import annotations
 
@@ -13,12 +16,11 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from awslab.commands.iam import app  # noqa: F401 - `awslab.iam.cli.app` is the iam command group
 from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, evaluate
 from awslab.iam.explain import Decision
 from awslab.iam.policy import PolicyError, infer_kind, validate as validate_policy
 from awslab.iam.request import Request, RequestError
-
-app = typer.Typer(help="Evaluate and validate IAM policies the way AWS does, and say why.", no_args_is_help=True)
 
 _COLOURS = {ALLOWED: "green", EXPLICITLY_DENIED: "red"}
 
@@ -85,6 +87,20 @@ def _check_resource(resource: str) -> None:
                        "e.g. arn:aws:s3:::my-bucket/key) nor '*'")
 
 
+def _check_action(action: str) -> None:
+    """One action AWS has (AWS's catalogue, as `validate` uses): a request names no wildcard."""
+    from awslab.iam.catalogue import unknown_action
+    from awslab.iam.patterns import has_wildcard
+
+    prefix, colon, name = action.partition(":")
+    if not colon or not prefix or not name or has_wildcard(action) or action != action.strip():
+        raise CliError(f"--action {action!r} is not one action as service:ActionName (e.g. s3:GetObject); "
+                       "a request names one action, without wildcards")
+    problem = unknown_action(action)
+    if problem:
+        raise CliError(f"--action {problem}")
+
+
 def _check_principal(principal: Optional[str]) -> None:
     if principal is None or principal in ("anonymous", "*"):
         return
@@ -93,25 +109,12 @@ def _check_principal(principal: Optional[str]) -> None:
                        "account id, a service (lambda.amazonaws.com) or 'anonymous'")
 
 
-@app.command()
-def simulate(
-    policy: list[Path] = typer.Option([], "--policy", "-p", help="Identity policy JSON file (repeatable)."),
-    resource_policy: Optional[Path] = typer.Option(None, "--resource-policy", help="Resource-based policy JSON file."),
-    boundary: Optional[Path] = typer.Option(None, "--boundary", help="Permissions boundary JSON file."),
-    session_policy: Optional[Path] = typer.Option(None, "--session-policy", help="Session policy JSON file."),
-    scp: list[Path] = typer.Option([], "--scp", help="SCP JSON file, one per organisation level (repeatable)."),
-    rcp: list[Path] = typer.Option([], "--rcp", help="RCP JSON file, one per organisation level (repeatable)."),
-    action: str = typer.Option(..., "--action", "-a", help="The action, e.g. s3:GetObject."),
-    resource: str = typer.Option("*", "--resource", "-r", help="The resource ARN."),
-    principal: Optional[str] = typer.Option(
-        None, "--principal", help="The caller's ARN, account id, service or 'anonymous' (default: an IAM user of the resource's account)."
-    ),
-    resource_account: Optional[str] = typer.Option(None, "--resource-account", help="The resource's account id."),
-    context: list[str] = typer.Option([], "--context", "-c", help="Context key=value (repeatable; [a,b] for lists)."),
-    json_output: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
-) -> None:
+def simulate(policy: list[Path], resource_policy: Optional[Path], boundary: Optional[Path],
+             session_policy: Optional[Path], scp: list[Path], rcp: list[Path], action: str, resource: str,
+             principal: Optional[str], resource_account: Optional[str], context: list[str], json_output: bool) -> None:
     """Decide a request against policies and explain the decision."""
     try:
+        _check_action(action)
         _check_resource(resource)
         _check_principal(principal)
         decision = evaluate(
@@ -184,14 +187,13 @@ def render(decision: Decision, console: Console) -> None:
         console.print(Text("missing allow: " + ", ".join(decision.missing), style="yellow"))
 
 
-@app.command()
-def validate(
-    file: Path = typer.Argument(..., help="Policy JSON file."),
-    kind: Optional[str] = typer.Option(
-        None, "--kind", help="identity, resource, boundary, session, scp or rcp (default: inferred from Principal)."
-    ),
-) -> None:
-    """List the problems of a policy; exit 1 if there are any."""
+def validate(file: Path, kind: Optional[str]) -> None:
+    """List the problems of a policy, one `error:` line each on stderr, and exit 2 if there are any.
+
+    Every problem `validate` finds makes the policy nonsense to AWS: a document IAM would refuse
+    (not JSON, a bad Version or Effect, an element its kind cannot have) or an action AWS does not
+    have (a typo, an unknown service prefix, a wildcard or a comma that matches nothing); the
+    offline tools refuse nonsense with exit 2. (Exit 1 is `iam simulate`'s "denied".)"""
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -213,10 +215,10 @@ def validate(
             shown = kind or "identity"
         console.print(f"[green]ok[/] {escape(str(file))}: no problems ({shown} policy)", soft_wrap=True)
         raise typer.Exit(0)
-    console.print(f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/] in {escape(str(file))}:", soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     for problem in problems:
-        console.print(f"  - {problem}", markup=False, soft_wrap=True)
-    raise typer.Exit(1)
+        errors.print(f"[bold red]error:[/] {escape(str(file))}: {escape(' '.join(str(problem).split()))}")
+    raise typer.Exit(2)
 
 
 def main() -> None:  # pragma: no cover - for `python -m awslab.iam.cli`
