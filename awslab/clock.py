@@ -16,7 +16,25 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-import time_machine
+
+def _import_time_machine():
+    """time-machine without its pytest plugin: it imports pytest (a third of a second) whenever pytest
+    is installed, to offer a fixture only pytest itself can use. Outside a pytest run, pytest is
+    hidden from that one import; under pytest (already imported) nothing changes."""
+    import sys
+
+    if "pytest" in sys.modules or "time_machine" in sys.modules:
+        import time_machine
+    else:
+        sys.modules["pytest"] = None  # type: ignore[assignment] - `import pytest` raises ImportError
+        try:
+            import time_machine
+        finally:
+            del sys.modules["pytest"]
+    return time_machine
+
+
+time_machine = _import_time_machine()
 
 UTC = dt.timezone.utc
 

@@ -99,20 +99,21 @@ def test_validate_good_policy_exits_zero(files):
     assert result.exit_code == 0 and "no problems" in result.output
 
 
-def test_validate_lists_problems_and_exits_one(files):
+def test_validate_lists_each_problem_on_an_error_line_and_exits_two(files):
     result = runner.invoke(app, ["validate", files("p.json", {"Version": "2013", "Statement": [{"Effect": "Alow"}]})])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "bad Version" in result.output and "Effect 'Alow'" in result.output
+    assert all(line.startswith("error: ") for line in result.output.strip().splitlines())
 
 
 def test_validate_checks_the_kind_given(files):
     result = runner.invoke(app, ["validate", "--kind", "identity", files("p.json", policy(stmt(Principal="*")))])
-    assert result.exit_code == 1 and "Principal" in result.output
+    assert result.exit_code == 2 and "Principal" in result.output
 
 
 def test_validate_unparsable_file_is_a_problem(files):
     result = runner.invoke(app, ["validate", files("p.json", "{nope")])
-    assert result.exit_code == 1 and "not valid JSON" in result.output
+    assert result.exit_code == 2 and "not valid JSON" in result.output
 
 
 def test_validate_missing_file_is_a_clear_error(tmp_path):
@@ -127,18 +128,18 @@ def test_validate_unknown_kind_is_a_clear_error(files):
 
 def test_validate_reports_an_unknown_action_with_the_closest_real_one(files):
     result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action="s3:GetObjekt")))])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "s3:GetObjekt is not an action of s3; did you mean s3:GetObject?" in result.output
 
 
 def test_validate_reports_an_unknown_service_prefix(files):
     result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action="s4:GetObject")))])
-    assert result.exit_code == 1 and "'s4' is not a service prefix" in result.output
+    assert result.exit_code == 2 and "'s4' is not a service prefix" in result.output
 
 
 def test_validate_reports_a_wildcard_that_matches_no_action(files):
     result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action="s3:Frob*")))])
-    assert result.exit_code == 1 and "s3:Frob* matches no action of s3" in result.output
+    assert result.exit_code == 2 and "s3:Frob* matches no action of s3" in result.output
 
 
 @pytest.mark.parametrize("action", ["s3:ListBucket", "s3:getobject", "s3:Get*", "dynamodb:PutItem", "sqs:ReceiveMessage",
