@@ -44,3 +44,21 @@ def test_following_the_process_moves_datetime_now_for_in_process_emulators():
         clock.advance(days=31)
         assert dt.datetime.now(dt.timezone.utc) == DEFAULT_START + dt.timedelta(days=31)
     assert dt.datetime.now(dt.timezone.utc).year >= 2026
+
+
+def test_the_clock_does_not_import_pytest_outside_a_pytest_run():
+    """time-machine imports pytest (a third of a second) for a fixture; `awslab check` never uses it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import sys, awslab.clock, time_machine; "
+                           "print('pytest' in sys.modules, time_machine.HAVE_PYTEST)"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_under_pytest_time_machine_keeps_its_pytest_plugin():
+    import time_machine
+
+    assert time_machine.HAVE_PYTEST
