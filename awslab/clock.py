@@ -60,6 +60,7 @@ class VirtualClock:
         self._coordinates = None
         self._listeners: list[Callable[[dt.datetime], None]] = []
         self._stop_finders: list[Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]]] = []
+        self._replanning_finders: list[Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]]] = []
         self._lock = threading.RLock()
 
     # -- life cycle -------------------------------------------------------------------------
@@ -97,10 +98,19 @@ class VirtualClock:
             raise ValueError("the virtual clock only moves forward")
         with self._lock:
             target_seconds = self.advanced_seconds + delta.total_seconds()
-            for stop in self._stops(self.now(), self.start_time + dt.timedelta(seconds=target_seconds)):
-                self.advanced_seconds = (stop - self.start_time).total_seconds()
+            target = self.start_time + dt.timedelta(seconds=target_seconds)
+            planned = self._stops(self._stop_finders, self.now(), target)
+            # Finders that plan as they go are asked again after each stop: what a stop's listeners
+            # did (a poller's receive) may call for a stop of its own before the target. A listener
+            # may itself move the clock (a handler's sleep) past a stop or the target: time never goes back.
+            while True:
+                now = self.now()
+                coming = [stop for stop in planned if stop > now] + self._stops(self._replanning_finders, now, target)
+                if not coming:
+                    break
+                self.advanced_seconds = (min(coming) - self.start_time).total_seconds()
                 self._moved()
-            self.advanced_seconds = target_seconds
+            self.advanced_seconds = max(self.advanced_seconds, target_seconds)
             return self._moved()
 
     def advance_to(self, when: dt.datetime) -> dt.datetime:
@@ -123,20 +133,24 @@ class VirtualClock:
         return now
 
     def on_advance(self, listener: Callable[[dt.datetime], None], *,
-                   stops: Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]] | None = None) -> None:
+                   stops: Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]] | None = None,
+                   replan: bool = False) -> None:
         """Call `listener(new_now)` after every move (backends in other processes, simulations).
 
         `stops(old, new)`, if given, names instants strictly between old and new where an advance
         halts on its way: the clock moves there and calls every listener, in order, before going on.
         S3 lifecycle needs this: it runs at midnight, and what the emulator stamps while it runs
         (a delete marker's Last-Modified) must carry that midnight, not the end of the advance.
+        With `replan=True` the finder is asked again after every stop, so a stop may lead to
+        another (Lambda's poller receives a message at one stop; it comes back at a later one).
         """
         self._listeners.append(listener)
         if stops is not None:
-            self._stop_finders.append(stops)
+            (self._replanning_finders if replan else self._stop_finders).append(stops)
 
-    def _stops(self, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
-        found = {stop for finder in list(self._stop_finders) for stop in finder(old, new)}
+    @staticmethod
+    def _stops(finders, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
+        found = {stop for finder in list(finders) for stop in finder(old, new)}
         return sorted(stop for stop in found if old < stop < new)
 
     def elapsed(self) -> dt.timedelta:

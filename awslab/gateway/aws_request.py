@@ -249,7 +249,7 @@ def _read_rest(model: ServiceModel, http: HttpRequest) -> tuple[str | None, dict
     # Keep a trailing empty segment for keys ending in "/" (S3 keys like "logs/").
     raw = http.path[1:] if http.path.startswith("/") else http.path
     parts = raw.split("/") if raw else []
-    if len(parts) > 1:
+    if len(parts) > 1 and model.service_name == "s3":  # S3: a bucket, then one key (slashes and all)
         parts = parts[:1] + ["/".join(parts[1:])]
     query = http.query_params()
     best: tuple[int, OperationModel, dict[str, str]] | None = None

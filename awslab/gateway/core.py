@@ -54,6 +54,9 @@ class Gateway:
         self.settings: dict[str, Any] = {}
         self.internal_token = secrets.token_hex(16)
         self.state: dict[str, Any] = {}  # per-scenario memory of behaviours (e.g. capacity meters)
+        # Whether the learner's process is running a call now (set by the grader): a behaviour that
+        # runs learner code itself (Lambda's poller) waits until it is not, or the two would deadlock.
+        self.learner_busy: Callable[[], bool] = lambda: False
         self._lock = threading.RLock()
 
     # -- configuration -------------------------------------------------------------------------

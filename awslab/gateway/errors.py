@@ -31,6 +31,11 @@ def aws_error(call: AwsCall, code: str, message: str, status: int = 400, extra: 
         if call.service == "sqs":
             headers.append(("x-amzn-query-error", f"{_SQS_QUERY_CODES.get(query_code, query_code)};Sender"))
         return Response(status, headers, json.dumps(body).encode())
+    if call.protocol == "rest-json":
+        # Lambda's shape: the code in x-amzn-ErrorType (botocore reads it there), Type and message in the body.
+        body = {"Type": "User", "message": message, **(extra or {})}
+        return Response(status, [("Content-Type", "application/json"), ("x-amzn-RequestId", request_id),
+                                 ("x-amzn-ErrorType", code)], json.dumps(body).encode())
     if call.protocol == "rest-xml":
         body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(code)}</Code>'
                 f"<Message>{escape(message)}</Message><RequestId>{request_id}</RequestId></Error>")
@@ -61,6 +66,9 @@ def error_of(response: Response) -> tuple[str | None, str | None]:
     if isinstance(data, dict) and ("__type" in data or "code" in data):
         code = str(data.get("__type") or data.get("code")).rsplit("#", 1)[-1]
         return code, data.get("message") or data.get("Message")
+    if response.header("x-amzn-errortype"):  # REST-JSON (Lambda): the code rides in a header
+        message = (data.get("message") or data.get("Message")) if isinstance(data, dict) else None
+        return response.header("x-amzn-errortype").split(":", 1)[0], message
     code = _XML_CODE.search(response.body or b"")
     message = _XML_MESSAGE.search(response.body or b"")
     return (code.group(1).decode() if code else f"HTTP{response.status}",

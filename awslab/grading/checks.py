@@ -89,8 +89,9 @@ class LearnerFunctions:
         if name.startswith("_"):
             raise AttributeError(name)
 
-        def call(*args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-            value = self._process.call(name, *args, timeout=timeout, **kwargs)
+        def call(*args: Any, timeout: float | None = None, environment: dict[str, str] | None = None,
+                 **kwargs: Any) -> Any:
+            value = self._process.call(name, *args, timeout=timeout, environment=environment, **kwargs)
             self.last = (name, value)
             return value
 

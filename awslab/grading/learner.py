@@ -106,6 +106,7 @@ class LearnerProcess:
         self._loaded = False
         self._late_env: dict[str, str] = {}
         self.cancelled = False
+        self._calls_running = 0
 
     # -- life cycle -------------------------------------------------------------------------------
     @classmethod
@@ -245,7 +246,15 @@ class LearnerProcess:
             except (ProcessLookupError, PermissionError):
                 pass
 
-    def call(self, function: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+    @property
+    def busy(self) -> bool:
+        """Whether a call is running in the learner's process now (its sleeps and callbacks are being served)."""
+        return self._calls_running > 0
+
+    def call(self, function: str, *args: Any, timeout: float | None = None,
+             environment: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        """Run `function(*args, **kwargs)` in the learner's process; `environment` is added to its
+        os.environ for this call only (a Lambda function's configured variables)."""
         if self.cancelled:
             raise GradeCancelled(function)
         if self.load_error is None:
@@ -255,9 +264,15 @@ class LearnerProcess:
         callbacks: dict[int, Callable] = {}
         message = {"type": "call", "function": function, "args": transfer.encode(list(args), callbacks),
                    "kwargs": transfer.encode(kwargs, callbacks)}
+        if environment:
+            message["env"] = {str(k): str(v) for k, v in environment.items()}
         limit = self.call_timeout if timeout is None else timeout
         budget = _Budget(limit, self.cpu_clock)
-        reply = self._exchange(message, budget, callbacks)
+        self._calls_running += 1
+        try:
+            reply = self._exchange(message, budget, callbacks)
+        finally:
+            self._calls_running -= 1
         if self.cancelled:
             self._kill()
             raise GradeCancelled(function)

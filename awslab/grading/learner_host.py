@@ -352,12 +352,21 @@ def _call(module: Any, path: str, message: dict) -> dict:
                            f"{len(call_args)} argument(s): {exc}"}
     except ValueError:
         pass  # no signature to check (a builtin); let the call decide
+    environment = {str(k): str(v) for k, v in (message.get("env") or {}).items()}
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
     try:
         result = function(*call_args, **call_kwargs)
     except SystemExit as exc:
         return {"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)}
     except BaseException as exc:  # noqa: BLE001
         return _describe_error(exc, path)
+    finally:
+        for key, value in saved.items():  # the call's environment was its own
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return {"type": "result", "value": transfer.encode(result)}
 
 

@@ -37,6 +37,7 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
                                      call_timeout=call_timeout or lab.call_timeout, memory_mb=memory_mb,
                                      **(learner_options or {}))
         learner.on_sleep = lambda seconds: aws.clock.advance(seconds=seconds)
+        aws.gateway.learner_busy = lambda: learner.busy
         learner.call_timeout = call_timeout or lab.call_timeout
         try:
             # The learner's Python starts (and imports boto3) while the backend resets and the

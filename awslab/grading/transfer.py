@@ -60,6 +60,11 @@ def encode(value: Any, callbacks: dict[int, Any] | None = None) -> Any:
         if value.credentials:
             spec["credentials"] = dict(value.credentials)
         return {"$client": spec}
+    if hasattr(value, "__learner_object__") and callbacks is not None:
+        # An object for the learner (a Lambda context): its attributes, and methods the grader answers.
+        kind, attributes, methods = value.__learner_object__()
+        return {"$object": {"type": str(kind), "attributes": {str(k): encode(v, callbacks) for k, v in attributes.items()},
+                            "methods": {str(k): encode(m, callbacks) for k, m in methods.items()}}}
     if callable(value) and callbacks is not None:
         key = len(callbacks) + 1
         callbacks[key] = value
@@ -96,7 +101,26 @@ def decode(value: Any, make_client=None, make_callback=None) -> Any:
                                           inner.get("credentials")))
         if tag == "$callback" and make_callback is not None:
             return make_callback(inner)
+        if tag == "$object" and make_callback is not None and isinstance(inner, dict):
+            return LearnerObject(str(inner.get("type", "object")),
+                                 {str(k): decode(v, make_client, make_callback) for k, v in inner.get("attributes", {}).items()},
+                                 {str(k): decode(v, make_client, make_callback) for k, v in inner.get("methods", {}).items()})
     return {k: decode(v, make_client, make_callback) for k, v in value.items()}
+
+
+class LearnerObject:
+    """In the learner's process: an object the grader handed over (attributes, and methods that are
+    callbacks to the grader), e.g. a Lambda handler's `context`."""
+
+    def __init__(self, kind: str, attributes: dict[str, Any], methods: dict[str, Any]) -> None:
+        self.__dict__.update(attributes)
+        self.__dict__.update({name: method for name, method in methods.items() if callable(method)})
+        self._kind = kind
+        self._attributes = sorted(attributes)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._attributes)
+        return f"{self._kind}({shown})"
 
 
 @dataclass(frozen=True)

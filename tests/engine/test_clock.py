@@ -62,3 +62,26 @@ def test_under_pytest_time_machine_keeps_its_pytest_plugin():
     import time_machine
 
     assert time_machine.HAVE_PYTEST
+
+
+def test_a_replanning_finder_is_asked_again_after_each_stop():
+    clock = VirtualClock()
+    due = [clock.now() + dt.timedelta(seconds=10)]
+    seen = []
+
+    def listener(now):
+        seen.append((now - clock.start_time).total_seconds())
+        if due and now >= due[-1] and len(due) < 3:
+            due.append(now + dt.timedelta(seconds=10))  # what happened at this stop calls for another
+
+    clock.on_advance(listener, stops=lambda old, new: [t for t in due if old < t < new], replan=True)
+    clock.advance(seconds=100)
+    assert seen == [10.0, 20.0, 30.0, 100.0]
+
+
+def test_a_listener_moving_the_clock_past_the_target_is_not_undone():
+    clock = VirtualClock()
+    clock.on_advance(lambda now: clock.advance(seconds=50) if clock.elapsed().total_seconds() == 5 else None,
+                     stops=lambda old, new: [clock.start_time + dt.timedelta(seconds=5)], replan=True)
+    clock.advance(seconds=10)
+    assert clock.elapsed().total_seconds() == 55

@@ -153,3 +153,22 @@ def test_print_in_a_learner_function_appears_under_its_check_in_json(tmp_path):
     checks = {c["name"]: c for c in report["checks"]}
     assert checks["doubles"]["output"] == "doubling 21 red\n"
     assert checks["bucket_exists"]["output"] == ""
+
+
+def test_a_call_environment_is_the_calls_own(tmp_path, fresh_aws):
+    path = write(tmp_path, "import os\n\ndef table():\n    return os.environ.get('ORDERS_TABLE')\n")
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
+        assert learner.call("table", environment={"ORDERS_TABLE": "orders-1"}) == "orders-1"
+        assert learner.call("table") is None
+
+
+def test_an_object_with_methods_reaches_the_learner_as_attributes_and_grader_callbacks(tmp_path, fresh_aws):
+    class Context:
+        def __learner_object__(self):
+            return "LambdaContext", {"function_name": "orders-fn"}, {"get_remaining_time_in_millis": lambda: 1234}
+
+    path = write(tmp_path, "def handler(event, context):\n"
+                           "    return [context.function_name, context.get_remaining_time_in_millis(), repr(context)]\n")
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
+        assert learner.call("handler", {}, Context()) == ["orders-fn", 1234, "LambdaContext(function_name='orders-fn')"]
+        assert not learner.busy

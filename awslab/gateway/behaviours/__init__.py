@@ -14,8 +14,9 @@ import importlib
 # capacity meters what is allowed; the rest shape what reaches the emulator, and correct what moto
 # answers where it differs from AWS (sqs_visibility after the long poll, so each virtual second's
 # short poll is corrected; sqs_dead_letters after pagination, so it pages what small pages asked).
+# lambda_sqs serves SQS event source mappings (its pollers' requests go through the whole chain).
 ORDER = ("iam_enforcement", "kms_key_policy", "request_limits", "s3_write_order", "s3_suspended_versioning", "s3_delete_markers", "s3_lifecycle", "dynamodb_capacity", "sns_delivery",
-         "sqs_long_poll", "sqs_visibility", "pagination", "sqs_dead_letters")
+         "lambda_sqs", "sqs_long_poll", "sqs_visibility", "pagination", "sqs_dead_letters")
 
 
 def default_behaviours() -> list:

@@ -1,0 +1,662 @@
+"""Lambda's SQS event source mapping, simulated on virtual time without Docker (docs/aws-rules/lambda_sqs.md).
+
+moto stores event source mappings but runs a function only in Docker (and would try to on every
+SendMessage to a mapped queue), LocalStack's community Lambda needs Docker too. So for SQS sources
+awslab serves the mapping API itself (Create/Update/Get/List/Delete; other sources go on to the
+emulator) with Lambda's validation, and runs the pollers:
+
+- up to five pollers per mapping receive batches (BatchSize, MaximumBatchingWindowInSeconds) through
+  the gateway, as the source "lambda" in the request log, on virtual time: the clock stops where a
+  message comes back from its visibility timeout, a batching window ends or a send arrives;
+- each batch is an invocation with AWS's SQS event (Records with messageId, receiptHandle, body,
+  attributes, messageAttributes, md5OfBody, eventSource, eventSourceARN, awsRegion) and a context;
+  the function's code is what the grader deployed (`deploy`), e.g. the learner's `handler`, which
+  then runs in the learner's process. Invocations run one at a time (the learner's process is one
+  function instance): batches the other pollers hold wait, in flight, their visibility running;
+- the outcome is judged as Lambda does: a raised error, a run past the function's timeout (virtual
+  seconds) or, with ReportBatchItemFailures, a malformed partial batch response fails the batch; the
+  named records fail alone; without ReportBatchItemFailures the response is ignored. Successes are
+  deleted; failures are left to the queue's visibility timeout and redrive policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..aws_request import AwsCall, region_of_arn
+from ..core import Forward, Gateway
+from ..errors import aws_error
+from ..wire import Response
+
+POLLER_ACCESS_KEY = "AKIDAWSLABLAMBDA0000"  # the pollers' requests, logged with source "lambda"
+POLLERS = 5  # "Lambda reads up to five batches and sends them to your function" (with-sqs.html)
+MAX_RECEIVE = 10
+MAX_BATCH_SIZE = 10_000
+MAX_WINDOW = 300
+EXTENDED_VISIBILITY_MARGIN = 30  # effective visibility timeout = batch window + function timeout + 30 s
+RESPONSE_TYPES = ("ReportBatchItemFailures",)
+SEND_LAG = dt.timedelta(milliseconds=1)  # a long poll answers a send at once: the next stop is just after it
+EVENT_ATTRIBUTES = ("ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
+                    "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "AWSTraceHeader",
+                    "DeadLetterQueueSourceArn")
+OPERATIONS = ("CreateEventSourceMapping", "UpdateEventSourceMapping", "GetEventSourceMapping",
+              "DeleteEventSourceMapping", "ListEventSourceMappings")
+
+
+@dataclass
+class Mapping:
+    uuid: str
+    function_arn: str
+    source_arn: str
+    queue_url: str
+    region: str
+    batch_size: int = 10
+    window: int = 0
+    response_types: list[str] = field(default_factory=list)
+    enabled: bool = True
+    scaling: dict | None = None
+    last_modified: float = 0.0
+    account_id: str = "123456789012"
+
+    @property
+    def reports_item_failures(self) -> bool:
+        return "ReportBatchItemFailures" in self.response_types
+
+    def configuration(self, state: str | None = None) -> dict[str, Any]:
+        answer = {"UUID": self.uuid, "BatchSize": self.batch_size, "MaximumBatchingWindowInSeconds": self.window,
+                  "EventSourceArn": self.source_arn, "FunctionArn": self.function_arn,
+                  "LastModified": self.last_modified, "State": state or ("Enabled" if self.enabled else "Disabled"),
+                  "StateTransitionReason": "USER_INITIATED", "FunctionResponseTypes": list(self.response_types),
+                  "EventSourceMappingArn": f"arn:aws:lambda:{self.region}:{self.account_id}:event-source-mapping:{self.uuid}"}
+        if self.scaling:
+            answer["ScalingConfig"] = dict(self.scaling)
+        return answer
+
+
+@dataclass
+class Poller:
+    messages: list[dict] = field(default_factory=list)
+    since: dt.datetime | None = None  # when its first message was received (the batching window's start)
+    invoking: bool = False  # a poller waits for its invocation to return before it polls again
+
+
+@dataclass
+class Invocation:
+    """One call of the function with one batch, as the simulation judged it."""
+
+    mapping: str
+    function_arn: str
+    started: dt.datetime
+    records: list[dict]  # messageId, body, receive_count
+    duration: float = 0.0
+    outcome: str = "success"  # success | partial | error | timeout | invalid_response | no_code
+    reason: str = ""
+    failed: list[str] = field(default_factory=list)  # message ids left for redelivery
+    deleted: list[str] = field(default_factory=list)
+    response: Any = None
+
+    @property
+    def message_ids(self) -> list[str]:
+        return [record["messageId"] for record in self.records]
+
+
+class LambdaContext:
+    """The handler's `context`: Lambda's fields, and the time left on virtual time."""
+
+    def __init__(self, config: dict, request_id: str, deadline: dt.datetime, clock) -> None:
+        name = config.get("FunctionName", "")
+        self.fields = {"function_name": name, "function_version": config.get("Version", "$LATEST"),
+                       "invoked_function_arn": config.get("FunctionArn", ""),
+                       "memory_limit_in_mb": int(config.get("MemorySize", 128)), "aws_request_id": request_id,
+                       "log_group_name": f"/aws/lambda/{name}",
+                       "log_stream_name": f"{deadline:%Y/%m/%d}/[$LATEST]{request_id.replace('-', '')}"}
+        self.deadline = deadline
+        self.clock = clock
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - self.clock.now()).total_seconds() * 1000))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["fields"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __learner_object__(self):
+        return "LambdaContext", dict(self.fields), {"get_remaining_time_in_millis": self.get_remaining_time_in_millis}
+
+
+class LambdaSqsMapping:
+    name = "lambda_sqs"
+
+    def __init__(self) -> None:
+        self.gateway: Gateway | None = None
+        self._lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with getattr(self, "_lock", threading.RLock()):
+            self.mappings: dict[str, Mapping] = {}
+            self.pollers: dict[str, list[Poller]] = {}
+            self.code: dict[str, Callable] = {}
+            self.extra_seconds: dict[str, float] = {}
+            self.invocations: list[Invocation] = []
+            self.comes_back: dict[tuple[str, str], dt.datetime] = {}  # (mapping, message id) -> visible again
+            self.sent: dict[str, dt.datetime] = {}  # queue url -> earliest unpolled send's visibility
+            self._invoking = False
+            self._running = False
+
+    def attach(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        gateway.clock.on_advance(self._on_clock, stops=self._stops, replan=True)
+
+    # -- what checks use --------------------------------------------------------------------------
+    def deploy(self, function: str, handler: Callable, *, extra_seconds: float = 0.0) -> None:
+        """Run `handler(event, context, environment=...)` as the function's code (e.g. the learner's
+        `ctx.learner.handler`). `extra_seconds`: each invocation lasts that much more virtual time
+        after the handler returns, as if it waited on a slow downstream."""
+        arn = self._function_arn(function, self.gateway.region)
+        self.code[arn] = handler
+        self.extra_seconds[arn] = float(extra_seconds)
+
+    def invocations_of(self, function: str | None = None) -> list[Invocation]:
+        """The invocations so far, oldest first (of one function, named by name or ARN, or of all)."""
+        if function is None:
+            return list(self.invocations)
+        arn = self._function_arn(function, self.gateway.region)
+        return [i for i in self.invocations if i.function_arn == arn]
+
+    def deliveries(self, function: str | None = None) -> dict[str, int]:
+        """How many times each message id was handed to the function (all its mappings)."""
+        counts: dict[str, int] = {}
+        for invocation in self.invocations_of(function):
+            for message_id in invocation.message_ids:
+                counts[message_id] = counts.get(message_id, 0) + 1
+        return counts
+
+    # -- the API --------------------------------------------------------------------------------------
+    def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        if call.service == "sqs" and call.operation in ("SendMessage", "SendMessageBatch") and self.mappings:
+            response = forward(call)
+            if response.ok:
+                self._note_send(call, gateway)
+            return response
+        if call.service != "lambda" or call.operation not in OPERATIONS:
+            return forward(call)
+        with self._lock:
+            if call.operation == "CreateEventSourceMapping":
+                return self._create(call, forward, gateway)
+            if call.operation == "ListEventSourceMappings":
+                return self._list(call, forward, gateway)
+            mapping = self.mappings.get(str(call.params.get("UUID", "")))
+            if mapping is None:
+                return forward(call)  # the emulator's own (a stream) or its 404
+            if call.operation == "GetEventSourceMapping":
+                return _json(200, mapping.configuration())
+            if call.operation == "DeleteEventSourceMapping":
+                del self.mappings[mapping.uuid]
+                self.pollers.pop(mapping.uuid, None)
+                return _json(202, mapping.configuration("Deleting"))
+            return self._update(call, mapping, gateway)
+
+    def _create(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        params = call.params
+        source = str(params.get("EventSourceArn") or "")
+        if source.split(":")[2:3] != ["sqs"]:
+            return forward(call)  # streams, Kafka, MQ: the emulator's
+        refusal = _model_refusal(params)
+        if refusal:
+            return aws_error(call, "ValidationException", refusal)
+        function = self._resolve_function(call, gateway, params.get("FunctionName"))
+        if isinstance(function, Response):
+            return function
+        queue_url = self._queue_url(gateway, source)
+        if queue_url is None:
+            return aws_error(call, "InvalidParameterValueException",
+                             "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. "
+                             "SQS Error Message: The specified queue does not exist or you do not have access to it.")
+        if params.get("DestinationConfig"):
+            return aws_error(call, "InvalidParameterValueException",
+                             "Unsupported DestinationConfig parameter for given event source mapping type.")
+        batch_size = int(params.get("BatchSize", 10))
+        window = int(params.get("MaximumBatchingWindowInSeconds", 0))
+        refusal = self._semantic_refusal(gateway, function, queue_url, source, batch_size, window)
+        if refusal:
+            return aws_error(call, "InvalidParameterValueException", refusal)
+        for existing in self.mappings.values():
+            if existing.source_arn == source and existing.function_arn == function["FunctionArn"]:
+                return aws_error(call, "ResourceConflictException",
+                                 f"The event source arn ({source}) and function ({function['FunctionName']}) provided "
+                                 f"mapping already exists. Please update or delete the existing mapping with UUID "
+                                 f"{existing.uuid}", status=409)
+        mapping = Mapping(uuid=str(uuid.uuid4()), function_arn=function["FunctionArn"], source_arn=source,
+                          queue_url=queue_url, region=region_of_arn(source, call.region), batch_size=batch_size,
+                          window=window, response_types=list(params.get("FunctionResponseTypes") or []),
+                          enabled=bool(params.get("Enabled", True)), scaling=params.get("ScalingConfig"),
+                          last_modified=gateway.clock.timestamp(), account_id=gateway.account_id)
+        self.mappings[mapping.uuid] = mapping
+        self.pollers[mapping.uuid] = [Poller() for _ in range(POLLERS)]
+        self.sent[queue_url] = gateway.clock.now()  # what waits in the queue already is polled at once
+        return _json(202, mapping.configuration("Creating"))
+
+    def _update(self, call: AwsCall, mapping: Mapping, gateway: Gateway) -> Response:
+        params = call.params
+        refusal = _model_refusal(params)
+        if refusal:
+            return aws_error(call, "ValidationException", refusal)
+        function = {"FunctionArn": mapping.function_arn}
+        if params.get("FunctionName"):
+            function = self._resolve_function(call, gateway, params["FunctionName"])
+            if isinstance(function, Response):
+                return function
+        if params.get("DestinationConfig"):
+            return aws_error(call, "InvalidParameterValueException",
+                             "Unsupported DestinationConfig parameter for given event source mapping type.")
+        batch_size = int(params.get("BatchSize", mapping.batch_size))
+        window = int(params.get("MaximumBatchingWindowInSeconds", mapping.window))
+        refusal = self._semantic_refusal(gateway, function, mapping.queue_url, mapping.source_arn, batch_size, window)
+        if refusal:
+            return aws_error(call, "InvalidParameterValueException", refusal)
+        mapping.function_arn, mapping.batch_size, mapping.window = function["FunctionArn"], batch_size, window
+        if "FunctionResponseTypes" in params:
+            mapping.response_types = list(params.get("FunctionResponseTypes") or [])
+        if "Enabled" in params:
+            mapping.enabled = bool(params["Enabled"])
+        if "ScalingConfig" in params:
+            mapping.scaling = params.get("ScalingConfig") or None
+        mapping.last_modified = gateway.clock.timestamp()
+        if mapping.enabled:
+            self.sent[mapping.queue_url] = gateway.clock.now()
+        return _json(202, mapping.configuration("Updating"))
+
+    def _list(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        params = call.params
+        source = params.get("EventSourceArn")
+        if source and str(source).split(":")[2:3] != ["sqs"]:
+            return forward(call)
+        try:
+            size = int(params.get("MaxItems", 100))
+            start = int(params.get("Marker") or 0)
+        except (TypeError, ValueError):
+            return aws_error(call, "InvalidParameterValueException", "Invalid marker")
+        if not 1 <= size <= 10_000:
+            return aws_error(call, "ValidationException",
+                             f"1 validation error detected: Value '{size}' at 'maxItems' failed to satisfy constraint: "
+                             f"Member must have value {'less' if size > 1 else 'greater'} than or equal to "
+                             f"{10_000 if size > 1 else 1}")
+        wanted = None
+        if params.get("FunctionName"):
+            function = self._resolve_function(call, gateway, params["FunctionName"])
+            if isinstance(function, Response):
+                return function
+            wanted = function["FunctionArn"]
+        found = [m.configuration() for m in self.mappings.values()
+                 if (not source or m.source_arn == source) and (wanted is None or m.function_arn == wanted)]
+        if not source:  # the emulator's own (streams) come after ours
+            others = forward(call.with_params({k: v for k, v in params.items() if k not in ("Marker", "MaxItems")})
+                             if call.protocol == "json" else call)
+            data = others.json() if others.ok else None
+            found += [m for m in (data or {}).get("EventSourceMappings", []) if m.get("UUID") not in self.mappings]
+        page = {"EventSourceMappings": found[start:start + size]}
+        if start + size < len(found):
+            page["NextMarker"] = str(start + size)
+        return _json(200, page)
+
+    # -- validation ------------------------------------------------------------------------------------
+    def _resolve_function(self, call: AwsCall, gateway: Gateway, name: Any) -> dict | Response:
+        try:
+            config = gateway.internal_client("lambda", call.region).get_function_configuration(FunctionName=str(name))
+        except Exception:  # noqa: BLE001 - any refusal of the emulator: no such function
+            return aws_error(call, "ResourceNotFoundException",
+                             f"Function not found: {self._function_arn(str(name), call.region)}", status=404)
+        return config
+
+    def _function_arn(self, name: str, region: str) -> str:
+        """The unqualified ARN of a function named by name, ARN or partial ARN."""
+        if name.startswith("arn:"):
+            parts = name.split(":")
+            return ":".join(parts[:7])
+        if ":function:" in name:  # 123456789012:function:name
+            account, _, function = name.split(":")[:3]
+            return f"arn:aws:lambda:{region}:{account}:function:{function}"
+        return f"arn:aws:lambda:{region}:{self.gateway.account_id}:function:{name.split(':')[0]}"
+
+    def _queue_url(self, gateway: Gateway, arn: str) -> str | None:
+        parts = arn.split(":")
+        if len(parts) < 6:
+            return None
+        try:
+            return gateway.internal_client("sqs", parts[3]).get_queue_url(
+                QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])["QueueUrl"]
+        except Exception:  # noqa: BLE001 - no such queue
+            return None
+
+    def _semantic_refusal(self, gateway: Gateway, function: dict, queue_url: str, source: str,
+                          batch_size: int, window: int) -> str | None:
+        if source.endswith(".fifo") and batch_size > 10:
+            return f"Invalid batch size {batch_size} for FIFO queue: must be between 1 and 10"
+        if batch_size > 10 and window == 0:
+            return "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+        config = function if "Timeout" in function else self._configuration(gateway, function["FunctionArn"])
+        timeout = int((config or {}).get("Timeout", 3))
+        visibility = self._visibility_timeout(gateway, queue_url, region_of_arn(source, gateway.region))
+        if visibility < timeout:
+            return f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
+        return None
+
+    def _configuration(self, gateway: Gateway, function_arn: str) -> dict | None:
+        try:
+            return gateway.internal_client("lambda", region_of_arn(function_arn, gateway.region)) \
+                .get_function_configuration(FunctionName=function_arn)
+        except Exception:  # noqa: BLE001 - deleted since
+            return None
+
+    @staticmethod
+    def _visibility_timeout(gateway: Gateway, queue_url: str, region: str) -> int:
+        attributes = gateway.internal_client("sqs", region).get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])["Attributes"]
+        return int(attributes.get("VisibilityTimeout", 30))
+
+    # -- virtual time ------------------------------------------------------------------------------------
+    def _note_send(self, call: AwsCall, gateway: Gateway) -> None:
+        url = str(call.params.get("QueueUrl") or "")
+        if not any(m.queue_url == url for m in self.mappings.values()):
+            return
+        delays = [call.params.get("DelaySeconds")] if call.operation == "SendMessage" else \
+            [e.get("DelaySeconds") for e in call.params.get("Entries") or [] if isinstance(e, dict)]
+        if any(d is None for d in delays):
+            region = call.region
+            queue_delay = int(gateway.internal_client("sqs", region).get_queue_attributes(
+                QueueUrl=url, AttributeNames=["DelaySeconds"])["Attributes"].get("DelaySeconds", 0))
+            delays = [queue_delay if d is None else d for d in delays]
+        now = gateway.clock.now()
+        for delay in delays or [0]:
+            visible = now + dt.timedelta(seconds=int(delay or 0))
+            if url not in self.sent or visible < self.sent[url]:
+                self.sent[url] = visible
+
+    def _stops(self, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
+        if not self.mappings:
+            return []
+        stops = [t if t > old else old + SEND_LAG for t in self.sent.values()]
+        stops += [t for t in self.comes_back.values() if t > old]
+        for mapping in self.mappings.values():
+            for poller in self.pollers.get(mapping.uuid, []):
+                if poller.messages and mapping.window and poller.since is not None:
+                    stops.append(max(poller.since + dt.timedelta(seconds=mapping.window), old + SEND_LAG))
+        return [stop for stop in stops if old < stop < new]
+
+    def _on_clock(self, now: dt.datetime) -> None:
+        if not self.mappings or self.gateway is None:
+            return
+        with self._lock:
+            if self._invoking or self._running or self.gateway.learner_busy():
+                # Another poller's turn while the function runs (or the learner's process is busy):
+                # batches are received and wait; they are invoked once the function is free.
+                self._receive(now)
+                return
+            self._running = True
+            try:
+                while True:
+                    self._receive(self.gateway.clock.now())
+                    ready = self._next_ready(self.gateway.clock.now())
+                    if ready is None:
+                        break
+                    self._invoke(*ready)
+            finally:
+                self._running = False
+
+    def _poller_client(self, region: str):
+        from ..clients import make_client
+
+        cache = self.gateway.state.setdefault("_lambda_poller_clients", {})
+        if region not in cache:
+            self.gateway.sources.setdefault(POLLER_ACCESS_KEY, "lambda")
+            cache[region] = make_client(self.gateway, "sqs", access_key=POLLER_ACCESS_KEY, region=region)
+        return cache[region]
+
+    def _receive(self, now: dt.datetime) -> None:
+        for mapping in list(self.mappings.values()):
+            pending = self.sent.get(mapping.queue_url)
+            if pending is not None and pending <= now:
+                del self.sent[mapping.queue_url]
+            if not mapping.enabled:
+                continue
+            config = self._configuration(self.gateway, mapping.function_arn) or {}
+            timeout = int(config.get("Timeout", 3))
+            visibility = self._visibility_timeout(self.gateway, mapping.queue_url, mapping.region)
+            extended = None
+            if mapping.window and mapping.window + timeout > visibility:
+                extended = mapping.window + timeout + EXTENDED_VISIBILITY_MARGIN
+            sqs = self._poller_client(mapping.region)
+            for poller in self.pollers.get(mapping.uuid, []):
+                if poller.invoking or self._ready(mapping, poller, now):
+                    continue  # holds a batch for the function
+                wanted = min(MAX_RECEIVE, mapping.batch_size - len(poller.messages))
+                answer = sqs.receive_message(
+                    QueueUrl=mapping.queue_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=0,
+                    AttributeNames=["All"], MessageAttributeNames=["All"],
+                    **({"VisibilityTimeout": extended} if extended else {}))
+                messages = answer.get("Messages", [])
+                if not messages:
+                    break  # the queue has nothing visible: the other pollers would get nothing either
+                back = now + dt.timedelta(seconds=extended or visibility)
+                for message in messages:
+                    self.comes_back[(mapping.uuid, message["MessageId"])] = back
+                poller.messages.extend(messages)
+                poller.since = poller.since or now
+        stale = [key for key, when in self.comes_back.items() if when < now - dt.timedelta(hours=12)]
+        for key in stale:
+            del self.comes_back[key]
+
+    @staticmethod
+    def _ready(mapping: Mapping, poller: Poller, now: dt.datetime) -> bool:
+        if not poller.messages:
+            return False
+        if not mapping.window or len(poller.messages) >= mapping.batch_size:
+            return True
+        return now >= poller.since + dt.timedelta(seconds=mapping.window)
+
+    def _next_ready(self, now: dt.datetime) -> tuple[Mapping, Poller] | None:
+        ready = [(poller.since, mapping, poller) for mapping in self.mappings.values()
+                 for poller in self.pollers.get(mapping.uuid, [])
+                 if not poller.invoking and self._ready(mapping, poller, now)]
+        if not ready:
+            return None
+        _, mapping, poller = min(ready, key=lambda item: item[0])
+        return mapping, poller
+
+    # -- one invocation ----------------------------------------------------------------------------------
+    def _invoke(self, mapping: Mapping, poller: Poller) -> Invocation:
+        poller.invoking = True
+        try:
+            return self._run_batch(mapping, list(poller.messages))
+        finally:
+            poller.messages, poller.since, poller.invoking = [], None, False
+
+    def _run_batch(self, mapping: Mapping, messages: list[dict]) -> Invocation:
+        clock = self.gateway.clock
+        started = clock.now()
+        records = [_record(m, mapping) for m in messages]
+        invocation = Invocation(mapping.uuid, mapping.function_arn, started,
+                                [{"messageId": r["messageId"], "body": r["body"],
+                                  "receive_count": int(r["attributes"].get("ApproximateReceiveCount", 0))}
+                                 for r in records])
+        self.invocations.append(invocation)
+        config = self._configuration(self.gateway, mapping.function_arn)
+        code = self.code.get(mapping.function_arn)
+        if config is None or code is None:
+            invocation.outcome = "no_code"
+            invocation.reason = ("the function no longer exists" if config is None else
+                                 "awslab has no code for this function (the grader deploys it)")
+            invocation.failed = invocation.message_ids
+            return invocation
+        timeout = int(config.get("Timeout", 3))
+        environment = (config.get("Environment") or {}).get("Variables") or {}
+        context = LambdaContext(config, str(uuid.uuid4()), started + dt.timedelta(seconds=timeout), clock)
+        raised = None
+        self._invoking = True
+        try:
+            try:
+                invocation.response = code({"Records": records}, context, environment=dict(environment))
+            except Exception as exc:  # noqa: BLE001 - whatever the function raised is its error
+                raised = exc
+            if self.extra_seconds.get(mapping.function_arn):
+                clock.advance(seconds=self.extra_seconds[mapping.function_arn])
+        finally:
+            self._invoking = False
+        invocation.duration = (clock.now() - started).total_seconds()
+        ids = invocation.message_ids
+        if invocation.duration > timeout:
+            invocation.outcome, invocation.failed = "timeout", ids
+            invocation.reason = f"Task timed out after {timeout:.2f} seconds"
+        elif raised is not None:
+            invocation.outcome, invocation.failed = "error", ids
+            invocation.reason = str(raised)[:300] or type(raised).__name__
+        elif mapping.reports_item_failures:
+            failed, reason = judge_batch_response(invocation.response, ids)
+            invocation.failed = failed
+            if reason:
+                invocation.outcome, invocation.reason = "invalid_response", reason
+            elif failed:
+                invocation.outcome = "partial"
+        else:
+            refusal = _marshal_refusal(invocation.response)
+            if refusal:
+                invocation.outcome, invocation.failed, invocation.reason = "error", ids, refusal
+        succeeded = [m for m in messages if m["MessageId"] not in set(invocation.failed)]
+        invocation.deleted = self._delete(mapping, succeeded)
+        return invocation
+
+    def _delete(self, mapping: Mapping, messages: list[dict]) -> list[str]:
+        sqs = self._poller_client(mapping.region)
+        deleted = []
+        for start in range(0, len(messages), 10):
+            chunk = messages[start:start + 10]
+            answer = sqs.delete_message_batch(QueueUrl=mapping.queue_url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            ok = {entry["Id"] for entry in answer.get("Successful", [])}
+            for i, message in enumerate(chunk):
+                if str(i) in ok:
+                    deleted.append(message["MessageId"])
+                    self.comes_back.pop((mapping.uuid, message["MessageId"]), None)
+        return deleted
+
+
+# -- the event and the response ----------------------------------------------------------------------
+def _record(message: dict, mapping: Mapping) -> dict:
+    attributes = message.get("Attributes") or {}
+    record = {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+              "body": message.get("Body", ""),
+              "attributes": {k: attributes[k] for k in EVENT_ATTRIBUTES if k in attributes},
+              "messageAttributes": {name: _event_attribute(value)
+                                    for name, value in (message.get("MessageAttributes") or {}).items()},
+              "md5OfBody": message.get("MD5OfBody", ""), "eventSource": "aws:sqs",
+              "eventSourceARN": mapping.source_arn, "awsRegion": mapping.region}
+    if message.get("MD5OfMessageAttributes"):
+        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    return record
+
+
+def _event_attribute(value: dict) -> dict:
+    """A message attribute as Lambda's event spells it (camelCase, binary as base64)."""
+    answer = {"stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType", "String")}
+    if "StringValue" in value:
+        answer["stringValue"] = value["StringValue"]
+    if "BinaryValue" in value:
+        binary = value["BinaryValue"]
+        answer["binaryValue"] = base64.b64encode(binary).decode() if isinstance(binary, (bytes, bytearray)) else binary
+    return answer
+
+
+def _marshal_refusal(response: Any) -> str | None:
+    """Lambda's Python runtime returns the handler's value as JSON (Decimal allowed); what cannot be is an error."""
+    try:
+        json.dumps(response, default=_decimal)
+    except (TypeError, ValueError) as exc:
+        return f"Runtime.MarshalError: Unable to marshal response: {exc}"
+    return None
+
+
+def _decimal(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def judge_batch_response(response: Any, message_ids: list[str]) -> tuple[list[str], str]:
+    """(message ids that failed, why the whole batch failed or ""), as Lambda reads a partial batch
+    response with ReportBatchItemFailures (services-sqs-errorhandling.html, "Success and failure conditions")."""
+    everything = list(message_ids)
+    refusal = _marshal_refusal(response)
+    if refusal:
+        return everything, refusal
+    if response is None:
+        return [], ""
+    if not isinstance(response, dict):
+        return everything, f"the response is not a JSON object with batchItemFailures: {response!r}"[:300]
+    failures = response.get("batchItemFailures")
+    if failures is None or failures == []:
+        return [], ""
+    if not isinstance(failures, list):
+        return everything, "batchItemFailures is not a list"
+    failed: list[str] = []
+    for item in failures:
+        if not isinstance(item, dict) or "itemIdentifier" not in item:
+            return everything, f"a batch item failure without itemIdentifier: {item!r}"[:300]
+        identifier = item["itemIdentifier"]
+        if identifier is None or identifier == "":
+            return everything, f"an itemIdentifier that is {'null' if identifier is None else 'empty'}"
+        if identifier not in message_ids:
+            return everything, f"itemIdentifier {identifier!r} is no message id of the batch"[:300]
+        if identifier not in failed:
+            failed.append(identifier)
+    return failed, ""
+
+
+def _model_refusal(params: dict) -> str | None:
+    """The constraints of Lambda's API model AWS checks server-side, worded as its model validation."""
+    problems = []
+    if "BatchSize" in params:
+        size = params["BatchSize"]
+        if isinstance(size, int) and not 1 <= size <= MAX_BATCH_SIZE:
+            bound = "less than or equal to 10000" if size > 1 else "greater than or equal to 1"
+            problems.append(f"Value '{size}' at 'batchSize' failed to satisfy constraint: Member must have value {bound}")
+    if "MaximumBatchingWindowInSeconds" in params:
+        window = params["MaximumBatchingWindowInSeconds"]
+        if isinstance(window, int) and not 0 <= window <= MAX_WINDOW:
+            bound = "less than or equal to 300" if window > 0 else "greater than or equal to 0"
+            problems.append(f"Value '{window}' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: "
+                            f"Member must have value {bound}")
+    types = params.get("FunctionResponseTypes")
+    if types is not None and (len(types) > 1 or any(t not in RESPONSE_TYPES for t in types)):
+        problems.append(f"Value '{types}' at 'functionResponseTypes' failed to satisfy constraint: Member must "
+                        "satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]"
+                        if len(types) <= 1 else
+                        f"Value '{types}' at 'functionResponseTypes' failed to satisfy constraint: Member must have "
+                        "length less than or equal to 1")
+    scaling = params.get("ScalingConfig") or {}
+    if "MaximumConcurrency" in scaling and not 2 <= int(scaling["MaximumConcurrency"]) <= 1000:
+        problems.append(f"Value '{scaling['MaximumConcurrency']}' at 'scalingConfig.maximumConcurrency' failed to "
+                        "satisfy constraint: Member must have value "
+                        + ("greater than or equal to 2" if int(scaling["MaximumConcurrency"]) < 2 else
+                           "less than or equal to 1000"))
+    if not problems:
+        return None
+    return f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected: " + "; ".join(problems)
+
+
+def _json(status: int, body: dict) -> Response:
+    return Response(status, [("Content-Type", "application/json"), ("x-amzn-RequestId", str(uuid.uuid4()))],
+                    json.dumps(body).encode())
+
+
+BEHAVIOUR = LambdaSqsMapping
