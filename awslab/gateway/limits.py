@@ -123,7 +123,9 @@ LIMITS: tuple[Limit, ...] = (
           f"{_S3_API}/API_DeleteObjects.html", high=1000),
     Limit("s3", ("PutBucketLifecycleConfiguration",), "LifecycleConfiguration.Rules", "max_entries", "MalformedXML",
           _S3_MALFORMED, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html", high=1000),
-    Limit("s3", ("PutBucketTagging",), "Tagging.TagSet", "max_entries", "InvalidTag",
+    # BadRequest, not InvalidTag: the answer S3-compatible servers tested against AWS give (versitygw's
+    # "REST PutBucketTagging - more than 50 tags", scality cloudserver), as for an object's 11th tag
+    Limit("s3", ("PutBucketTagging",), "Tagging.TagSet", "max_entries", "BadRequest",
           "Bucket tag count cannot be greater than {high}",
           "https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html", high=50),
     Limit("s3", ("PutBucketVersioning",), "VersioningConfiguration.Status", "one_of", "MalformedXML", _S3_MALFORMED,

@@ -26,7 +26,9 @@ from .aws_request import service_model
 # DynamoDB and IAM answer with their model validation (Coral) error; S3 validates a request body
 # against its XML schema (MalformedXML; its headers and query values are left alone, S3 answers
 # each its own way); SQS names an unknown attribute with InvalidAttributeName. SNS's code is this
-# project's reading (query protocol, as IAM), not an observed answer.
+# project's reading, not an observed answer: ValidationError, the query protocol's common error
+# (as IAM's), except where the operation's model declares its own ValidationException shape
+# (ListOriginationNumbers, Publish, PublishBatch), which is then the code.
 CODES = {"dynamodb": "ValidationException", "iam": "ValidationError", "sns": "ValidationError",
          "sqs": "InvalidAttributeName", "s3": "MalformedXML"}
 SOURCES = {
@@ -73,9 +75,13 @@ def _message_attribute_name(violation: Violation) -> bool:
     return violation.value in names or violation.value == "All"
 
 
-def refusal(service: str, found: list[Violation]) -> tuple[str, str]:
-    """(code, message) of AWS's answer to a call with these violations."""
+def refusal(service: str, found: list[Violation], operation: str | None = None) -> tuple[str, str]:
+    """(code, message) of AWS's answer to a call of `operation` with these violations."""
     code = CODES[service]
+    if service == "sns" and operation is not None and any(
+            error.name == "ValidationException"
+            for error in service_model(service).operation_model(operation).error_shapes):
+        code = "ValidationException"
     if service == "sqs":
         return code, f"Unknown Attribute {found[0].value}."
     if service == "s3":

@@ -155,7 +155,7 @@ def test_aws_refuses_a_parameter_its_model_forbids(fresh_aws, service, operation
     client = fresh_aws.client(service)
     with pytest.raises(ClientError) as raised:
         _method(client, operation)(**params)
-    expected = refusal(service, violations(service, operation, params))[0]
+    expected = refusal(service, violations(service, operation, params), operation)[0]
     assert raised.value.response["Error"]["Code"] == expected
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
@@ -166,7 +166,7 @@ def test_plain_moto_lets_most_model_violations_through(fresh_aws):
     for case in CASES:
         service, operation, params = case.values
         client = fresh_aws.gateway.internal_client(service)
-        expected = refusal(service, violations(service, operation, params))[0]
+        expected = refusal(service, violations(service, operation, params), operation)[0]
         try:
             _method(client, operation)(**params)
             differs += 1
@@ -238,3 +238,9 @@ def test_s3_answers_a_location_constraint_or_event_outside_the_enum_itself(fresh
         s3.put_bucket_lifecycle_configuration(Bucket="events", LifecycleConfiguration={"Rules": [
             {"ID": "r", "Status": "enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]})
     assert raised.value.response["Error"]["Code"] == "MalformedXML"
+
+
+def test_sns_operation_declaring_validation_exception_answers_with_it(fresh_aws):
+    with pytest.raises(ClientError) as raised:
+        fresh_aws.client("sns").list_origination_numbers(MaxResults=31)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"

@@ -149,7 +149,7 @@ CASES: list[tuple[str, str, Call, str, int, bool]] = [
     ("s3_bucket_over_50_tags", "s3",
      lambda c, w: c.put_bucket_tagging(Bucket="limits-bucket", Tagging={"TagSet": [
          {"Key": f"k{i}", "Value": "v"} for i in range(51)]}),
-     "InvalidTag", 400, True),
+     "BadRequest", 400, True),
     ("s3_object_over_10_tags", "s3",
      lambda c, w: (c.put_object(Bucket="limits-bucket", Key="k", Body=b"x"), c.put_object_tagging(
          Bucket="limits-bucket", Key="k", Tagging={"TagSet": [{"Key": f"k{i}", "Value": "v"} for i in range(11)]})),

@@ -58,7 +58,7 @@ class RequestLimits:
             found = violations(call.service, call.operation, call.params)
             if found:
                 call.note("limit", SOURCES[call.service])
-                code, message = refusal(call.service, found)
+                code, message = refusal(call.service, found, call.operation)
                 return aws_error(call, code, message, 400)
         limits = limits_for(call.service, call.operation)
         for limit in (limit for limit in limits if limit.entry_path is None):
