@@ -489,3 +489,45 @@ def test_moto_own_bucket_policy_check_does_not_refuse_what_awslab_allowed(aws, b
     make_user(aws, "alice", allow("s3:*", "*")).client("s3").put_object(
         Bucket=bucket, Key="by-alice", Body=b"x", ServerSideEncryption="AES256")
     assert aws.client("s3").get_bucket_policy(Bucket=bucket)["Policy"]
+
+
+# ------------------------------------------------------- service rules (docs/iam.md, "Service rules")
+# Each action is its own string (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html):
+# one with a comma or whitespace inside matches no request; IAM stores the policy all the same (a
+# second colon, "s3:GetObject,s3:PutObject", it refuses: "Actions/Condition can contain only one colon.").
+@pytest.mark.parametrize("action", ["s3:GetObject,PutObject", "s3:GetObject, PutObject", "s3:PutObject "])
+def test_an_allow_whose_action_holds_a_comma_or_whitespace_grants_nothing(aws, bucket, action):
+    alice = make_user(aws, "alice", allow(action, f"arn:aws:s3:::{bucket}/*"))
+    with pytest.raises(ClientError) as excinfo:
+        alice.client("s3").put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert error_of(excinfo)[0] == "AccessDenied"
+
+
+def test_a_deny_whose_action_holds_a_comma_denies_nothing(aws, bucket):
+    alice = make_user(aws, "alice", allow("s3:*", f"arn:aws:s3:::{bucket}/*"),
+                      deny("s3:GetObject,PutObject", f"arn:aws:s3:::{bucket}/*"))
+    alice.client("s3").put_object(Bucket=bucket, Key="k", Body=b"x")
+
+
+# A Deny with NotPrincipal always applies to a principal with a permissions boundary
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+def _deny_everyone_but_alice(aws, bucket):
+    aws.client("s3").put_bucket_policy(Bucket=bucket, Policy=doc({
+        "Effect": "Deny", "NotPrincipal": {"AWS": [f"arn:aws:iam::{ACCOUNT}:user/alice", f"arn:aws:iam::{ACCOUNT}:root"]},
+        "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}))
+    aws.client("s3").put_object(Bucket=bucket, Key="k", Body=b"x")
+
+
+def test_deny_with_notprincipal_naming_the_user_spares_a_user_without_a_boundary(aws, bucket):
+    alice = make_user(aws, "alice", allow("s3:GetObject", f"arn:aws:s3:::{bucket}/*"))
+    _deny_everyone_but_alice(aws, bucket)
+    assert alice.client("s3").get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+
+
+def test_deny_with_notprincipal_always_denies_a_user_with_a_permissions_boundary(aws, bucket):
+    boundary = managed_policy(aws, "s3-boundary", allow("s3:*"))
+    alice = make_user(aws, "alice", allow("s3:GetObject", f"arn:aws:s3:::{bucket}/*"), boundary=boundary)
+    _deny_everyone_but_alice(aws, bucket)
+    with pytest.raises(ClientError) as excinfo:
+        alice.client("s3").get_object(Bucket=bucket, Key="k")
+    assert error_of(excinfo)[0] == "AccessDenied"
