@@ -28,7 +28,7 @@ def _name(item: dict) -> str | None:
 
 
 def _label(identifier: str, item: dict) -> str:
-    name = _name(item)
+    name = _name(item) or ("default" if item.get("IsDefault") else None)
     return f"{identifier} ({name})" if name else identifier
 
 
