@@ -240,6 +240,26 @@ def test_batch_write_returns_what_does_not_fit_in_unprocessed_items(fresh, learn
     assert raised.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
 
 
+def test_a_throttled_batch_is_put_back_as_it_was_in_one_emulator_call(fresh, learner):
+    """Overwrites and new items alike come back as they were; the 20 throttled entries are undone
+    in one BatchWriteItem to the emulator, not 20 PutItem/DeleteItem calls."""
+    table = make_table(fresh, wcu=5, gsi=False)
+    put_as_grader(fresh, table, *(item(n, size=10, customer=None) for n in range(0, 25, 2)))
+    before = {i["pk"]["S"]: i for i in fresh.client("dynamodb").scan(TableName=table)["Items"]}
+    undos = []
+    internal = fresh.gateway.internal_client("dynamodb")
+    for operation in ("BatchWriteItem", "PutItem", "DeleteItem"):
+        internal.meta.events.register(f"before-call.dynamodb.{operation}",
+                                      lambda model, **_: undos.append(model.name))
+    requests = [{"PutRequest": {"Item": item(n, customer=None)}} for n in range(25)]
+    answer = learner.batch_write_item(RequestItems={table: requests})
+    assert answer["UnprocessedItems"] == {table: requests[5:]}
+    assert undos == ["BatchWriteItem"]
+    after = {i["pk"]["S"]: i for i in fresh.client("dynamodb").scan(TableName=table)["Items"]}
+    written = {r["PutRequest"]["Item"]["pk"]["S"]: r["PutRequest"]["Item"] for r in requests[:5]}
+    assert after == {**before, **written}
+
+
 def test_batch_get_returns_what_does_not_fit_in_unprocessed_keys(fresh, learner):
     table = make_table(fresh, rcu=1, gsi=False)
     put_as_grader(fresh, table, *(item(n, customer=None) for n in range(4)))

@@ -215,6 +215,21 @@ class _Request:
         else:
             self.internal.put_item(TableName=table.name, Item=dict(before))
 
+    def restore_many(self, undo: Sequence[tuple[_Table, Mapping[str, Any], Mapping[str, Any] | None]]) -> None:
+        """`restore` for the entries of one batch (distinct keys), in as few BatchWriteItem calls as
+        possible: a throttled batch of 25 is put back in one call to the emulator, not 25."""
+        requests: dict[str, list[dict]] = {}
+        for table, key, before in undo:
+            requests.setdefault(table.name, []).append(
+                {"DeleteRequest": {"Key": _boto_key(key)}} if before is None else {"PutRequest": {"Item": dict(before)}})
+        pending = [(name, entry) for name, entries in requests.items() for entry in entries]
+        for start in range(0, len(pending), 25):
+            chunk: dict[str, list[dict]] = {}
+            for name, entry in pending[start:start + 25]:
+                chunk.setdefault(name, []).append(entry)
+            while chunk:
+                chunk = self.internal.batch_write_item(RequestItems=chunk).get("UnprocessedItems") or {}
+
     # -- metering ----------------------------------------------------------------------------------
     def admit(self, requests: Sequence[tuple[str, Cost]]) -> Admission:
         if self.exempt:
@@ -493,12 +508,14 @@ def _batch_write_item(r: _Request) -> Response:
     admissions = r.admit_each([(tables[given].name, cost) for given, _, cost in plan])
     throttled: dict[str, list] = {}
     costs: dict[str, list[Cost]] = {given: [] for given in request_items}
-    for (given, request, cost), admission, (table, key, before) in zip(plan, admissions, undo):
+    put_back = []
+    for (given, request, cost), admission, entry in zip(plan, admissions, undo):
         if admission.admitted:
             costs[given].append(cost)
         else:
-            r.restore(table, key, before)
+            put_back.append(entry)
             throttled.setdefault(given, []).append(request)
+    r.restore_many(put_back)
     if plan and not any(a.admitted for a in admissions):
         return r.throttled(_union(admissions), "write")
     data = dict(response.json() or {})
