@@ -231,6 +231,31 @@ def test_batch_write_item_duplicate_keys_reads_as_aws_words_it(world):
     assert raised.value.response["Error"]["Message"] == "Provided list of item keys contains duplicates"
 
 
+def test_duplicate_keys_are_judged_by_a_re_created_tables_new_key_schema(world):
+    """The key schema is remembered per table: a table deleted and re-created under its name with
+    another key is judged by the new one (pk alone was the key; now pk and sk are)."""
+    ddb = world["aws"].client("dynamodb")
+    two = [{"PutRequest": {"Item": {"pk": {"S": "a"}, "sk": {"S": s}}}} for s in ("1", "2")]
+    with pytest.raises(ClientError, match="duplicates"):
+        ddb.batch_write_item(RequestItems={"items": two})
+    ddb.delete_table(TableName="items")
+    ddb.create_table(TableName="items", BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                     AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")])
+    assert ddb.batch_write_item(RequestItems={"items": two})["UnprocessedItems"] == {}
+
+
+def test_the_key_schema_is_described_once_per_table_not_per_batch(world):
+    calls = []
+    ddb = world["aws"].client("dynamodb")
+    internal = world["aws"].gateway.internal_client("dynamodb")
+    internal.meta.events.register("before-call.dynamodb.DescribeTable", lambda **kw: calls.append(1))
+    for round_ in range(3):
+        ddb.batch_write_item(RequestItems={"items": [{"PutRequest": {"Item": {"pk": {"S": f"{round_}-{i}"}}}}
+                                                     for i in range(2)]})
+    assert len(calls) == 1
+
+
 def test_limits_allow_what_aws_allows(world):
     sqs, s3 = world["aws"].client("sqs"), world["aws"].client("s3")
     sqs.set_queue_attributes(QueueUrl=world["url"], Attributes={**_redrive(world["dlq"], 1000),

@@ -32,13 +32,24 @@ from ..wire import Response
 _SMALLEST_MAXIMUM = 1024
 
 
+_KEY_NAMES = "request_limits_key_names"  # gateway.state: (region, table) -> its key attribute names
+
+
 class RequestLimits:
     name = "request_limits"
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         def key_names(table: str) -> list[str]:
-            schema = gateway.internal_client("dynamodb", call.region).describe_table(TableName=table)
-            return [key["AttributeName"] for key in schema["Table"]["KeySchema"]]
+            # A table's key schema never changes while it lives: described once per scenario, not on
+            # every BatchWriteItem (forgotten whenever a table is created or deleted).
+            known = gateway.state.setdefault(_KEY_NAMES, {})
+            if (call.region, table) not in known:
+                schema = gateway.internal_client("dynamodb", call.region).describe_table(TableName=table)
+                known[(call.region, table)] = [key["AttributeName"] for key in schema["Table"]["KeySchema"]]
+            return known[(call.region, table)]
+
+        if call.service == "dynamodb" and call.operation in ("CreateTable", "DeleteTable"):
+            gateway.state.pop(_KEY_NAMES, None)
 
         def queue_max_size() -> int | None:
             url = call.params.get("QueueUrl")
