@@ -35,7 +35,7 @@ KEYS = ("[bold]h[/] hint · [bold]p[/] pictures · [bold]n[/] next lab · [bold]
 
 class Watcher:
     def __init__(self, workspace: Workspace, labs: list[Any], lab: Any, *, backend: str = "moto",
-                 console: Console | None = None, html: Path | None = None, debounce: float = 0.3) -> None:
+                 console: Console | None = None, html: Path | None = None, debounce: float = 0.1) -> None:
         self.workspace = workspace
         self.labs = labs
         self.lab = lab
@@ -51,6 +51,10 @@ class Watcher:
         self.last_result = None
         self._job: tuple[threading.Thread, Any, int] | None = None  # (thread, learner, run number)
         self._runs = 0
+        # The next grade's learner process, started once a grade is drawn: its Python and boto3 are
+        # loaded before the next save, which then only imports the learner's file (the file is read
+        # at load time, not when the process starts).
+        self._standby: Any = None
 
     # -- the loop ---------------------------------------------------------------------------------
     def run(self) -> int:
@@ -69,8 +73,9 @@ class Watcher:
         try:
             self.open_lab(self.lab)
             while not self._stop.is_set():
+                wait = 0.1 if self._pending is None else max(0.0, self._pending + self.debounce - time.monotonic())
                 try:
-                    event = self.events.get(timeout=0.1)
+                    event = self.events.get(timeout=max(wait, 0.005))
                 except queue.Empty:
                     event = None
                 if event is not None:
@@ -90,6 +95,7 @@ class Watcher:
         finally:
             self._stop.set()
             self._cancel()
+            self._drop_standby()
             keys.restore()
             observer.stop()
             observer.join(timeout=5)
@@ -152,7 +158,7 @@ class Watcher:
                            markup=False, highlight=False)
         self._runs += 1
         run, lab, path = self._runs, self.lab, self.path
-        learner = LearnerProcess.spawn_early(path)
+        learner = self._take_standby(path) or LearnerProcess.spawn_early(path)
         thread = threading.Thread(target=self._grade_in_background, args=(run, lab, path, learner),
                                   name="awslab-watch-grade", daemon=True)
         self._job = (thread, learner, run)
@@ -185,6 +191,29 @@ class Watcher:
         thread.join()
         return True
 
+    def _take_standby(self, path: Path) -> Any:
+        """The learner process started in advance for `path`, if it is still waiting; else None."""
+        standby, self._standby = self._standby, None
+        if standby is None:
+            return None
+        process = getattr(standby, "_process", None)
+        if standby.path == path.resolve() and process is not None and process.poll() is None:
+            return standby
+        standby.close()
+        return None
+
+    def _start_standby(self) -> None:
+        from .grading.learner import LearnerProcess
+
+        self._drop_standby()
+        if self.path.is_file() and not self._stop.is_set():
+            self._standby = LearnerProcess.spawn_early(self.path)
+
+    def _drop_standby(self) -> None:
+        standby, self._standby = self._standby, None
+        if standby is not None:
+            standby.close()
+
     def _header(self) -> None:
         position = self.labs.index(self.lab) + 1 if self.lab in self.labs else 0
         self.console.clear()
@@ -196,6 +225,12 @@ class Watcher:
         if self._job is None or self._job[2] != run:
             return
         self._job = None
+        try:
+            self._draw(result, error)
+        finally:
+            self._start_standby()  # after the report: it does not slow the grade it follows
+
+    def _draw(self, result: Any, error: Exception | None) -> None:
         from .reporters.score_line import score_line
         from .reporters.text import print_plain, render_text
 

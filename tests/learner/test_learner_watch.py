@@ -222,3 +222,35 @@ def test_a_save_while_a_grade_runs_stops_it_and_grades_the_new_file(labs_env, wo
     finally:
         watch.stop()
     assert "did not return within" not in watch.text  # the hanging grade never got to report
+
+
+def _learner_processes_of(pid: int) -> list[str]:
+    """Command lines of the learner processes `pid` started (its direct children, from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != pid:
+                continue
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue
+        if "learner_host" in command:
+            found.append(command)
+    return found
+
+
+def test_between_grades_watch_keeps_the_next_learner_process_started(labs_env, workspace):
+    """Its Python and boto3 are loaded before the save: a save then only imports the learner's file."""
+    watch = PipedWatch(labs_env, workspace)
+    try:
+        watch.wait_for("h hint · p pictures")
+        deadline = time.monotonic() + 20
+        while not _learner_processes_of(watch.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        waiting = _learner_processes_of(watch.process.pid)
+        assert len(waiting) == 1 and str(workspace.lab_file("tiny_lab")) in waiting[0]
+        workspace.lab_file("tiny_lab").write_text(RIGHT)  # graded by the waiting process, with the new text
+        watch.wait_for("tiny_lab is complete")
+    finally:
+        watch.stop()
