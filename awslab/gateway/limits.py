@@ -20,7 +20,12 @@ names the parameter in boto3 terms: `WaitTimeSeconds` (top level), `Attributes.V
 - `one_of`: the value must be one of `allowed`;
 - `pattern`: the string must match `allowed[0]` whole;
 - `distinct_keys`: no two requests of one table in a DynamoDB batch may name the same item (the
-  key attributes are the table's, read from the emulator).
+  key attributes are the table's, read from the emulator);
+- `key_schemas`, `projections`, `index_throughput`: the shape of a DynamoDB CreateTable (the value
+  is the whole request): every key schema, the table's and each index's, lists its HASH key first
+  and a RANGE key second; a projection ALL or KEYS_ONLY names no NonKeyAttributes and INCLUDE names
+  some; on a provisioned table every GSI has its own ProvisionedThroughput. The message is formatted
+  with `reason` too.
 
 A row with `entry_path` applies to each entry of the list at `path` (the entry itself when
 `entry_path` is "", else its `entry_path`): an entry that breaks it fails alone, in the batch
@@ -142,6 +147,15 @@ LIMITS: tuple[Limit, ...] = (
           "1 validation error detected: Value '{value}' at 'transactItems' failed to satisfy constraint: "
           "Member must have length less than or equal to {high}",
           f"{_DDB_API}/API_TransactWriteItems.html", high=100),
+    # CreateTable's shape, as DynamoDB answers it (the wording of dynalite's and ScyllaDB Alternator's
+    # tests, both run against DynamoDB); moto accepts all three
+    Limit("dynamodb", ("CreateTable",), "", "key_schemas", "ValidationException", "Invalid KeySchema: {reason}",
+          f"{_DDB_API}/API_CreateTable.html"),
+    Limit("dynamodb", ("CreateTable",), "", "projections", "ValidationException",
+          "One or more parameter values were invalid: {reason}", f"{_DDB_API}/API_Projection.html"),
+    Limit("dynamodb", ("CreateTable",), "", "index_throughput", "ValidationException",
+          "One or more parameter values were invalid: ProvisionedThroughput is not specified for index: {reason}",
+          f"{_DDB_API}/API_GlobalSecondaryIndex.html"),
     Limit("dynamodb", ("BatchWriteItem", "BatchGetItem"), "RequestItems", "distinct_keys", "ValidationException",
           "Provided list of item keys contains duplicates", f"{_DDB_API}/API_BatchWriteItem.html"),
 )

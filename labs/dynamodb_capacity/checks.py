@@ -50,7 +50,7 @@ def item_size_matches_aws(ctx):
     for item, why in SIZE_CASES:
         got = ctx.learner.item_size(item)
         if got != dynamodb_capacity.item_size(item):
-            wrong.append(f"{why}: expected {item_size(item)}, got {got!r}")
+            wrong.append(f"{why}: expected {dynamodb_capacity.item_size(item)}, got {got!r}")
     ctx.expect(not wrong, f"{len(wrong)} of {len(SIZE_CASES)} items sized wrong; " + "; ".join(wrong[:3]))
 
 

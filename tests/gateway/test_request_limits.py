@@ -54,6 +54,18 @@ def _messages(n: int, same_id: bool = False) -> list[dict]:
     return [{"Id": "same" if same_id else f"m{i}", "MessageBody": "x"} for i in range(n)]
 
 
+def _table(name: str, keys=("pk", "sk"), index: dict | None = None, **extra) -> dict:
+    throughput = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+    index = {"IndexName": "by_customer", "KeySchema": [{"AttributeName": "customer_id", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "ALL"}, "ProvisionedThroughput": throughput, **(index or {})}
+    index = {k: v for k, v in index.items() if v is not None}
+    kinds = {"pk": "HASH", "sk": "RANGE"}
+    return {"TableName": name, "BillingMode": "PROVISIONED", "ProvisionedThroughput": throughput,
+            "KeySchema": [{"AttributeName": k, "KeyType": kinds[k]} for k in keys],
+            "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "customer_id")],
+            "GlobalSecondaryIndexes": [index], **extra}
+
+
 Call = Callable[[object, dict], object]
 # (AWS behaviour, service, call, code boto3 raises, HTTP status, plain moto accepts it)
 CASES: list[tuple[str, str, Call, str, int, bool]] = [
@@ -168,6 +180,17 @@ CASES: list[tuple[str, str, Call, str, int, bool]] = [
     ("batch_get_item_duplicate_keys", "dynamodb",
      lambda c, w: c.batch_get_item(RequestItems={"items": {"Keys": [{"pk": {"S": "a"}}, {"pk": {"S": "a"}}]}}),
      "ValidationException", 400, False),
+    ("create_table_key_schema_listing_the_range_key_first", "dynamodb",
+     lambda c, w: c.create_table(**_table("range-first", keys=("sk", "pk"))), "ValidationException", 400, True),
+    ("create_table_gsi_without_its_own_throughput_on_a_provisioned_table", "dynamodb",
+     lambda c, w: c.create_table(**_table("no-gsi-throughput", index={"ProvisionedThroughput": None})),
+     "ValidationException", 400, True),
+    ("create_table_projection_all_naming_non_key_attributes", "dynamodb",
+     lambda c, w: c.create_table(**_table("all-and-some", index={
+         "Projection": {"ProjectionType": "ALL", "NonKeyAttributes": ["amount"]}})), "ValidationException", 400, True),
+    ("create_table_projection_include_naming_no_attributes", "dynamodb",
+     lambda c, w: c.create_table(**_table("include-none", index={"Projection": {"ProjectionType": "INCLUDE"}})),
+     "ValidationException", 400, True),
     ("put_item_over_400_kb_counting_attribute_names", "dynamodb",
      lambda c, w: c.put_item(TableName="items", Item={"pk": {"S": "a"}, "d" * 1000: {"S": "x" * 409000}}),
      "ValidationException", 400, False),
@@ -344,3 +367,23 @@ def test_plain_moto_sends_a_batch_entry_with_over_10_attributes_and_one_over_its
     sent, failed = _batch(internal, world["small"], {"Id": "many", "MessageBody": "m", "MessageAttributes": _attributes(11)},
                           {"Id": "big", "MessageBody": "b" * 1000, "MessageAttributes": _attributes(1, 100)})
     assert (sorted(sent), failed) == (["big", "many"], [])
+
+
+@pytest.mark.parametrize("table, message", [
+    (_table("range-first", keys=("sk", "pk")), "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"),
+    (_table("no-gsi-throughput", index={"ProvisionedThroughput": None}),
+     "One or more parameter values were invalid: ProvisionedThroughput is not specified for index: by_customer"),
+    (_table("all-and-some", index={"Projection": {"ProjectionType": "ALL", "NonKeyAttributes": ["amount"]}}),
+     "One or more parameter values were invalid: ProjectionType is ALL, but NonKeyAttributes is specified"),
+], ids=["range_key_first", "gsi_without_throughput", "projection_all_with_attributes"])
+def test_create_table_refusals_read_as_dynamodb_words_them(world, table, message):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("dynamodb").create_table(**table)
+    assert raised.value.response["Error"]["Message"] == message
+
+
+def test_create_table_of_the_right_shape_goes_through(world):
+    world["aws"].client("dynamodb").create_table(**_table("right"))
+    on_demand = _table("on-demand", index={"ProvisionedThroughput": None}, BillingMode="PAY_PER_REQUEST")
+    del on_demand["ProvisionedThroughput"]
+    world["aws"].client("dynamodb").create_table(**on_demand)

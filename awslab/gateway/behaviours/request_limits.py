@@ -190,6 +190,9 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
         return fields if isinstance(value, str) and value not in limit.allowed else None
     if limit.rule == "pattern":
         return fields if isinstance(value, str) and not re.fullmatch(limit.allowed[0], value) else None
+    if limit.rule in _TABLE_SHAPES:
+        reason = _TABLE_SHAPES[limit.rule](value) if isinstance(value, dict) else None
+        return {**fields, "reason": reason} if reason else None
     if limit.rule == "distinct_keys":
         if not isinstance(value, dict) or key_names is None:
             return None
@@ -206,6 +209,49 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
                 return fields
         return None
     raise ValueError(f"unknown limit rule {limit.rule!r}")
+
+
+def _indexes(table: dict) -> list[dict]:
+    indexes = [*(table.get("GlobalSecondaryIndexes") or []), *(table.get("LocalSecondaryIndexes") or [])]
+    return [index for index in indexes if isinstance(index, dict)]
+
+
+def _key_schema_problem(table: dict) -> str | None:
+    """DynamoDB's reason for refusing a key schema: HASH first, then RANGE."""
+    for schema in [table.get("KeySchema"), *(index.get("KeySchema") for index in _indexes(table))]:
+        if not isinstance(schema, list) or not schema or not all(isinstance(e, dict) for e in schema):
+            continue  # missing or malformed: the model and the emulator answer for it
+        if schema[0].get("KeyType") != "HASH":
+            return "The first KeySchemaElement is not a HASH key type"
+        if len(schema) == 2 and schema[1].get("KeyType") != "RANGE":
+            return "The second KeySchemaElement is not a RANGE key type"
+    return None
+
+
+def _projection_problem(table: dict) -> str | None:
+    for index in _indexes(table):
+        projection = index.get("Projection")
+        if not isinstance(projection, dict):
+            continue
+        kind, named = projection.get("ProjectionType"), bool(projection.get("NonKeyAttributes"))
+        if kind in ("ALL", "KEYS_ONLY") and named:
+            return f"ProjectionType is {kind}, but NonKeyAttributes is specified"
+        if kind == "INCLUDE" and not named:
+            return "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"
+    return None
+
+
+def _index_throughput_problem(table: dict) -> str | None:
+    if table.get("BillingMode") == "PAY_PER_REQUEST":
+        return None
+    missing = [str(index.get("IndexName")) for index in table.get("GlobalSecondaryIndexes") or []
+               if isinstance(index, dict) and not index.get("ProvisionedThroughput")]
+    return ",".join(missing) or None
+
+
+_TABLE_SHAPES: dict[str, Callable[[dict], str | None]] = {
+    "key_schemas": _key_schema_problem, "projections": _projection_problem,
+    "index_throughput": _index_throughput_problem}
 
 
 def sqs_message_size(message: dict) -> int:
