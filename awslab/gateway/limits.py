@@ -12,6 +12,7 @@ names the parameter in boto3 terms: `WaitTimeSeconds` (top level), `Attributes.V
 - `json_range`: the value is a JSON document whose integer field `field` must lie in [low, high]
   (a value that is not JSON is left to the emulator);
 - `max_keys`: the map must have at most `high` keys;
+- `json_object`: the string must be a JSON object;
 - `message_size`: an SQS message (body plus every attribute's name, type and value, in UTF-8
   bytes) must be at most `high` bytes, and at most its queue's own MaximumMessageSize (read from
   the emulator, only for a message over 1 KiB, the smallest maximum a queue can have);
@@ -101,6 +102,9 @@ LIMITS: tuple[Limit, ...] = (
     *(Limit("sqs", (operation,), "Entries", "distinct_ids", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
             "Id {id} repeated.", f"{_SQS_API}/API_{operation}.html") for operation in _SQS_BATCHES),
     _queue_attribute("MaximumMessageSize", 1024, 1048576),
+    # a Policy that is not a JSON document: SQS refuses it; moto raises inside (a traceback, HTTP 500)
+    Limit("sqs", _QUEUE_WRITES, "Attributes.Policy", "json_object", "InvalidAttributeValue", _ATTRIBUTE,
+          _SQS_ATTRIBUTES),
     Limit("sqs", _QUEUE_WRITES, "Attributes.RedrivePolicy", "json_range", "InvalidParameterValue",
           "Value {value} for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: "
           "{number}, valid values are from {low} to {high} both inclusive.", _SQS_DLQ, 1, 1000, field="maxReceiveCount"),

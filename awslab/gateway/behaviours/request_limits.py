@@ -170,6 +170,13 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
         except (TypeError, ValueError, AttributeError):
             return None  # not JSON or no such field: the emulator answers for it
         return {**fields, "number": number} if not limit.low <= number <= limit.high else None
+    if limit.rule == "json_object":
+        if not isinstance(value, str) or value == "":
+            return None  # "" removes the attribute
+        try:
+            return None if isinstance(json.loads(value), dict) else fields
+        except ValueError:
+            return fields
     if limit.rule == "max_keys":
         if isinstance(value, dict) and len(value) > limit.high:
             return {**fields, "count": len(value)}
