@@ -38,6 +38,16 @@ class StudentGroup:
         except (OSError, ValueError, IndexError):
             return 0.0
 
+    def limits_hit(self) -> dict[str, int]:
+        """How often the group met its limits so far: `oom_kill` (processes the kernel ended for
+        the memory limit) and `pids_max` (forks refused for the pids limit)."""
+        if self.version == 2:
+            memory, pids = self.directories[0] / "memory.events", self.directories[0] / "pids.events"
+        else:
+            memory = self.directories[V1_CONTROLLERS.index("memory")] / "memory.oom_control"
+            pids = self.directories[V1_CONTROLLERS.index("pids")] / "pids.events"
+        return {"oom_kill": _counter(memory, "oom_kill"), "pids_max": _counter(pids, "max")}
+
     def accounting_file(self) -> str:
         """The file that counts the group's CPU time (cpu.stat on v2, cpuacct.usage on v1)."""
         if self.version == 2:
@@ -169,6 +179,18 @@ def _sweep_stale(base: Path, version: int, *, root: Path = ROOT) -> None:
                 parent.rmdir()
             except OSError:
                 pass
+
+
+def _counter(path: Path, name: str) -> int:
+    """A `name value` line of a cgroup events file (0 if the file or the line is missing)."""
+    try:
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == name:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _write(path: Path, value: str, *, strict: bool = False) -> None:

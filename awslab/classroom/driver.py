@@ -135,6 +135,9 @@ class _Worker:
         self.group: StudentGroup | None = None
         self.lab_started = 0.0
         self.lab_cpu_start = 0.0
+        # The group's limit counters when its last lab ended (read there, not at a lab's start event,
+        # which the driver may read after the lab's code has already run into a limit).
+        self.lab_limits_start: dict[str, int] = {}
 
 
 class _Pool:
@@ -249,38 +252,62 @@ class _Pool:
             timing = {"seconds": event.get("seconds"), "output_bytes": event.get("output_bytes")}
             if worker.group is not None:
                 timing["cpu_seconds"] = round(worker.group.cpu_seconds() - worker.lab_cpu_start, 3)
-            self._save(worker.student, lab, GRADED, event["result"], timing=timing)
+            self._save(worker.student, lab, GRADED, self._with_limits(worker, event["result"]), timing=timing)
             worker.done.add(lab.id)
             worker.current = None
             worker.deadline = time.monotonic() + STARTUP_ALLOWANCE  # until the next lab starts
 
+    def _with_limits(self, worker: _Worker, result: dict, hit: dict[str, int] | None = None) -> dict:
+        """The result with `limits`: what the student's cgroup stopped during this lab, in words
+        (`hit`: the group's counters, read before it was removed)."""
+        if hit is None and worker.group is not None:
+            hit = worker.group.limits_hit()
+        if not hit:
+            return result
+        before, worker.lab_limits_start = worker.lab_limits_start, hit
+        limits = []
+        if hit["oom_kill"] > before.get("oom_kill", 0):
+            limits.append(f"your processes together went over the memory limit of {self.groups.memory_bytes >> 20} MB "
+                          "(one limit for all of a student's processes, the grader's included): the kernel ended "
+                          "at least one of them")
+        if hit["pids_max"] > before.get("pids_max", 0):
+            limits.append(f"your code tried to run more than {self.groups.pids} processes and threads at once (the "
+                          "limit for all of a student's processes): the kernel refused to start more (a fork bomb?)")
+        return {**result, "limits": limits} if limits else result
+
     def _time_out(self, worker: _Worker, pending: deque) -> None:
+        # Read the group before _kill removes it.
+        hit = worker.group.limits_hit() if worker.group else None
+        cpu = worker.group.cpu_seconds() - worker.lab_cpu_start if worker.group else None
         self._kill(worker)
         lab = worker.current
         if lab is None:  # it never started a lab: the grader itself is stuck
             self._give_up(worker, "the grader did not start in time; see the log", pending)
             return
         wall = time.monotonic() - worker.lab_started
-        if worker.group is not None:
-            cpu = worker.group.cpu_seconds() - worker.lab_cpu_start
-            message = (f"stopped: the submission ran past the time limit of {self.settings.timeout:g} s "
-                       f"(for the whole lab; it used {cpu:.1f} s of CPU in {wall:.1f} s)")
+        limit = self.settings.timeout
+        if cpu is not None and cpu >= limit:  # the figures go in the timing: the words stay the same each run
+            message = f"stopped: the submission used more than the time limit of {limit:g} s of CPU time (for the whole lab)"
+        elif cpu is not None:
+            message = (f"stopped: the submission ran {WALL_BACKSTOP:g} times the time limit of {limit:g} s in wall time "
+                       f"while using less than {limit:g} s of CPU time (for the whole lab: waiting on something, "
+                       "or an overloaded machine)")
         else:
-            cpu = None
             message = (f"stopped: the submission ran past the time limit of {self.settings.timeout:g} s "
                        "(for the whole lab, in wall time)")
-        self._save(worker.student, lab, TIMEOUT, _all_failed(lab, worker.student, message),
+        self._save(worker.student, lab, TIMEOUT, self._with_limits(worker, _all_failed(lab, worker.student, message), hit),
                    timing={"seconds": round(wall, 3), "cpu_seconds": None if cpu is None else round(cpu, 3)})
         worker.done.add(lab.id)
         self._requeue(worker, pending)
 
     def _ended(self, worker: _Worker, pending: deque) -> None:
+        hit = worker.group.limits_hit() if worker.group else None
         self._kill(worker)
         code = worker.process.returncode
         if worker.current is not None:
             lab = worker.current
             message = f"the grader stopped while grading this lab ({_exit_text(code)}); it is graded again next run"
-            self._save(worker.student, lab, ERROR, _all_failed(lab, worker.student, message))
+            self._save(worker.student, lab, ERROR, self._with_limits(worker, _all_failed(lab, worker.student, message), hit))
             worker.done.add(lab.id)
             self._requeue(worker, pending)
         elif len(worker.done) < len(worker.labs):

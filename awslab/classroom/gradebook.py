@@ -44,7 +44,8 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
             result = stable_ids(_without_timing(record["result"]))
             lab_results.append({"lab": lab.id, "status": record["status"], "score": record["score"],
                                 "max_score": record["max_score"], "load_error": result.get("load_error"),
-                                "checks": result["checks"], "pictures": result.get("pictures", [])})
+                                "checks": result["checks"], "pictures": result.get("pictures", []),
+                                "limits": result.get("limits", [])})
         refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
         students.append({"student": student, "refused": refused, "score": sum(r["score"] for r in lab_results),
                          "max_score": sum(r["max_score"] for r in lab_results), "labs": lab_results})
@@ -74,6 +75,8 @@ def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: li
         if record["status"] == "not_submitted":
             lines += [f"Not submitted: no file named `{lab.id}.py` was found.", ""]
             continue
+        for limit in result.get("limits", []):  # what the student's cgroup stopped (memory, processes)
+            lines += [f"Limit reached: {md(limit)}", ""]
         if result.get("load_error"):
             lines += [f"Your file could not be graded: {md(result['load_error'])}", ""]
             if record["status"] != "graded":

@@ -116,6 +116,7 @@ def results_json(records: dict[str, dict], labs: list[Lab], *, visibility: str =
     for lab_number, lab in enumerate(labs, start=1):
         record = records[lab.id]
         lines.append(f"{lab.title} ({lab.id}): {record['score']}/{record['max_score']}")
+        lines += [f"  Limit reached: {limit}" for limit in record["result"].get("limits", [])]
         if record["result"].get("load_error"):
             lines.append(f"  {record['result']['load_error']}")
         for check_number, check in enumerate(record["result"]["checks"], start=1):

@@ -141,6 +141,8 @@ def _student_section(index: int, student: str, records: dict[tuple[str, str], di
         if record["status"] == "not_submitted":
             parts.append(f"<p class=\"muted\">Not submitted: no file named <code>{esc(lab.id)}.py</code>.</p>")
             continue
+        for limit in record["result"].get("limits", []):
+            parts.append(f'<p class="failed msg">Limit reached: {esc(limit)}</p>')
         if record["result"].get("load_error"):
             parts.append(f'<p class="failed msg">{esc(record["result"]["load_error"])}</p>')
         items = []

@@ -33,6 +33,11 @@ def main() -> None:
     sandbox = job.get("sandbox", {})
     learner_uid = sandbox.get("learner_uid")
     notes: list[str] = []
+    if learner_uid is not None:  # root: the kernel's last choice in the student's cgroup, after its learners
+        try:
+            Path("/proc/self/oom_score_adj").write_text("-500")
+        except OSError:
+            pass
     if sandbox.get("namespaces"):
         notes = isolation.enter_sandbox(keep=_kept_paths(job), hide=sandbox.get("hide", []),
                                         learner_uid=learner_uid)

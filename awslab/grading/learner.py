@@ -465,17 +465,16 @@ class _Budget:
         return self.deadline - now
 
     def explain(self, function: str) -> str:
-        wall = time.monotonic() - self.started
         if self.clock is None:
             return (f"{function}() did not return within {self.limit:g} s (an endless loop, or "
                     "waiting on something that never comes?)")
-        used = self.cpu_used()
-        if used >= self.limit:
-            return (f"{function}() used {used:.1f} s of CPU without returning (the limit is {self.limit:g} s "
-                    f"of CPU time per call; an endless loop?)")
-        return (f"{function}() did not return within {wall:.0f} s while using only {used:.1f} s of CPU "
-                f"(waiting on something that never comes? a call may wait up to {WALL_BACKSTOP:g} times "
-                f"its {self.limit:g} s limit)")
+        # No measured figure in the words: the same submission gets the same message in every run.
+        if self.cpu_used() >= self.limit:
+            return (f"{function}() used more than {self.limit:g} s of CPU time without returning (the limit "
+                    "per call; an endless loop?)")
+        return (f"{function}() did not return within {WALL_BACKSTOP * self.limit:g} s while using less than "
+                f"its {self.limit:g} s of CPU time (waiting on something that never comes? a call may wait "
+                f"up to {WALL_BACKSTOP:g} times its limit)")
 
 
 class _Eof:

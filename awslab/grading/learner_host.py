@@ -381,6 +381,11 @@ def main() -> None:
     parser.add_argument("--max-tasks", type=int, default=0)
     args = parser.parse_args()
     _channel = Channel(args.read_fd, args.write_fd)
+    try:  # where a memory limit is met (the student's cgroup), the kernel ends learners, not the grader
+        with open("/proc/self/oom_score_adj", "w") as adj:
+            adj.write("1000")
+    except OSError:
+        pass
     capture = OutputCapture(_channel)
     path = os.path.abspath(args.file)
 

@@ -74,6 +74,25 @@ def test_every_lab_ends_within_its_time_limit(graded_class):
         assert record["timing"].get("seconds", 0) < limit + 1, (record["student"], record["lab"])
 
 
+def test_a_timeout_verdict_records_the_cpu_time_the_student_used(graded_class):
+    """With a cgroup, the verdict says whether the lab used up its CPU time (an endless loop) or
+    waited past the wall-time backstop without (waiting, or an overloaded machine), and the record
+    keeps the CPU seconds; before, the group was read after it was removed: always 'in wall time',
+    and no CPU seconds."""
+    from awslab.classroom.cgroups import StudentGroups
+
+    groups = StudentGroups(memory_mb=64)
+    groups.remove()
+    if groups.unavailable:
+        pytest.skip(groups.unavailable)
+    run, _, _ = graded_class
+    record = run.records[("infinite_loop", "class_lab")]
+    assert record["status"] == "timeout"
+    assert record["timing"]["cpu_seconds"] > 0
+    message = record["result"]["checks"][0]["message"]
+    assert "of CPU time" in message and "in wall time)" not in message, message
+
+
 def test_an_endless_loop_costs_its_lab_only_and_the_batch_completes(graded_class):
     run, labs, _ = graded_class
     assert len(run.records) == len(EXPECTED) * len(labs)

@@ -242,22 +242,57 @@ def test_fork_and_cpu_bombs_beside_an_honest_student_leave_it_full_marks(labs, t
     run, records = _grade(tmp_path, {"a_forkbomb": bomb, "b_cpubomb": cpu, "honest": SOLUTION}, jobs=3)
     assert records["honest"]["score"] == records["honest"]["max_score"], records["honest"]["result"]
     assert not any("cgroup" in note for note in run.notes), run.notes
+    # The bomb's own feedback says what stopped it, with the limit.
+    from awslab.classroom.driver import STUDENT_PIDS
+
+    limits = records["a_forkbomb"]["result"].get("limits", [])
+    assert any(f"more than {STUDENT_PIDS} processes" in limit for limit in limits), records["a_forkbomb"]["result"]
+    assert "limits" not in records["honest"]["result"]
+    feedback = _feedback(records, "a_forkbomb")
+    assert f"Limit reached: your code tried to run more than {STUDENT_PIDS} processes" in feedback, feedback
 
 
 def test_memory_hog_spread_over_children_is_limited_for_the_student_as_a_whole(labs, tmp_path):
+    """16 children of 128 MB each, every one within --memory, together past the student's one
+    memory limit: the kernel ends some of them (not the grader: the hog is still graded), the hog's
+    feedback names the limit, and the honest neighbour keeps full marks."""
     _needs(cgroups=True)
+    from awslab.classroom.driver import WORKER_MEMORY_MB
+
     hog = SOLUTION + """
-import os, time
-for _ in range(12):
+import os, select, signal
+done, told = os.pipe()
+for _ in range(16):
     if os.fork() == 0:
-        hoard = [bytearray(256 << 20)]
-        for block in hoard:
-            for i in range(0, len(block), 4096):
-                block[i] = 1
-        os._exit(0)
+        block = bytearray(128 << 20)
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        os.write(told, b"x")
+        signal.pause()
+os.close(told)
+held = 0
+while held < 16 and select.select([done], [], [], 5)[0]:  # until all hold their block, or the kernel ended some
+    got = os.read(done, 16)
+    if not got:
+        break
+    held += len(got)
 """
-    run, records = _grade(tmp_path, {"hog": hog, "honest": SOLUTION})
+    # A cgroup at its memory limit reclaims (and slows) before the kernel ends anyone: time to spare.
+    run, records = _grade(tmp_path, {"hog": hog, "honest": SOLUTION}, timeout=30.0)
     assert records["honest"]["score"] == records["honest"]["max_score"], records["honest"]["result"]
+    assert records["hog"]["status"] == "graded", records["hog"]["result"]
+    limit = 512 + WORKER_MEMORY_MB
+    limits = records["hog"]["result"].get("limits", [])
+    assert any(f"over the memory limit of {limit} MB" in text for text in limits), records["hog"]["result"]
+    assert "limits" not in records["honest"]["result"]
+    assert f"Limit reached: your processes together went over the memory limit of {limit} MB" in _feedback(records, "hog")
+
+
+def _feedback(records: dict, student: str) -> str:
+    from awslab.classroom.gradebook import render_feedback
+    from awslab.grading import get_lab
+
+    return render_feedback(student, {(student, "tiny_lab"): records[student]}, [get_lab("tiny_lab")])
 
 
 def test_a_labs_declared_packages_are_importable_in_the_sandbox_and_no_others(tmp_path, fresh_aws):
