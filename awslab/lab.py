@@ -29,7 +29,7 @@ engine behind these names can change without breaking a lab):
   a flow through a VPC's network ACLs, security groups and routes from its describe_* answers).
 - The pictures a check shows with `ctx.show(title, picture)`: `render_message_lives`,
   `render_fanout`, `render_decision`, `render_denials`, `lifecycle_timeline`, `capacity_chart`,
-  `render_flow`.
+  `render_flow`, `render_batches`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _MODELS = {"iam": "awslab.iam", "s3_lifecycle": "awslab.s3_lifecycle",
            "dynamodb_capacity": "awslab.dynamodb_capacity", "sns_delivery": "awslab.sns_delivery",
            "vpc": "awslab.vpc"}
 _PICTURES = ("render_message_lives", "render_fanout", "render_decision", "render_denials", "lifecycle_timeline",
-             "capacity_chart", "render_flow")
+             "capacity_chart", "render_flow", "render_batches")
 
 __all__ = ["CheckContext", "CheckFailed", "LearnerCrashed", "LearnerError", "LearnerExited", "LearnerLoadError",
            "LearnerRaised", "LearnerTimeout", "NotApplicable", "check", "fixture", *_MODELS, *_PICTURES]

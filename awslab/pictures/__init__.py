@@ -7,7 +7,8 @@
 - `render_denials(calls)`: each request the gateway's IAM enforcement denied, and why;
 - `lifecycle_timeline(timeline)`: each S3 object version's lifecycle (awslab.s3_lifecycle);
 - `capacity_chart(timeline, table)`: DynamoDB consumed vs provisioned per second (awslab.dynamodb_capacity);
-- `render_flow(decision)`: a flow through a VPC, hop by hop, with the rule that decided each (awslab.vpc).
+- `render_flow(decision)`: a flow through a VPC, hop by hop, with the rule that decided each (awslab.vpc);
+- `render_batches(invocations)`: each batch a Lambda function got from SQS, how it ended, what failed.
 
 `calls` is the request log or a slice of it, e.g. `ctx.log.calls("sqs", source=None)`.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from .iam_path import render_decision, render_denials
+from .lambda_batches import render_batches
 from .page import picture_html, report_html, write_report_html
 from .sns_fanout import render_fanout
 from .sqs_messages import message_lives, render_message_lives
@@ -42,5 +44,5 @@ def capacity_chart(timeline: Any, table: str, *, kind: str = "write", index: str
     return render_timeline(timeline, table, kind=kind, index=index)
 
 
-__all__ = ["capacity_chart", "lifecycle_timeline", "message_lives", "picture_html", "render_decision", "render_denials",
+__all__ = ["capacity_chart", "lifecycle_timeline", "message_lives", "picture_html", "render_batches", "render_decision", "render_denials",
            "render_fanout", "render_flow", "render_message_lives", "report_html", "write_report_html"]

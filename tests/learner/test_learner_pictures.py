@@ -139,3 +139,19 @@ def test_denied_requests_from_the_request_log_show_their_decision_path():
     picture = text_of(render_denials(calls))
     assert "s3.GetObject DENIED (nothing allowed it)" in picture and "user/bob" in picture
     assert "OnlyReports" in picture and "ListBuckets" not in picture
+
+
+def test_the_lambda_batches_picture_shows_each_invocation_and_what_failed():
+    from awslab.gateway.behaviours.lambda_sqs import Invocation
+    from awslab.pictures import render_batches
+
+    records = [{"messageId": f"m{i}", "body": body, "receiptHandle": f"h{i}", "receive_count": 1}
+               for i, body in enumerate(['{"order_id": "o-1"}', "not an order"])]
+    first = Invocation("uuid", "arn:aws:lambda:us-east-1:123456789012:function:f", T0, records, outcome="partial",
+                       failed=["m1"], deleted=["m0"])
+    again = Invocation("uuid", first.function_arn, T0 + dt.timedelta(minutes=6), records[1:], outcome="error",
+                       reason="handler() raised ValueError: not JSON", failed=["m1"])
+    picture = text_of(render_batches([first, again]))
+    assert "+0:00:00" in picture and "+0:06:00" in picture
+    assert "partial" in picture and "raised" in picture and "✗ not an order (#1)" in picture and "not JSON" in picture
+    assert "received no batch" in text_of(render_batches([]))

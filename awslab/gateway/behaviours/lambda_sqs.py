@@ -44,6 +44,7 @@ MAX_WINDOW = 300
 EXTENDED_VISIBILITY_MARGIN = 30  # effective visibility timeout = batch window + function timeout + 30 s
 RESPONSE_TYPES = ("ReportBatchItemFailures",)
 SEND_LAG = dt.timedelta(milliseconds=1)  # a long poll answers a send at once: the next stop is just after it
+LONG_POLL = dt.timedelta(seconds=20)  # a quiet queue is asked again after a long poll's wait
 EVENT_ATTRIBUTES = ("ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
                     "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "AWSTraceHeader",
                     "DeadLetterQueueSourceArn")
@@ -65,6 +66,7 @@ class Mapping:
     scaling: dict | None = None
     last_modified: float = 0.0
     account_id: str = "123456789012"
+    quiet_since: dt.datetime | None = None  # its last receive found nothing (and nothing came since)
 
     @property
     def reports_item_failures(self) -> bool:
@@ -95,7 +97,7 @@ class Invocation:
     mapping: str
     function_arn: str
     started: dt.datetime
-    records: list[dict]  # messageId, body, receive_count
+    records: list[dict]  # messageId, body, receiptHandle, receive_count
     duration: float = 0.0
     outcome: str = "success"  # success | partial | error | timeout | invalid_response | no_code
     reason: str = ""
@@ -423,20 +425,34 @@ class LambdaSqsMapping:
             cache[region] = make_client(self.gateway, "sqs", access_key=POLLER_ACCESS_KEY, region=region)
         return cache[region]
 
+    def _due(self, mapping: Mapping, now: dt.datetime) -> bool:
+        """Whether a receive could find something: not after an empty one, unless a send or a message's
+        return came since, or a long poll's wait has passed (what happened outside the pollers' view)."""
+        quiet = mapping.quiet_since
+        if quiet is None or now - quiet >= LONG_POLL:
+            return True
+        sent = self.sent.get(mapping.queue_url)
+        if sent is not None and sent <= now:
+            return True
+        return any(quiet < when <= now for (uuid_, _), when in self.comes_back.items() if uuid_ == mapping.uuid)
+
     def _receive(self, now: dt.datetime) -> None:
         for mapping in list(self.mappings.values()):
+            due = mapping.enabled and self._due(mapping, now)
             pending = self.sent.get(mapping.queue_url)
             if pending is not None and pending <= now:
                 del self.sent[mapping.queue_url]
-            if not mapping.enabled:
+            if not due:
                 continue
-            config = self._configuration(self.gateway, mapping.function_arn) or {}
-            timeout = int(config.get("Timeout", 3))
             visibility = self._visibility_timeout(self.gateway, mapping.queue_url, mapping.region)
             extended = None
-            if mapping.window and mapping.window + timeout > visibility:
-                extended = mapping.window + timeout + EXTENDED_VISIBILITY_MARGIN
+            if mapping.window:
+                config = self._configuration(self.gateway, mapping.function_arn) or {}
+                timeout = int(config.get("Timeout", 3))
+                if mapping.window + timeout > visibility:
+                    extended = mapping.window + timeout + EXTENDED_VISIBILITY_MARGIN
             sqs = self._poller_client(mapping.region)
+            mapping.quiet_since = None
             for poller in self.pollers.get(mapping.uuid, []):
                 if poller.invoking or self._ready(mapping, poller, now):
                     continue  # holds a batch for the function
@@ -447,6 +463,7 @@ class LambdaSqsMapping:
                     **({"VisibilityTimeout": extended} if extended else {}))
                 messages = answer.get("Messages", [])
                 if not messages:
+                    mapping.quiet_since = now
                     break  # the queue has nothing visible: the other pollers would get nothing either
                 back = now + dt.timedelta(seconds=extended or visibility)
                 for message in messages:
@@ -481,13 +498,14 @@ class LambdaSqsMapping:
             return self._run_batch(mapping, list(poller.messages))
         finally:
             poller.messages, poller.since, poller.invoking = [], None, False
+            mapping.quiet_since = None  # the poller is free: what the others could not take is its
 
     def _run_batch(self, mapping: Mapping, messages: list[dict]) -> Invocation:
         clock = self.gateway.clock
         started = clock.now()
         records = [_record(m, mapping) for m in messages]
         invocation = Invocation(mapping.uuid, mapping.function_arn, started,
-                                [{"messageId": r["messageId"], "body": r["body"],
+                                [{"messageId": r["messageId"], "body": r["body"], "receiptHandle": r["receiptHandle"],
                                   "receive_count": int(r["attributes"].get("ApproximateReceiveCount", 0))}
                                  for r in records])
         self.invocations.append(invocation)

