@@ -152,7 +152,9 @@ def check(
             hint = "" if solution else f" (make a workspace with awslab init, or get the starter back with awslab reset {lab.id})"
             raise UsageError(f"file not found: {path}{hint}")
         if backend.value not in lab.backends:
-            raise UsageError(f"lab {lab.id} does not run on {backend.value} (it runs on {', '.join(lab.backends)})")
+            why = lab.not_offered(backend.value)
+            raise UsageError(f"lab {lab.id} does not run on {backend.value}" + (f": {why}" if why else "")
+                             + f" (it runs on {', '.join(lab.backends)})")
         jobs.append((lab, Path(path)))
     results = _grade(jobs, backend.value, start=start, quiet=output_format != Format.text, endpoint=endpoint)
     if not solution:  # in a workspace (awslab init), the learner's progress remembers this run

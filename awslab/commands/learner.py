@@ -223,7 +223,9 @@ def watch(
     else:
         lab = next((candidate for candidate in labs if candidate.id == lab_id), None) or _lab(lab_id)
     if backend not in lab.backends:
-        raise _usage(f"lab {lab.id} does not run on {backend} (use --backend {lab.backends[0]})")
+        why = lab.not_offered(backend)
+        raise _usage(f"lab {lab.id} does not run on {backend}" + (f": {why}" if why else "")
+                     + f" (use --backend {lab.backends[0]})")
     code = Watcher(workspace, labs, lab, backend=backend, console=console, html=html).run()
     raise typer.Exit(code)
 

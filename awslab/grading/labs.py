@@ -68,6 +68,13 @@ class Lab:
     solutions_folder: Path | None = None
     source: str = "built-in"  # where the lab comes from: built-in, a folder, or an installed package
 
+    def not_offered(self, backend: str) -> str:
+        """Why the lab does not run on `backend` (lab.toml `[not_offered]`), or "" when it does or says nothing."""
+        if backend in self.backends:
+            return ""
+        reasons = self.meta.get("not_offered")
+        return str(reasons.get(backend, "")) if isinstance(reasons, dict) else ""
+
     @property
     def readme(self) -> Path:
         return self.folder / "README.md"

@@ -137,3 +137,12 @@ def test_list_without_labs_is_a_one_line_error(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "no labs found" in done.stderr
+
+
+def test_a_lab_not_offered_on_a_backend_says_why_in_one_line():
+    done = awslab_command("check", "lambda_sqs", "--solution", "--backend", "localstack")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "error: lab lambda_sqs does not run on localstack: LocalStack's community Lambda runs functions only in "
+        "Docker, and awslab's simulated event source mapping runs on virtual time, which LocalStack's clock cannot "
+        "follow (it runs on moto, moto-server)"]

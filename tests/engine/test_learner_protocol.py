@@ -172,3 +172,37 @@ def test_an_object_with_methods_reaches_the_learner_as_attributes_and_grader_cal
     with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path))) as learner:
         assert learner.call("handler", {}, Context()) == ["orders-fn", 1234, "LambdaContext(function_name='orders-fn')"]
         assert not learner.busy
+
+
+def test_the_lambda_poller_waits_while_a_learner_call_runs(tmp_path, fresh_aws):
+    """A learner function that sleeps moves the clock; the simulated mapping's pollers receive then, but
+    call the handler (in the same learner process, which is busy) only after that call returned."""
+    import io
+    import zipfile
+
+    aws = fresh_aws
+    role = aws.client("iam").create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "")
+    aws.client("lambda").create_function(FunctionName="fn", Runtime="python3.12", Role=role, Handler="app.handler",
+                                         Code={"ZipFile": code.getvalue()}, Timeout=30)
+    sqs = aws.client("sqs")
+    url = sqs.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "180"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    aws.client("lambda").create_event_source_mapping(FunctionName="fn", EventSourceArn=arn)
+    path = write(tmp_path, "import time\n\ndef handler(event, context):\n    return None\n\n"
+                           "def wait_a_minute():\n    time.sleep(60)\n    return 'done'\n")
+    simulation = aws.gateway.behaviour("lambda_sqs")
+    with LearnerProcess(path, aws.learner_environment(str(tmp_path)), call_timeout=10,
+                        on_sleep=lambda seconds: aws.clock.advance(seconds=seconds)) as learner:
+        aws.gateway.learner_busy = lambda: learner.busy
+        try:
+            simulation.deploy("fn", lambda event, context, environment=None: learner.call("handler", event, context))
+            sqs.send_message(QueueUrl=url, MessageBody="hello")
+            assert learner.call("wait_a_minute") == "done"  # a handler call now would wait for this one: deadlock
+            assert simulation.invocations_of() == []
+            aws.clock.advance(seconds=1)
+            assert [i.outcome for i in simulation.invocations_of()] == ["success"]
+        finally:
+            aws.gateway.learner_busy = lambda: False
