@@ -264,3 +264,44 @@ def test_topic_without_sqs_subscriptions_is_left_to_the_emulator(fanout):
     assert answer["MessageId"]
     publish = fanout.aws.log.calls("sns", "Publish", source="grader")[-1]
     assert "emulator" in publish.notes["deliveries_by"]
+
+
+# -- what Publish looks up is remembered only while nothing can change it --------------------------
+def _internal_calls(aws, service: str, operation: str) -> list[str]:
+    seen: list[str] = []
+    aws.gateway.internal_client(service).meta.events.register(
+        f"before-call.{service}.{operation}", lambda model, **_: seen.append(model.name))
+    return seen
+
+
+def test_a_run_of_publishes_looks_up_subscriptions_and_queues_once(fanout):
+    fanout.queue("inventory")
+    fanout.subscribe("inventory")
+    subscription_reads = _internal_calls(fanout.aws, "sns", "GetSubscriptionAttributes")
+    queue_lookups = _internal_calls(fanout.aws, "sqs", "GetQueueUrl")
+    for n in range(4):
+        fanout.sns.publish(TopicArn=fanout.topic, Message=f"order {n}")
+        fanout.received("inventory")  # receives between publishes change none of it
+    assert len(subscription_reads) == 1 and len(queue_lookups) == 1
+    assert all(d["delivered"] for d in fanout.last_deliveries())
+
+
+def test_a_queue_policy_changed_between_publishes_decides_the_next_one(fanout):
+    url, arn = fanout.queue("inventory")
+    fanout.subscribe("inventory")
+    fanout.sns.publish(TopicArn=fanout.topic, Message="order 1")
+    assert fanout.last_deliveries()[0]["delivered"] is True
+    fanout.sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(arn, "arn:aws:sns:us-east-1:123456789012:other")})
+    fanout.sns.publish(TopicArn=fanout.topic, Message="order 2")
+    assert fanout.last_deliveries()[0]["dropped_by"] == "queue policy"
+
+
+def test_a_subscription_added_between_publishes_gets_the_next_one(fanout):
+    fanout.queue("inventory")
+    fanout.queue("analytics")
+    fanout.subscribe("inventory")
+    fanout.sns.publish(TopicArn=fanout.topic, Message="order 1")
+    fanout.subscribe("analytics", RawMessageDelivery="true")
+    fanout.sns.publish(TopicArn=fanout.topic, Message="order 2")
+    assert [d["queue"] for d in fanout.last_deliveries()] == ["inventory", "analytics"]
+    assert [m["Body"] for m in fanout.received("analytics")] == ["order 2"]

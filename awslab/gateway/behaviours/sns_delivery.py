@@ -69,10 +69,40 @@ class PublishRejected(Exception):
         self.code, self.message, self.status = code, message, status
 
 
+# gateway.state key: what Publish looked up in the emulator (topics with their subscriptions,
+# subscription attributes, queues with their policies), kept while only calls that cannot change
+# any of it pass: a run of publishes, and the receives and deletes between them, ask the emulator
+# once instead of four times per subscription per message. Any other call forgets it all.
+_LOOKUPS = "sns_delivery_lookups"
+_KEEP_LOOKUPS = frozenset({
+    ("sns", "Publish"), ("sns", "PublishBatch"), ("sns", "GetTopicAttributes"), ("sns", "ListTopics"),
+    ("sns", "ListSubscriptions"), ("sns", "ListSubscriptionsByTopic"), ("sns", "GetSubscriptionAttributes"),
+    ("sqs", "SendMessage"), ("sqs", "SendMessageBatch"), ("sqs", "ReceiveMessage"), ("sqs", "DeleteMessage"),
+    ("sqs", "DeleteMessageBatch"), ("sqs", "ChangeMessageVisibility"), ("sqs", "ChangeMessageVisibilityBatch"),
+    ("sqs", "GetQueueAttributes"), ("sqs", "GetQueueUrl"), ("sqs", "ListQueues"),
+})
+
+
+def _remembered(gateway: Gateway, kind: str, key: str, look_up):
+    lookups = gateway.state.setdefault(_LOOKUPS, {})
+    if (kind, key) not in lookups:
+        lookups[(kind, key)] = look_up()
+    return lookups[(kind, key)]
+
+
 class SnsDelivery:
     name = "sns_delivery"
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        if (call.service, call.operation) in _KEEP_LOOKUPS:
+            return self._handle(call, forward, gateway)
+        gateway.state.pop(_LOOKUPS, None)
+        try:
+            return self._handle(call, forward, gateway)
+        finally:  # and again once it is done: a publish meanwhile may have looked up the state before it
+            gateway.state.pop(_LOOKUPS, None)
+
+    def _handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if call.service != "sns":
             return forward(call)
         operation = call.operation
@@ -93,7 +123,7 @@ class SnsDelivery:
         topic_arn = _topic_of(call.params)
         if topic_arn is None:
             return forward(call)  # SMS or a platform endpoint: not simulated
-        topic = _Topic.load(gateway, topic_arn)
+        topic = _remembered(gateway, "topic", topic_arn, lambda: _Topic.load(gateway, topic_arn))
         if topic is None:
             return aws_error(call, "NotFound", "Topic does not exist", 404)
         if not topic.has_sqs:
@@ -115,7 +145,7 @@ class SnsDelivery:
     def _publish_batch(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         topic_arn = call.params.get("TopicArn")
         entries = call.params.get("PublishBatchRequestEntries") or []
-        topic = _Topic.load(gateway, topic_arn) if topic_arn else None
+        topic = _remembered(gateway, "topic", topic_arn, lambda: _Topic.load(gateway, topic_arn)) if topic_arn else None
         if topic is None:
             return aws_error(call, "NotFound", "Topic does not exist", 404)
         if not entries:
@@ -272,7 +302,7 @@ class _Topic:
         note["queue"] = endpoint.rsplit(":", 1)[-1]
         if not arn.startswith("arn:"):
             return dict(note, dropped_by="pending confirmation", why="the subscription is not confirmed")
-        settings = _subscription_attributes(gateway, arn) or {}
+        settings = dict(_remembered(gateway, "subscription", arn, lambda: _subscription_attributes(gateway, arn)) or {})
         raw = settings.get("RawMessageDelivery", "false").lower() == "true"
         note["raw"] = raw
         # Filter policy (rules R1, R2), on the text the SQS endpoint would receive.
@@ -288,7 +318,7 @@ class _Topic:
             return dict(note, dropped_by="filter", why=match.reason)
         # The queue and its policy.
         if endpoint not in queues:
-            queues[endpoint] = _queue(gateway, endpoint)
+            queues[endpoint] = _remembered(gateway, "queue", endpoint, lambda: _queue(gateway, endpoint))
         url, policy, fifo = queues[endpoint]
         if url is None:
             return dict(note, dropped_by="queue", why=f"the queue {endpoint} does not exist")
