@@ -202,7 +202,7 @@ def _grade(jobs, backend: str, *, start: bool, quiet: bool, endpoint: Optional[s
 
     # The first learner's Python (and its boto3) starts now, on the other core, while this
     # process imports the emulator and starts the backend.
-    first = LearnerProcess.spawn_early(jobs[0][1]) if jobs else None
+    first = LearnerProcess.spawn_early(jobs[0][1], services=jobs[0][0].services) if jobs else None
     from .backends import BackendError, make_backend
     from .grading import grade_submission
     from .local_aws import LocalAWS

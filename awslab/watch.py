@@ -158,7 +158,7 @@ class Watcher:
                            markup=False, highlight=False)
         self._runs += 1
         run, lab, path = self._runs, self.lab, self.path
-        learner = self._take_standby(path) or LearnerProcess.spawn_early(path)
+        learner = self._take_standby(path) or LearnerProcess.spawn_early(path, services=lab.services)
         thread = threading.Thread(target=self._grade_in_background, args=(run, lab, path, learner),
                                   name="awslab-watch-grade", daemon=True)
         self._job = (thread, learner, run)
@@ -207,7 +207,7 @@ class Watcher:
 
         self._drop_standby()
         if self.path.is_file() and not self._stop.is_set():
-            self._standby = LearnerProcess.spawn_early(self.path)
+            self._standby = LearnerProcess.spawn_early(self.path, services=self.lab.services)
 
     def _drop_standby(self) -> None:
         standby, self._standby = self._standby, None

@@ -110,12 +110,16 @@ class LearnerProcess:
 
     # -- life cycle -------------------------------------------------------------------------------
     @classmethod
-    def spawn_early(cls, path: str | Path, *, memory_mb: int = 1024) -> "LearnerProcess":
+    def spawn_early(cls, path: str | Path, *, memory_mb: int = 1024, services: list[str] | tuple[str, ...] = ()
+                    ) -> "LearnerProcess":
         """Start a learner's process before any backend exists (it learns the endpoint at load
-        time), so that its start overlaps the grader's own: pass it to grade_submission(learner=...)."""
+        time), so that its start overlaps the grader's own: pass it to grade_submission(learner=...).
+        `services`: the lab's (lab.toml `services`), whose models the process warms while it waits."""
         from ..safety import learner_environment
 
         env = {k: v for k, v in learner_environment("", "").items() if k not in ("HOME", "TMPDIR")}
+        if services:
+            env["AWSLAB_PRELOAD_SERVICES"] = ",".join(services)
         return cls(path, env, memory_mb=memory_mb).spawn()
 
     def start(self) -> "LearnerProcess":

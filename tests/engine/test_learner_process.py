@@ -113,3 +113,19 @@ def test_the_learner_warms_the_services_its_lab_uses(tmp_path, fresh_aws):
     with LearnerProcess(path, env) as learner:
         assert learner.call("warmed", "kms") is True
         assert learner.call("warmed", "dynamodb") is False  # the defaults are replaced, not added to
+
+
+def test_an_early_learner_process_warms_the_models_of_its_labs_services(tmp_path):
+    """`awslab check` and watch know the lab when they start the learner early: its own services are
+    warmed (kms for kms_envelope), not a fixed list."""
+    from awslab.grading.learner import LearnerProcess
+
+    path = tmp_path / "lab.py"
+    path.write_text("def f():\n    return 1\n")
+    learner = LearnerProcess.spawn_early(path, services=["kms", "sts"])
+    try:
+        assert learner.env["AWSLAB_PRELOAD_SERVICES"] == "kms,sts"
+        assert learner.load().call("f") == 1
+    finally:
+        learner.close()
+    assert "AWSLAB_PRELOAD_SERVICES" not in LearnerProcess(path, {}).env
