@@ -26,7 +26,7 @@ ABUSIVE = "198.51.100.0/24"
 ABUSERS = ("198.51.100.7", "198.51.100.254")
 NEIGHBOURS = ("198.51.101.5", "198.51.99.250", "203.0.113.9")  # just outside the abusive range, and anyone
 CLIENT = "203.0.113.9"
-CLIENTS = ("windows", "linux", "nat-gateway")  # the first is the one the explanation names
+CLIENTS = {"windows": "a Windows client", "linux": "a Linux client", "nat-gateway": "a client behind a NAT gateway"}
 PORTS = {"web": 443, "app": 8080, "db": 5432}
 
 
@@ -56,7 +56,7 @@ def _ids(ctx, returned, what: str, kind: str, known: set[str]) -> dict:
         raise CheckFailed(f"{what} returned {returned!r}, not a dict {{'web': ..., 'app': ..., 'db': ...}} of {kind} ids")
     unknown = {tier: value for tier, value in returned.items() if value not in known}
     if unknown:
-        raise CheckFailed(f"{what} returned {unknown} for tiers whose {kind} is not in the lab's VPC "
+        raise CheckFailed(f"{what} returned {unknown}: not {kind}s of the lab's VPC "
                           f"(the VPC has {', '.join(sorted(known)) or 'none'})")
     return dict(returned)
 
@@ -155,7 +155,11 @@ def _connects(ctx, title: str, flows: list[tuple[str, dict]]) -> None:
         _show(ctx, title, _decide(ctx, flows[0][1]))
         return
     _show(ctx, title, refused[0][1])
-    ctx.fail("; ".join(f"{label} is refused at {d.refusal.where}: {d.refusal.detail}" for label, d in refused[:3]))
+    (label, first), others = refused[0], refused[1:]
+    said = [f"{label} is refused at {first.refusal.where}: {first.refusal.detail}"]
+    said += [f"{label}: " + (d.refusal.detail if d.refusal.where == first.refusal.where else
+                             f"refused at {d.refusal.where}: {d.refusal.detail}") for label, d in others]
+    ctx.fail("; ".join(said))
 
 
 def _acl_hops(decision) -> list:
@@ -169,8 +173,8 @@ def _acl_hops(decision) -> list:
             "Open the outbound reply range 1024-65535.")
 def internet_reaches_web(ctx):
     public = ctx.use(network)["public_web"]
-    _connects(ctx, "internet → web 443", [(f"a {kind} client ({CLIENT}) → web {public}:443", _flow(
-        CLIENT, public, 443, kind)) for kind in CLIENTS])
+    _connects(ctx, "internet → web 443", [(f"{words} ({CLIENT}) → web {public}:443", _flow(CLIENT, public, 443, kind))
+                                          for kind, words in CLIENTS.items()])
 
 
 @check("web reaches app on 8080 and app reaches db on 5432, replies included", points=2,
