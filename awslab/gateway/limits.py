@@ -13,6 +13,8 @@ names the parameter in boto3 terms: `WaitTimeSeconds` (top level), `Attributes.V
   (a value that is not JSON is left to the emulator);
 - `max_keys`: the map must have at most `high` keys;
 - `json_object`: the string must be a JSON object;
+- `policy_sids`: the string is a policy document (JSON) whose statements' `Sid`s must match
+  `allowed[0]` whole (a value that is not JSON is left to the emulator);
 - `message_size`: an SQS message (body plus every attribute's name, type and value, in UTF-8
   bytes) must be at most `high` bytes, and at most its queue's own MaximumMessageSize (read from
   the emulator, only for a message over 1 KiB, the smallest maximum a queue can have);
@@ -73,6 +75,10 @@ _S3_MALFORMED = "The XML you provided was not well-formed or did not validate ag
 _PARAMETER = "Value {value} for parameter {name} is invalid. Reason: Must be >= {low} and <= {high}, if provided."
 _ATTRIBUTE = "Invalid value for the parameter {name}."
 _QUEUE_WRITES = ("CreateQueue", "SetQueueAttributes")
+_IAM_SID = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html"
+# "In IAM, the Sid value is limited to ASCII uppercase letters (A-Z), lowercase letters (a-z), and digits (0-9)"
+_SID_MESSAGE = ("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression "
+                "[0-9A-Za-z]*")
 _SQS_BATCHES = ("SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch")
 
 
@@ -139,6 +145,12 @@ LIMITS: tuple[Limit, ...] = (
           "https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html", high=50),
     Limit("s3", ("PutBucketVersioning",), "VersioningConfiguration.Status", "one_of", "MalformedXML", _S3_MALFORMED,
           f"{_S3_API}/API_PutBucketVersioning.html", allowed=("Enabled", "Suspended")),
+    # IAM's answer as CloudTrail recorded it for CreatePolicy; moto accepts a Sid with a space or a hyphen
+    Limit("iam", ("CreatePolicy", "CreatePolicyVersion", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy",
+                  "UpdateAssumeRolePolicy"), "PolicyDocument", "policy_sids", "MalformedPolicyDocument",
+          _SID_MESSAGE, _IAM_SID, allowed=(r"[0-9A-Za-z]*",)),
+    Limit("iam", ("CreateRole",), "AssumeRolePolicyDocument", "policy_sids", "MalformedPolicyDocument",
+          _SID_MESSAGE, _IAM_SID, allowed=(r"[0-9A-Za-z]*",)),
     Limit("dynamodb", ("BatchWriteItem",), "RequestItems", "max_total", "ValidationException",
           "1 validation error detected: Value '{value}' at 'requestItems' failed to satisfy constraint: "
           "Map value must satisfy constraint: [Member must have length less than or equal to {high}, "

@@ -23,20 +23,22 @@ from botocore.model import Shape
 from .aws_request import service_model
 
 # The services whose model constraints are enforced, with the error code AWS gives for them.
-# DynamoDB and IAM answer with their model validation (Coral) error; S3 validates a request body
+# DynamoDB, IAM and KMS answer with their model validation (Coral) error (KMS's wording is the one
+# moto copies for NumberOfBytes: "1 validation error detected: Value '2000' at 'numberOfBytes' ..."); S3 validates a request body
 # against its XML schema (MalformedXML; its headers and query values are left alone, S3 answers
 # each its own way); SQS names an unknown attribute with InvalidAttributeName. SNS's code is this
 # project's reading, not an observed answer: ValidationError, the query protocol's common error
 # (as IAM's), except where the operation's model declares its own ValidationException shape
 # (ListOriginationNumbers, Publish, PublishBatch), which is then the code.
 CODES = {"dynamodb": "ValidationException", "iam": "ValidationError", "sns": "ValidationError",
-         "sqs": "InvalidAttributeName", "s3": "MalformedXML"}
+         "sqs": "InvalidAttributeName", "s3": "MalformedXML", "kms": "ValidationException"}
 SOURCES = {
     "dynamodb": "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html",
     "iam": "https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html",
     "sns": "https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html",
     "sqs": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html",
     "s3": "https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html",
+    "kms": "https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html",
 }
 _S3_MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
 # S3 enums its schema leaves open: S3 answers a value outside them with an error of its own, which the
@@ -52,6 +54,7 @@ class Violation:
     value: Any
     constraint: str  # "Member must have length less than or equal to 64"
     location: str | None = None  # the member's HTTP location (header, querystring, uri) or None for the body
+    sensitive: bool = False  # a secret (KMS Plaintext, a password): AWS names it without its value
 
 
 def violations(service: str, operation: str, params: dict) -> list[Violation]:
@@ -87,8 +90,8 @@ def refusal(service: str, found: list[Violation], operation: str | None = None) 
     if service == "s3":
         return code, _S3_MALFORMED
     count = len(found)
-    parts = "; ".join(f"Value {_render(v.value)} at '{v.path}' failed to satisfy constraint: {v.constraint}"
-                      for v in found)
+    parts = "; ".join(f"Value {'' if v.sensitive else _render(v.value) + ' '}at '{v.path}' failed to satisfy "
+                      f"constraint: {v.constraint}" for v in found)
     return code, f"{count} validation error{'s' if count > 1 else ''} detected: {parts}"
 
 
@@ -106,7 +109,8 @@ def _walk(shape: Shape, value: Any, path: str, location: str | None, found: list
     if value is None:
         return
     enum = not (service == "s3" and shape.name in _S3_OPEN_ENUMS)
-    found.extend(Violation(path, value, constraint, location) for constraint in _broken(shape, value, enum))
+    sensitive = bool(shape.metadata.get("sensitive"))
+    found.extend(Violation(path, value, constraint, location, sensitive) for constraint in _broken(shape, value, enum))
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         for name, member in shape.members.items():

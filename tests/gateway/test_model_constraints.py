@@ -23,7 +23,7 @@ def fresh_aws(either_moto):
     return either_moto
 
 
-SERVICES = ("sqs", "sns", "s3", "dynamodb", "iam")
+SERVICES = ("sqs", "sns", "s3", "dynamodb", "iam", "kms")
 _CANDIDATES = ("a", "abc", "a1", "/", "/a/", "us-east-1", "arn:aws:iam::123456789012:role/a", "a@b.c", "1", "aaa")
 
 
@@ -244,3 +244,23 @@ def test_sns_operation_declaring_validation_exception_answers_with_it(fresh_aws)
     with pytest.raises(ClientError) as raised:
         fresh_aws.client("sns").list_origination_numbers(MaxResults=31)
     assert raised.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_a_secret_over_its_limit_is_named_without_its_value_as_kms_does(fresh_aws):
+    kms = fresh_aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as raised:
+        kms.encrypt(KeyId=key, Plaintext=b"secret" * 1000)
+    assert raised.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+        "Member must have length less than or equal to 4096")
+
+
+def test_kms_rotation_period_over_2560_days_is_refused_as_kms_does(fresh_aws):
+    kms = fresh_aws.client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as raised:
+        kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=3650)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert "Value '3650' at 'rotationPeriodInDays'" in raised.value.response["Error"]["Message"]
+    fresh_aws.gateway.internal_client("kms").enable_key_rotation(KeyId=key, RotationPeriodInDays=3650)  # moto

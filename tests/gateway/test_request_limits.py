@@ -95,6 +95,15 @@ CASES: list[tuple[str, str, Call, str, int, bool]] = [
     ("set_queue_attributes_policy_that_is_not_json", "sqs",
      lambda c, w: c.set_queue_attributes(QueueUrl=w["url"], Attributes={"Policy": "allow sns"}),
      "InvalidAttributeValue", 400, False),
+    ("iam_policy_sid_with_a_space", "iam",
+     lambda c, w: c.create_policy(PolicyName="home", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+         {"Sid": "home dir", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})),
+     "MalformedPolicyDocument", 400, True),
+    ("iam_inline_policy_sid_with_a_hyphen", "iam",
+     lambda c, w: (c.create_user(UserName="dev"), c.put_user_policy(
+         UserName="dev", PolicyName="home", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+             {"Sid": "own-home", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))),
+     "MalformedPolicyDocument", 400, True),
     ("send_message_batch_over_10_entries", "sqs",
      lambda c, w: c.send_message_batch(QueueUrl=w["url"], Entries=_messages(11)),
      "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", 400, False),
@@ -390,3 +399,17 @@ def test_create_table_of_the_right_shape_goes_through(world):
     on_demand = _table("on-demand", index={"ProvisionedThroughput": None}, BillingMode="PAY_PER_REQUEST")
     del on_demand["ProvisionedThroughput"]
     world["aws"].client("dynamodb").create_table(**on_demand)
+
+
+def test_iam_sid_refusal_reads_as_iam_words_it(world):
+    with pytest.raises(ClientError) as raised:
+        world["aws"].client("iam").create_policy(PolicyName="home", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Sid": "home_dir", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    assert raised.value.response["Error"]["Message"] == (
+        "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
+
+
+def test_bucket_policy_sid_may_hold_a_space(world):
+    world["aws"].client("s3").put_bucket_policy(Bucket="limits-bucket", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "read all", "Effect": "Allow", "Principal": "*",
+                                                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::limits-bucket/*"}]}))

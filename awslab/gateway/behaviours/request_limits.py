@@ -177,6 +177,14 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
             return None if isinstance(json.loads(value), dict) else fields
         except ValueError:
             return fields
+    if limit.rule == "policy_sids":
+        try:
+            statements = json.loads(value).get("Statement") if isinstance(value, str) else None
+        except (ValueError, AttributeError):
+            return None  # not a policy document: the emulator answers for it
+        statements = [statements] if isinstance(statements, dict) else statements or []
+        sids = [s.get("Sid") for s in statements if isinstance(s, dict) and isinstance(s.get("Sid"), str)]
+        return fields if any(not re.fullmatch(limit.allowed[0], sid) for sid in sids) else None
     if limit.rule == "max_keys":
         if isinstance(value, dict) and len(value) > limit.high:
             return {**fields, "count": len(value)}
