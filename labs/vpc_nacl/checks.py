@@ -196,8 +196,8 @@ def abusive_range_is_refused(ctx):
     public = ctx.use(network)["public_web"]
     ctx.use(associated)
     for abuser in ABUSERS:
-        for port in (443, 80, 22, 8080, 50000):
-            decision = _decide(ctx, _flow(abuser, public, port))
+        for protocol, port in (("tcp", 443), ("tcp", 80), ("tcp", 22), ("tcp", 8080), ("tcp", 50000), ("udp", 53)):
+            decision = _decide(ctx, _flow(abuser, public, port, protocol=protocol))
             hop = decision.hop("nacl-in")
             if hop.allowed:
                 _show(ctx, f"{abuser} → web {port}", decision)
@@ -206,11 +206,11 @@ def abusive_range_is_refused(ctx):
                          and r.cidr.supernet_of(ipaddress.ip_network(ABUSIVE))]
                 after = (f"; your {later[0].describe()} comes after it and is never reached: the lowest number "
                          "decides" if later else "")
-                ctx.fail(f"{abuser} → web:{port} gets in at {hop.where}: {hop.detail}{after}")
+                ctx.fail(f"{abuser} → web:{port} ({protocol}) gets in at {hop.where}: {hop.detail}{after}")
     for neighbour in NEIGHBOURS:
         hop = _decide(ctx, _flow(neighbour, public, 443)).hop("nacl-in")
         ctx.expect(hop.allowed, f"{neighbour} (not in {ABUSIVE}) is refused 443 at {hop.where}: {hop.detail}")
-    ctx.note(f"{ABUSIVE} is refused on 443, 80, 22, 8080 and 50000 by web's ACL; its neighbours get 443")
+    ctx.note(f"{ABUSIVE} is refused on tcp 443, 80, 22, 8080, 50000 and udp 53 by web's ACL; its neighbours get 443")
 
 
 @check("The internet cannot reach app or db: their network ACLs refuse it, whatever the routes say", points=2,
