@@ -41,6 +41,10 @@ def make_function(ctx, table: str) -> str:
     role = ctx.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                                                 "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    # What Lambda needs to poll a queue (AWS's AWSLambdaSQSQueueExecutionRole, as an inline policy).
+    ctx.client("iam").put_role_policy(RoleName=f"{name}-role", PolicyName="sqs-poller", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}]}))
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr("lambda_function.py", "# the learner's handler; awslab runs it in the learner's process\n")

@@ -182,6 +182,8 @@ def test_the_lambda_poller_waits_while_a_learner_call_runs(tmp_path, fresh_aws):
 
     aws = fresh_aws
     role = aws.client("iam").create_role(RoleName="fn-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    aws.client("iam").put_role_policy(RoleName="fn-role", PolicyName="poller", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": "sqs:*"}]}))
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr("app.py", "")

@@ -38,8 +38,15 @@ def sim(aws):
     return aws.gateway.behaviour("lambda_sqs")
 
 
-def make_function(aws, name: str = "orders-fn", timeout: int = 30, environment: dict | None = None) -> str:
+POLLER_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}]})
+
+
+def make_function(aws, name: str = "orders-fn", timeout: int = 30, environment: dict | None = None,
+                  policy: str | None = POLLER_POLICY) -> str:
     role = aws.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    if policy:
+        aws.client("iam").put_role_policy(RoleName=f"{name}-role", PolicyName="poller", PolicyDocument=policy)
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr("app.py", "def handler(event, context):\n    return None\n")
@@ -155,6 +162,19 @@ def test_a_queue_that_does_not_exist_is_an_invalid_parameter(aws):
     make_function(aws)
     code, message = refusal(lambda: mapping(aws, f"arn:aws:sqs:us-east-1:{aws.account_id}:missing"))
     assert code == "InvalidParameterValueException" and "NonExistentQueue" in message
+
+
+@pytest.mark.parametrize("policy, missing", [
+    (None, "ReceiveMessage"),
+    (json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+        "sqs:ReceiveMessage", "sqs:GetQueueAttributes"]}]}), "DeleteMessage"),
+], ids=["no policy", "no DeleteMessage"])
+def test_the_execution_role_must_be_allowed_to_poll_the_queue(aws, policy, missing):
+    make_function(aws, policy=policy)
+    _, arn = make_queue(aws)
+    assert refusal(lambda: mapping(aws, arn)) == (
+        "InvalidParameterValueException",
+        f"The provided execution role does not have permissions to call {missing} on SQS")
 
 
 def test_a_second_mapping_of_the_same_queue_and_function_conflicts(aws):

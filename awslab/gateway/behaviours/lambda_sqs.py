@@ -48,6 +48,8 @@ LONG_POLL = dt.timedelta(seconds=20)  # a quiet queue is asked again after a lon
 EVENT_ATTRIBUTES = ("ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
                     "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "AWSTraceHeader",
                     "DeadLetterQueueSourceArn")
+# What Lambda needs of the function's execution role to poll a queue (with-sqs.html, Execution role permissions).
+EXECUTION_ROLE_ACTIONS = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 OPERATIONS = ("CreateEventSourceMapping", "UpdateEventSourceMapping", "GetEventSourceMapping",
               "DeleteEventSourceMapping", "ListEventSourceMappings")
 
@@ -348,10 +350,42 @@ class LambdaSqsMapping:
         if batch_size > 10 and window == 0:
             return "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
         config = function if "Timeout" in function else self._configuration(gateway, function["FunctionArn"])
+        missing = self._role_cannot(gateway, (config or {}).get("Role"), source)
+        if missing:
+            return f"The provided execution role does not have permissions to call {missing} on SQS"
         timeout = int((config or {}).get("Timeout", 3))
         visibility = self._visibility_timeout(gateway, queue_url, region_of_arn(source, gateway.region))
         if visibility < timeout:
             return f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
+        return None
+
+    @staticmethod
+    def _role_cannot(gateway: Gateway, role_arn: str | None, queue_arn: str) -> str | None:
+        """The first of the SQS actions the mapping needs that the function's execution role may not
+        call on the queue (its inline and attached policies, decided by awslab.iam), or None."""
+        from ...iam import ALLOWED, PolicyError, Request, evaluate
+
+        if not role_arn or ":role/" not in role_arn:
+            return None
+        iam = gateway.internal_client("iam")
+        name = role_arn.rsplit("/", 1)[-1]
+        try:
+            documents = [iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
+                         for policy in iam.list_role_policies(RoleName=name).get("PolicyNames", [])]
+            for attached in iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", []):
+                policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+                documents.append(iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy[
+                    "DefaultVersionId"])["PolicyVersion"]["Document"])
+        except Exception:  # noqa: BLE001 - a role awslab cannot read: the emulator's own rules stand
+            return None
+        for action in EXECUTION_ROLE_ACTIONS:
+            try:
+                decision = evaluate(Request(action=f"sqs:{action}", resource=queue_arn, principal=role_arn),
+                                    identity_policies=documents)
+            except (PolicyError, ValueError):
+                return action
+            if decision.decision != ALLOWED:
+                return action
         return None
 
     def _configuration(self, gateway: Gateway, function_arn: str) -> dict | None:
