@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ VERSIONS = (VERSION_2012, "2008-10-17")
 POLICY_KINDS = ("identity", "resource", "boundary", "session", "scp", "rcp")
 _WITH_PRINCIPAL = ("resource", "rcp")
 _TOP_LEVEL = ("Version", "Id", "Statement")
+_IAM_SID = re.compile(r"[0-9A-Za-z]*")
 _STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
 
 # What a statement that applies says about the caller (see principal.py for the others).
@@ -275,6 +277,10 @@ def _compile(document: dict, kind: str) -> tuple[CompiledPolicy | None, list[str
                 if statement.sid in seen_sids:
                     problems.append(f"{statement.name}: Sid is used by another statement (Sids must be unique)")
                 seen_sids.add(statement.sid)
+                if kind == "identity" and not _IAM_SID.fullmatch(statement.sid):
+                    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+                    notices.append(f"{statement.name}: IAM refuses to store this policy: a Sid in IAM is letters "
+                                   "and digits only (MalformedPolicyDocument)")
             statements.append(statement)
     if problems:
         return None, problems + notices
