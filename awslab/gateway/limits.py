@@ -20,7 +20,7 @@ names the parameter in boto3 terms: `WaitTimeSeconds` (top level), `Attributes.V
   the emulator, only for a message over 1 KiB, the smallest maximum a queue can have);
 - `batch_size`: the messages of a list of entries together (each counted as `message_size` counts
   it) must be at most `high` bytes;
-- `one_of`: the value must be one of `allowed`;
+- `one_of`: the value must be one of `allowed`; `one_of_any_case`: the same, ignoring case;
 - `pattern`: the string must match `allowed[0]` whole;
 - `distinct_keys`: no two requests of one table in a DynamoDB batch may name the same item (the
   key attributes are the table's, read from the emulator);
@@ -58,6 +58,7 @@ class Limit:
     field: str | None = None  # json_range: the field of the JSON document
     allowed: tuple[str, ...] = ()  # one_of: the values AWS accepts; pattern: the regular expression
     entry_path: str | None = None  # checked entry by entry; a broken entry fails alone in Failed[]
+    when: tuple[str, str] | None = None  # (parameter, value): the row holds only when the call names it so
 
 
 _SQS_API = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference"
@@ -68,6 +69,7 @@ _SQS_DLQ = ("https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDevelop
 _SQS_QUOTAS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html"
 _TOO_LONG = "One or more parameters are invalid. Reason: Message must be shorter than {high} bytes."
 _TOO_MANY_ATTRIBUTES = "Number of message attributes [{count}] exceeds the allowed maximum [{high}]."
+_SNS_SET_ATTRIBUTES = "https://docs.aws.amazon.com/sns/latest/api/API_SetSubscriptionAttributes.html"
 _SNS_PUBLISH = "https://docs.aws.amazon.com/sns/latest/api/API_Publish.html"
 _S3_API = "https://docs.aws.amazon.com/AmazonS3/latest/API"
 _S3_MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
@@ -134,6 +136,13 @@ LIMITS: tuple[Limit, ...] = (
           _SQS_QUOTAS, high=10, entry_path="MessageAttributes"),
     Limit("sns", ("Publish",), "Subject", "pattern", "InvalidParameter", "Invalid parameter: Subject",
           _SNS_PUBLISH, allowed=(r"[!-~][ -~]*",)),  # ASCII, starting with a letter, number or punctuation
+    # "true" or "false" in any case (SNS lowers it); LocalStack's wording of SNS's refusal, prefixed by the call
+    Limit("sns", ("Subscribe",), "Attributes.RawMessageDelivery", "one_of_any_case", "InvalidParameter",
+          "Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [{value}]. Must be true or false.",
+          _SNS_SET_ATTRIBUTES, allowed=("true", "false")),
+    Limit("sns", ("SetSubscriptionAttributes",), "AttributeValue", "one_of_any_case", "InvalidParameter",
+          "Invalid parameter: RawMessageDelivery: Invalid value [{value}]. Must be true or false.",
+          _SNS_SET_ATTRIBUTES, allowed=("true", "false"), when=("AttributeName", "RawMessageDelivery")),
     Limit("s3", ("DeleteObjects",), "Delete.Objects", "max_entries", "MalformedXML", _S3_MALFORMED,
           f"{_S3_API}/API_DeleteObjects.html", high=1000),
     Limit("s3", ("PutBucketLifecycleConfiguration",), "LifecycleConfiguration.Rules", "max_entries", "MalformedXML",

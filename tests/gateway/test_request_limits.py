@@ -162,6 +162,14 @@ CASES: list[tuple[str, str, Call, str, int, bool]] = [
      lambda c, w: c.publish(TopicArn=w["topic"], Message="x", Subject=" Order"), "InvalidParameter", 400, True),
     ("sns_publish_subject_over_100_characters", "sns",
      lambda c, w: c.publish(TopicArn=w["topic"], Message="x", Subject="s" * 101), "InvalidParameter", 400, False),
+    ("sns_subscribe_raw_message_delivery_neither_true_nor_false", "sns",
+     lambda c, w: c.subscribe(TopicArn=w["topic"], Protocol="sqs", Endpoint=w["dlq"],
+                              Attributes={"RawMessageDelivery": "yes"}), "InvalidParameter", 400, True),
+    ("sns_set_raw_message_delivery_neither_true_nor_false", "sns",
+     lambda c, w: c.set_subscription_attributes(
+         SubscriptionArn=c.subscribe(TopicArn=w["topic"], Protocol="sqs", Endpoint=w["dlq"],
+                                     ReturnSubscriptionArn=True)["SubscriptionArn"],
+         AttributeName="RawMessageDelivery", AttributeValue="1"), "InvalidParameter", 400, True),
     ("s3_delete_objects_over_1000_keys", "s3",
      lambda c, w: c.delete_objects(Bucket="limits-bucket", Delete={"Objects": [{"Key": f"k{i}"} for i in range(1001)]}),
      "MalformedXML", 400, True),
@@ -413,3 +421,14 @@ def test_bucket_policy_sid_may_hold_a_space(world):
     world["aws"].client("s3").put_bucket_policy(Bucket="limits-bucket", Policy=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Sid": "read all", "Effect": "Allow", "Principal": "*",
                                                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::limits-bucket/*"}]}))
+
+
+def test_raw_message_delivery_takes_true_or_false_in_any_case(world):
+    sns = world["aws"].client("sns")
+    arn = sns.subscribe(TopicArn=world["topic"], Protocol="sqs", Endpoint=world["dlq"], ReturnSubscriptionArn=True,
+                        Attributes={"RawMessageDelivery": "True"})["SubscriptionArn"]
+    sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName="RawMessageDelivery", AttributeValue="FALSE")
+    with pytest.raises(ClientError) as raised:
+        sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName="RawMessageDelivery", AttributeValue="yes")
+    assert raised.value.response["Error"]["Message"] == (
+        "Invalid parameter: RawMessageDelivery: Invalid value [yes]. Must be true or false.")

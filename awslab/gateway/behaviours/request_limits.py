@@ -131,6 +131,8 @@ def _broken(limit: Limit, params: dict, key_names: Callable[[str], list[str]] | 
 
     `key_names(table)` gives a DynamoDB table's key attributes (for `distinct_keys`);
     `queue_max_size()` the MaximumMessageSize of the call's queue (for `message_size`)."""
+    if limit.when is not None and params.get(limit.when[0]) != limit.when[1]:
+        return None
     return _judge(limit, _lookup(params, limit.path), key_names, queue_max_size)
 
 
@@ -201,6 +203,8 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
             return None
         total = sum(sqs_message_size(entry) for entry in value if isinstance(entry, dict))
         return {**fields, "count": total} if total > limit.high else None
+    if limit.rule == "one_of_any_case":
+        return fields if isinstance(value, str) and value.lower() not in limit.allowed else None
     if limit.rule == "one_of":
         return fields if isinstance(value, str) and value not in limit.allowed else None
     if limit.rule == "pattern":
