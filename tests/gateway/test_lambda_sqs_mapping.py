@@ -403,6 +403,15 @@ def test_batches_waiting_for_a_slow_function_come_back_unless_the_visibility_tim
     assert any(count > 1 for count in deliveries.values()) is duplicated
 
 
+def test_a_mapping_whose_queue_was_deleted_polls_nothing_and_says_so(aws, sim):
+    make_function(aws)
+    url, arn = make_queue(aws)
+    uuid = mapping(aws, arn)["UUID"]
+    aws.client("sqs").delete_queue(QueueUrl=url)
+    aws.clock.advance(seconds=60)  # the pollers' failed receives do not stop the clock's listeners
+    assert aws.client("lambda").get_event_source_mapping(UUID=uuid)["LastProcessingResult"].startswith("PROBLEM:")
+
+
 def test_the_pollers_requests_are_logged_as_lambda(aws, sim):
     make_function(aws)
     url, arn = make_queue(aws)

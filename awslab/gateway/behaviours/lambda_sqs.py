@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from ..aws_request import AwsCall, region_of_arn
 from ..core import Forward, Gateway
 from ..errors import aws_error
@@ -69,6 +71,7 @@ class Mapping:
     last_modified: float = 0.0
     account_id: str = "123456789012"
     quiet_since: dt.datetime | None = None  # its last receive found nothing (and nothing came since)
+    problem: str = ""  # why its last poll failed (Lambda's LastProcessingResult)
 
     @property
     def reports_item_failures(self) -> bool:
@@ -82,6 +85,8 @@ class Mapping:
                   "EventSourceMappingArn": f"arn:aws:lambda:{self.region}:{self.account_id}:event-source-mapping:{self.uuid}"}
         if self.scaling:
             answer["ScalingConfig"] = dict(self.scaling)
+        if self.problem:
+            answer["LastProcessingResult"] = self.problem
         return answer
 
 
@@ -478,35 +483,42 @@ class LambdaSqsMapping:
                 del self.sent[mapping.queue_url]
             if not due:
                 continue
-            visibility = self._visibility_timeout(self.gateway, mapping.queue_url, mapping.region)
-            extended = None
-            if mapping.window:
-                config = self._configuration(self.gateway, mapping.function_arn) or {}
-                timeout = int(config.get("Timeout", 3))
-                if mapping.window + timeout > visibility:
-                    extended = mapping.window + timeout + EXTENDED_VISIBILITY_MARGIN
-            sqs = self._poller_client(mapping.region)
-            mapping.quiet_since = None
-            for poller in self.pollers.get(mapping.uuid, []):
-                if poller.invoking or self._ready(mapping, poller, now):
-                    continue  # holds a batch for the function
-                wanted = min(MAX_RECEIVE, mapping.batch_size - len(poller.messages))
-                answer = sqs.receive_message(
-                    QueueUrl=mapping.queue_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=0,
-                    AttributeNames=["All"], MessageAttributeNames=["All"],
-                    **({"VisibilityTimeout": extended} if extended else {}))
-                messages = answer.get("Messages", [])
-                if not messages:
-                    mapping.quiet_since = now
-                    break  # the queue has nothing visible: the other pollers would get nothing either
-                back = now + dt.timedelta(seconds=extended or visibility)
-                for message in messages:
-                    self.comes_back[(mapping.uuid, message["MessageId"])] = back
-                poller.messages.extend(messages)
-                poller.since = poller.since or now
+            try:
+                self._receive_for(mapping, now)
+            except ClientError as error:  # the queue was deleted, say: the mapping polls nothing
+                mapping.quiet_since = now
+                mapping.problem = f"PROBLEM: {error.response.get('Error', {}).get('Message', error)}"
         stale = [key for key, when in self.comes_back.items() if when < now - dt.timedelta(hours=12)]
         for key in stale:
             del self.comes_back[key]
+
+    def _receive_for(self, mapping: Mapping, now: dt.datetime) -> None:
+        visibility = self._visibility_timeout(self.gateway, mapping.queue_url, mapping.region)
+        extended = None
+        if mapping.window:
+            config = self._configuration(self.gateway, mapping.function_arn) or {}
+            timeout = int(config.get("Timeout", 3))
+            if mapping.window + timeout > visibility:
+                extended = mapping.window + timeout + EXTENDED_VISIBILITY_MARGIN
+        sqs = self._poller_client(mapping.region)
+        mapping.quiet_since = None
+        for poller in self.pollers.get(mapping.uuid, []):
+            if poller.invoking or self._ready(mapping, poller, now):
+                continue  # holds a batch for the function
+            wanted = min(MAX_RECEIVE, mapping.batch_size - len(poller.messages))
+            answer = sqs.receive_message(
+                QueueUrl=mapping.queue_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=0,
+                AttributeNames=["All"], MessageAttributeNames=["All"],
+                **({"VisibilityTimeout": extended} if extended else {}))
+            messages = answer.get("Messages", [])
+            if not messages:
+                mapping.quiet_since = now
+                break  # the queue has nothing visible: the other pollers would get nothing either
+            back = now + dt.timedelta(seconds=extended or visibility)
+            for message in messages:
+                self.comes_back[(mapping.uuid, message["MessageId"])] = back
+            poller.messages.extend(messages)
+            poller.since = poller.since or now
 
     @staticmethod
     def _ready(mapping: Mapping, poller: Poller, now: dt.datetime) -> bool:
@@ -585,7 +597,10 @@ class LambdaSqsMapping:
             if refusal:
                 invocation.outcome, invocation.failed, invocation.reason = "error", ids, refusal
         succeeded = [m for m in messages if m["MessageId"] not in set(invocation.failed)]
-        invocation.deleted = self._delete(mapping, succeeded)
+        try:
+            invocation.deleted = self._delete(mapping, succeeded)
+        except ClientError as error:  # the queue went away while the function ran
+            mapping.problem = f"PROBLEM: {error.response.get('Error', {}).get('Message', error)}"
         return invocation
 
     def _delete(self, mapping: Mapping, messages: list[dict]) -> list[str]:
