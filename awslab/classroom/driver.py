@@ -311,8 +311,9 @@ class _Pool:
             worker.done.add(lab.id)
             self._requeue(worker, pending)
         elif len(worker.done) < len(worker.labs):
-            self._give_up(worker, f"the grader failed to start ({_exit_text(code)}); see "
-                                  f"{self.store.log(worker.student.name)}", pending)
+            # The log's place in the state folder, not its path on this machine: students read this.
+            self._give_up(worker, f"the grader failed to start ({_exit_text(code)}); see logs/"
+                                  f"{self.store.log(worker.student.name).name} in the state folder", pending)
 
     def _requeue(self, worker: _Worker, pending: deque) -> None:
         rest = [lab for lab in worker.labs if lab.id not in worker.done]

@@ -39,9 +39,11 @@ def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:
     The reporter's console has counted tests passed (passed / tests x max_score) while the notice
     GitHub Classroom records adds up the tests' scores: with a test per point, both are the
     submission's points, so a student sees one score everywhere."""
+    from .gradebook import student_facing
+
     tests = []
     for lab in labs:
-        record = records[lab.id]
+        record = {**records[lab.id], "result": student_facing(records[lab.id]["result"])}
         for check in record["result"]["checks"]:
             if check["status"] == "not_applicable" or not check["max_points"]:
                 continue

@@ -41,7 +41,7 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
             record = records.get((student, lab.id))
             if record is None:
                 continue
-            result = stable_ids(_without_timing(record["result"]))
+            result = student_facing(_without_timing(record["result"]))
             lab_results.append({"lab": lab.id, "status": record["status"], "score": record["score"],
                                 "max_score": record["max_score"], "load_error": result.get("load_error"),
                                 "checks": result["checks"], "pictures": result.get("pictures", []),
@@ -57,6 +57,8 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
 def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     """What a student reads: per lab, the score, then each check that failed, why, and the hint."""
     md = escaping.markdown
+    records = {key: {**record, "result": student_facing(record["result"])}
+               for key, record in records.items() if key[0] == student}
     lines = [f"# Feedback for {md(student)}", ""]
     refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
     if refused:
@@ -136,6 +138,45 @@ def shard_state_dir(out: Path, shard) -> Path:
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _SHORT_ID = re.compile(r"(?<=message )[0-9a-f]{8}\b|(?<=version )[0-9a-f]{8}\b|(?<=marker )[0-9a-f]{8}\b")
 _UPLOAD_ID = re.compile(r"(?<=upload )[A-Za-z0-9._\-]{40,}")
+
+
+_PORT = re.compile(r"\b(127\.0\.0\.1|localhost):\d{2,5}\b")
+# The worker's temporary folders (the learner's working directory is bound at the same path).
+_TEMP = re.compile(r"/tmp/awslab-(submission|learner|runner)-[A-Za-z0-9_]+")
+
+
+def student_facing(result: dict) -> dict:
+    """A result as students and the gradebook see it: the emulator's random ids numbered
+    (`stable_ids`), the local endpoint's port and the worker's temporary folders without their
+    random part, and no path of this machine (awslab's folder, the Python installation, the home)."""
+    text = json.dumps(result, sort_keys=True)
+    hosts = _host_paths()
+    if _PORT.search(text) or _TEMP.search(text) or any(path in text for path, _ in hosts):
+        def scrub(value):
+            if isinstance(value, str):
+                value = _TEMP.sub(r"/tmp/awslab-\1", _PORT.sub(r"\1:<port>", value))
+                for path, name in hosts:
+                    value = value.replace(path, name)
+                return value
+            if isinstance(value, list):
+                return [scrub(item) for item in value]
+            if isinstance(value, dict):
+                return {key: scrub(item) for key, item in value.items()}
+            return value
+
+        result = scrub(result)
+    return stable_ids(result)
+
+
+def _host_paths() -> list[tuple[str, str]]:
+    """(path, what students read instead), longest first so a venv inside the checkout is named."""
+    import sys
+
+    import awslab
+
+    named = {str(Path(awslab.__file__).resolve().parents[1]): "<awslab>", sys.prefix: "<python>",
+             sys.base_prefix: "<python>", str(Path.home()): "~"}
+    return sorted(((p, n) for p, n in named.items() if len(p) > 1), key=lambda item: -len(item[0]))
 
 
 def stable_ids(result: dict) -> dict:

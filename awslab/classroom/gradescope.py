@@ -111,10 +111,12 @@ def results_json(records: dict[str, dict], labs: list[Lab], *, visibility: str =
                  leaderboard: bool = False) -> dict:
     """Gradescope's results.json, with only the keys its specification lists: one test per check
     (each with its max_score), the total score at the top."""
+    from .gradebook import student_facing
+
     tests = []
     lines = []
     for lab_number, lab in enumerate(labs, start=1):
-        record = records[lab.id]
+        record = {**records[lab.id], "result": student_facing(records[lab.id]["result"])}
         lines.append(f"{lab.title} ({lab.id}): {record['score']}/{record['max_score']}")
         lines += [f"  Limit reached: {limit}" for limit in record["result"].get("limits", [])]
         if record["result"].get("load_error"):

@@ -7,8 +7,9 @@ Three levels, the strongest this machine allows (`detect`):
   learner's process runs as an unprivileged uid (nobody), so it can neither signal the worker nor
   write a file the grader owns; when the worker ends, the kernel ends every process left in its
   PID namespace (a child that outlives the learner included).
-- "namespaces" (Linux, user namespaces, not root): the same namespaces, but the learner runs as the
-  instructor's own uid: it could signal its worker (the driver then records an error, never a score).
+- "namespaces" (Linux, user namespaces, not root): the same namespaces, the worker as root of a user
+  namespace mapped to the instructor's uid; the learner is uid 65534 in bubblewrap's nested one (the
+  instructor's uid outside it), in the same allow-listed filesystem; no cgroup (docs/classroom.md).
 - "process" (elsewhere): a process per student with rlimits, a scrubbed environment and awslab's
   Python-level network guard; nothing more.
 In every level the verdict is computed in the worker, outside the learner's process, and only the
@@ -59,7 +60,8 @@ class Isolation:
 
     def describe(self) -> str:
         return {FULL: "full: network, mount and PID namespaces; learner code runs as an unprivileged user",
-                NAMESPACES: "namespaces: network, mount and PID namespaces; learner code runs as your user",
+                NAMESPACES: "namespaces: network, mount and PID namespaces; learner code runs as uid 65534 "
+                            "of its own user namespace (your uid outside it); no per-student cgroup without root",
                 PROCESS: "process only: rlimits, scrubbed environment, Python network guard; "
                          "no namespaces on this machine"}[self.level]
 

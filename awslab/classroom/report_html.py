@@ -62,6 +62,9 @@ def common_messages(records: dict[tuple[str, str], dict], lab_id: str, title: st
 
 def render_report(records: dict[tuple[str, str], dict], labs: list, *, isolation: str = "",
                   tool_versions: dict[str, str] | None = None) -> str:
+    from .gradebook import student_facing
+
+    records = {key: {**record, "result": student_facing(record["result"])} for key, record in records.items()}
     students = student_names(records)
     tool_versions = tool_versions if tool_versions is not None else versions()
     out: list[str] = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
