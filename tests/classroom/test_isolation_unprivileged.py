@@ -98,6 +98,32 @@ IPC_KEY = 0x5B5B0000 + os.getpid() % 0xFFFF
 LOCK_FILE = f"/run/lock/awslab-unprivileged-{os.getpid()}"
 
 
+# At import: how many children it can start (each waits on a pipe) before a fork is refused.
+COUNTER = attacks.SOLUTION.replace("def double(x):\n    return 2 * x", """\
+import os
+
+_wait, _release = os.pipe()
+_children = []
+while len(_children) < 400:
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        os.close(_release)
+        os.read(_wait, 1)
+        os._exit(0)
+    _children.append(pid)
+os.close(_release)
+for _pid in _children:
+    os.waitpid(_pid, 0)
+STARTED = len(_children)
+
+
+def double(x):
+    return 2 * x if STARTED < 256 else 0""")
+
+
 @pytest.fixture(scope="module")
 def hostile_class(unprivileged):
     """One class of attackers and an honest student, graded twice (the second run must reuse the
@@ -107,12 +133,13 @@ def hostile_class(unprivileged):
     students = {"reader": attacks.git_and_copies_probe(folder), "allow_list": attacks.allow_list_probe(folder, state),
                 "importer": attacks.IMPORT_PROBE, "tracer": attacks.PRIVILEGE_PROBE,
                 "ipc": attacks.ipc_probe(IPC_KEY, LOCK_FILE), "forger": attacks.FORGER,
-                "peer": attacks.SOLUTION}
+                "counter": COUNTER, "peer": attacks.SOLUTION}
     for name, source in students.items():
         (folder / name).mkdir(parents=True)
         (folder / name / "tiny_lab.py").write_text(source)
+    # Without root a lab's time limit is wall time: room for a busy machine.
     args = [str(folder), "--isolation", "namespaces", "--lab", "tiny_lab", "--out", str(home / "gradebook.csv"),
-            "--timeout", "8", "--memory", "512", "--jobs", "2"]
+            "--timeout", "30", "--memory", "512", "--jobs", "2"]
     printed = unprivileged.grade(args, args)
     return unprivileged.records("gradebook.csv"), printed
 
@@ -150,14 +177,20 @@ def test_forged_events_and_result_files_gain_nothing_without_root_even_on_a_reru
     assert saved["score"] == lab["score"]
 
 
-def test_fork_bomb_of_an_unprivileged_learner_meets_its_task_limit(unprivileged):
-    """No cgroup without root: RLIMIT_NPROC, counted in the learner's own user namespace, is what
-    stops a fork bomb (256 processes and threads per learner), and a classmate is still graded."""
+def test_an_unprivileged_learner_meets_its_task_limit(hostile_class):
+    """No cgroup without root: RLIMIT_NPROC, counted in the learner's own user namespace, limits
+    a learner to 256 processes and threads (the counter scores its point only if a fork was refused
+    before it had 256 children)."""
+    labs, _ = hostile_class
+    assert _double_point(labs["counter"]) == 1, labs["counter"]
+
+
+def test_a_fork_bomb_of_an_unprivileged_learner_leaves_a_classmate_full_marks(unprivileged):
     home = unprivileged.home / "bombs"
     for name, source in {"a_forkbomb": attacks.FORK_BOMB, "honest": attacks.SOLUTION}.items():
         (home / "class" / name).mkdir(parents=True)
         (home / "class" / name / "tiny_lab.py").write_text(source)
     unprivileged.grade([str(home / "class"), "--isolation", "namespaces", "--out", str(home / "gradebook.csv"),
-                        "--timeout", "8", "--memory", "512", "--jobs", "2", "-q"])
+                        "--timeout", "20", "--memory", "512", "--jobs", "2", "-q"])
     labs = unprivileged.records("bombs/gradebook.csv")
     assert labs["honest"]["score"] == labs["honest"]["max_score"], labs["honest"]
