@@ -38,7 +38,8 @@ def _needs(level: str = "full", cgroups: bool = False) -> None:
             pytest.skip(groups.unavailable)
 
 
-def _grade(tmp_path: Path, students: dict[str, str], *, jobs: int = 2, timeout: float = 8.0):
+def _grade(tmp_path: Path, students: dict[str, str], *, jobs: int = 2, timeout: float = 8.0,
+           isolation: str = "auto"):
     from awslab.classroom import Settings, find_students, grade_class
     from awslab.grading import get_lab
 
@@ -47,7 +48,7 @@ def _grade(tmp_path: Path, students: dict[str, str], *, jobs: int = 2, timeout: 
         (folder / name).mkdir(parents=True)
         (folder / name / "tiny_lab.py").write_text(source)
     run = grade_class(find_students(folder), [get_lab("tiny_lab")], tmp_path / "state",
-                      Settings(timeout=timeout, memory_mb=512, jobs=jobs), hide=[folder])
+                      Settings(timeout=timeout, memory_mb=512, jobs=jobs, isolation=isolation), hide=[folder])
     return run, {student: record for (student, _), record in run.records.items()}
 
 
@@ -233,6 +234,17 @@ def assert_ipc_left_nothing(key: int, lock_file: str) -> None:
 def test_learner_cannot_forge_result_events_or_files(labs, tmp_path):
     _needs()
     _, records = _grade(tmp_path, {"forger": FORGER})
+    assert_forger_gained_nothing(records["forger"])
+
+
+def test_forged_result_events_gain_nothing_at_the_process_level(labs, tmp_path):
+    """The weakest level too (trusted code only; its learner could rewrite files, so this forger
+    only writes result events to every descriptor it has): the worker's event pipe is not among
+    them, and what reaches the grader's own pipe is not a verdict."""
+    forger = FORGER.split("    for root in (")[0] + "    return 0\n" + FORGER.split("    return 0", 1)[1]
+    assert "os.walk" not in forger and "os.write(fd" in forger
+    run, records = _grade(tmp_path, {"forger": forger}, isolation="process")
+    assert run.isolation.level == "process"
     assert_forger_gained_nothing(records["forger"])
 
 
