@@ -4,15 +4,23 @@ A class of N students (default 50) x the five real labs (or copies of tiny_lab w
 not all there): three students in four hand in the reference solutions, one in four the starters.
 Graded by `grade_class` with --jobs (default 2) and the strongest isolation available.
 
-    .venv/bin/python benchmarks/classroom.py [--students 50] [--jobs 2] [--compare 10]
+    .venv/bin/python benchmarks/classroom.py [--students 50] [--jobs 2] [--compare 10] [--baseline 10]
 
 --compare N also grades N students with process-only isolation: the namespaces' own cost.
+--baseline N also grades N students the way it was done before (each worker and each learner
+started from nothing) and then again warm: the ratio is taken in the same run, at the same load.
+
+Besides wall time, every run prints the CPU seconds it used per grading (the driver and every
+process under it) and what that makes on this machine's cores when nothing else runs
+(cores x 60 / CPU seconds per grading): on a shared machine the CPU figure moves far less than
+the wall time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -71,31 +79,50 @@ def learner_start_seconds(runs: int = 5) -> float:
     return statistics.median(timings)
 
 
-def grade(folder: Path, labs, jobs: int, isolation: str, state: Path):
+def cpu_seconds() -> float:
+    """CPU time of this process and of every process under it that has ended (workers, learners)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def grade(folder: Path, labs, jobs: int, isolation: str, state: Path, *, warm: bool = True):
     from awslab.classroom import Settings, find_students, grade_class
 
     students = find_students(folder)
-    started = time.perf_counter()
-    run = grade_class(students, labs, state, Settings(timeout=120, jobs=jobs, isolation=isolation), hide=[folder])
+    started, cpu = time.perf_counter(), cpu_seconds()
+    run = grade_class(students, labs, state, Settings(timeout=120, jobs=jobs, isolation=isolation,
+                                                      fork_workers=warm, warm_learners=warm), hide=[folder])
+    run.timing["cpu_seconds"] = cpu_seconds() - cpu
     return run, time.perf_counter() - started
 
 
 def report(title: str, run, wall: float, labs, jobs: int) -> None:
     gradings = len(run.records)
+    cores = os.cpu_count() or 1
+    per_grading = run.timing["cpu_seconds"] / max(1, gradings)
     print(f"\n== {title}: {gradings} gradings in {wall:.1f} s with {jobs} jobs -> "
-          f"{gradings / wall * 60:.0f} gradings per minute")
+          f"{gradings / wall * 60:.0f} gradings per minute (load average now {os.getloadavg()[0]:.1f})")
+    print(f"   CPU: {run.timing['cpu_seconds']:.1f} s = {per_grading:.2f} s per grading -> "
+          f"{cores * 60 / per_grading:.0f} gradings per minute on {cores} idle cores (cores x 60 / CPU per grading)")
     print(f"   isolation: {run.isolation.describe()}")
     per_lab = {lab.id: [r["timing"].get("seconds", 0.0) for (s, l), r in run.records.items() if l == lab.id]
+               for lab in labs}
+    cpu_lab = {lab.id: [r["timing"].get("cpu_seconds") or 0.0 for (s, l), r in run.records.items() if l == lab.id]
                for lab in labs}
     busy = run.timing["worker_startup_seconds"] + run.timing["lab_seconds"]
     print(f"   worker time (sum over workers): {busy:.1f} s = {busy / wall:.2f} workers busy on average")
     print(f"   - worker start-up (sandbox, imports, embedded moto): {run.timing['worker_startup_seconds']:.1f} s "
           f"for {run.timing['workers_started']:.0f} workers "
-          f"({run.timing['worker_startup_seconds'] / max(1, run.timing['workers_started']):.2f} s each)")
+          f"({run.timing['worker_startup_seconds'] / max(1, run.timing['workers_started']):.2f} s each; "
+          f"{run.timing.get('workers_forked', 0):.0f} forked from a warm template"
+          + (f" ready in {run.timing['template_seconds']:.2f} s)" if "template_seconds" in run.timing else ")"))
+    print(f"   - learners forked from the student's warm learner: {run.timing.get('learners_forked', 0):.0f} "
+          f"of {gradings}")
     print(f"   - grading labs: {run.timing['lab_seconds']:.1f} s")
     for lab_id, seconds in per_lab.items():
         if seconds:
-            print(f"       {lab_id:<20} median {statistics.median(seconds):.2f} s  max {max(seconds):.2f} s")
+            print(f"       {lab_id:<20} median {statistics.median(seconds):.2f} s  max {max(seconds):.2f} s"
+                  f"  CPU (the student's cgroup) median {statistics.median(cpu_lab[lab_id]):.2f} s")
     scores = sorted({r["score"] for r in run.records.values()})
     print(f"   distinct lab scores: {scores}")
 
@@ -105,6 +132,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--compare", type=int, default=0, help="also grade this many students without namespaces")
+    parser.add_argument("--baseline", type=int, default=0,
+                        help="also grade this many students with each worker started from nothing (as before)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="awslab-bench-") as scratch:
         scratch = Path(scratch)
@@ -117,6 +146,15 @@ def main() -> None:
             report("isolated (auto)", run, wall, labs, args.jobs)
         print(f"   one learner process alone (start Python + boto3, load, one call): {learner_start_seconds():.2f} s")
         print(f"   load average after: {os.getloadavg()[0]:.1f} (other work on this machine slows every figure)")
+        if args.baseline:
+            base = scratch / "baseline"
+            make_class(base, labs, solutions, args.baseline)
+            for warm in (False, True):
+                run, wall = grade(base, labs, args.jobs, "auto", scratch / f"state-baseline-{warm}", warm=warm)
+                report(f"{args.baseline} students, " + ("warm: workers forked from a template, learners from the "
+                                                         "student's warm learner" if warm else
+                                                         "baseline: every worker and learner started from nothing"),
+                       run, wall, labs, args.jobs)
         if args.compare:
             small = scratch / "small"
             make_class(small, labs, solutions, args.compare)

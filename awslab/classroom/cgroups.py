@@ -29,6 +29,10 @@ class StudentGroup:
         script = f'for f in {procs}; do echo $$ > "$f" || exit 97; done; exec "$@"'
         return ["sh", "-c", script, "awslab-cgroup", *command]
 
+    def procs_files(self) -> list[str]:
+        """The files a process writes its pid to, to enter this group."""
+        return [str(d / "cgroup.procs") for d in self.directories]
+
     def cpu_seconds(self) -> float:
         try:
             if self.version == 2:

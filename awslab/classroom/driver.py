@@ -26,6 +26,7 @@ from ..grading import Lab
 from ..grading.labs import solutions_dir
 from . import isolation as isolation_
 from .cgroups import StudentGroup, StudentGroups
+from .forkserver import Template, TemplateFailed
 from .folders import Submission, file_name, read_regular_file, Refused
 from .roster import Student, fingerprint, student_files
 
@@ -43,6 +44,8 @@ class Settings:
     memory_mb: int = 1024      # address space of the learner's process
     jobs: int = 0              # workers at once (0: one per core)
     isolation: str = "auto"
+    fork_workers: bool = True  # from a warm template (forkserver); False: each worker started from nothing
+    warm_learners: bool = False  # each lab's learner forked from the student's warm one (sandbox.Zygote)
 
     def fingerprinted(self) -> dict[str, Any]:
         return {"timeout": self.timeout, "memory_mb": self.memory_mb}
@@ -57,6 +60,7 @@ class Run:
     isolation: isolation_.Isolation | None = None
     timing: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    workers: list[dict] = field(default_factory=list)  # what each worker said of itself when ready
 
 
 class StateDir:
@@ -138,6 +142,7 @@ class _Worker:
         # The group's limit counters when its last lab ended (read there, not at a lab's start event,
         # which the driver may read after the lab's code has already run into a limit).
         self.lab_limits_start: dict[str, int] = {}
+        self.learners_forked = 0
 
 
 class _Pool:
@@ -153,8 +158,10 @@ class _Pool:
         self.selector = selectors.DefaultSelector()
         self.workers: dict[int, _Worker] = {}
         self.timing = run.timing
-        for key in ("worker_startup_seconds", "lab_seconds", "workers_started"):
+        for key in ("worker_startup_seconds", "lab_seconds", "workers_started", "workers_forked",
+                    "learners_forked"):
             self.timing.setdefault(key, 0.0)
+        self.template: Template | None = None
         self.groups = StudentGroups(memory_mb=settings.memory_mb + WORKER_MEMORY_MB, pids=STUDENT_PIDS)
         if self.groups.unavailable:
             run.notes.append("no per-student cgroup (CPU, memory and process limits for all of a student's "
@@ -162,6 +169,9 @@ class _Pool:
 
     # -- scheduling ----------------------------------------------------------------------------
     def drain(self, pending: deque) -> None:
+        if (self.settings.fork_workers and len(pending) > 1
+                and self.run.isolation.level in (isolation_.FULL, isolation_.PROCESS)):
+            self._start_template(pending)
         while pending or self.workers:
             while pending and len(self.workers) < self.size:
                 student, labs = pending.popleft()
@@ -186,6 +196,15 @@ class _Pool:
         worker.deadline = min(now + max(1.0, limit - used), worker.lab_started + WALL_BACKSTOP * limit)
         return True
 
+    def _start_template(self, pending: deque) -> None:
+        """One warm process to fork the workers from (see forkserver): a second of imports per
+        student saved. Without it (it failed to start), each worker starts from nothing."""
+        folders = sorted({str(lab.folder) for _, labs in pending for lab in labs})
+        command = self.run.isolation.parent_death() + [sys.executable, "-m", "awslab.classroom.worker",
+                                                       "--template", self.run.isolation.level, json.dumps(folders)]
+        self.template = Template(command, _worker_environment(), self.store.root / "logs" / "template.log",
+                                 timeout=STARTUP_ALLOWANCE)
+
     def _spawn(self, student: Student, labs: list[Lab]) -> None:
         isolation = self.run.isolation
         command = isolation.wrapper() + [sys.executable, "-m", "awslab.classroom.worker"]
@@ -193,18 +212,32 @@ class _Pool:
                "lab_folders": {lab.id: str(lab.folder) for lab in labs}, "timeout": self.settings.timeout,
                "memory_mb": self.settings.memory_mb,
                "sandbox": {"namespaces": isolation.namespaces, "learner_uid": isolation.learner_uid,
+                           "warm_learners": self.settings.warm_learners,
                            "hide": [str(p) for p in self.hidden]}}
         group = self.groups.create()
         if group is None and self.groups.unavailable and not any("cgroup" in n for n in self.run.notes):
             self.run.notes.append(f"no per-student cgroup: {self.groups.unavailable}")
         if group is not None:
-            command = group.wrap(command)
             job["cpu_accounting"] = group.accounting_file()  # per-call limits in the group's CPU time
         log = self.store.log(student.name)
         log.parent.mkdir(parents=True, exist_ok=True)
+        process = None
         with open(log, "ab") as stderr:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                       env=_worker_environment(), start_new_session=True, cwd="/")
+            if self.template is not None:
+                try:
+                    procs = group.procs_files() if group is not None else []
+                    process = self.template.spawn(procs, stderr.fileno())
+                    self.timing["workers_forked"] += 1
+                except TemplateFailed as exc:
+                    self.run.notes.append(f"workers started one by one (no warm template: {exc}; see "
+                                          f"{self.store.root / 'logs' / 'template.log'})")
+                    self.template.stop()
+                    self.template = None
+            if process is None:
+                if group is not None:
+                    command = group.wrap(command)
+                process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                           env=_worker_environment(), start_new_session=True, cwd="/")
         try:
             process.stdin.write(json.dumps(job).encode())
             process.stdin.close()
@@ -238,6 +271,7 @@ class _Pool:
         kind = event.get("event")
         if kind == "ready":
             self.timing["worker_startup_seconds"] += time.perf_counter() - worker.spawned
+            self.run.workers.append({"student": worker.student.name, **(event.get("self") or {})})
             for note in event.get("notes", []):
                 if note not in self.run.notes:
                     self.run.notes.append(note)
@@ -249,6 +283,10 @@ class _Pool:
         elif kind == "result" and worker.current is not None and event.get("lab") == worker.current.id:
             lab = worker.current
             self.timing["lab_seconds"] += float(event.get("seconds", 0))
+            forked = event.get("learners_forked", 0)  # the worker's count so far
+            if isinstance(forked, int) and forked > worker.learners_forked:
+                self.timing["learners_forked"] += forked - worker.learners_forked
+                worker.learners_forked = forked
             timing = {"seconds": event.get("seconds"), "output_bytes": event.get("output_bytes")}
             if worker.group is not None:
                 timing["cpu_seconds"] = round(worker.group.cpu_seconds() - worker.lab_cpu_start, 3)
@@ -348,6 +386,11 @@ class _Pool:
     def stop_all(self) -> None:
         for worker in list(self.workers.values()):
             self._kill(worker)
+        if self.template is not None:
+            if self.template.ready_seconds is not None:
+                self.timing["template_seconds"] = self.template.ready_seconds
+            self.template.stop()
+            self.template = None
         self.groups.remove()
 
 

@@ -51,12 +51,16 @@ class Isolation:
 
     def wrapper(self) -> list[str]:
         """The command that the worker's command is appended to."""
-        prefix = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
+        prefix = self.parent_death()
         if self.level == FULL:
             return prefix + ["unshare", *_NAMESPACE_FLAGS]
         if self.level == NAMESPACES:
             return prefix + ["unshare", "--map-root-user", *_NAMESPACE_FLAGS]
         return prefix
+
+    def parent_death(self) -> list[str]:
+        """The prefix that makes a process die with the driver."""
+        return ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
 
     def describe(self) -> str:
         return {FULL: "full: network, mount and PID namespaces; learner code runs as an unprivileged user",

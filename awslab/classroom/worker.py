@@ -52,7 +52,8 @@ def main() -> None:
     from ..grading.labs import load_lab
     from ..local_aws import LocalAWS
 
-    labs = {lab_id: load_lab(Path(job["lab_folders"][lab_id])) for lab_id in job["labs"]}
+    labs = {lab_id: _WARM_LABS.get(job["lab_folders"][lab_id]) or load_lab(Path(job["lab_folders"][lab_id]))
+            for lab_id in job["labs"]}
     for lab in labs.values():
         lab.checks  # noqa: B018 - load the checks now, before anything could change under them
     timeout = float(job["timeout"])
@@ -73,7 +74,11 @@ def main() -> None:
 
         try:
             packages = tuple(sorted({p for lab in labs.values() for p in lab.learner_packages}))
-            learner_options["sandbox"] = bubblewrap.bubblewrap(packages)
+            # With more than one lab, each lab's learner is forked from a warm one (the student's
+            # own, in the same sandbox), which imported boto3 and the labs' service models once.
+            warm = tuple(sorted({s for lab in labs.values() for s in lab.services})) \
+                if sandbox.get("warm_learners") and len(labs) > 1 else None
+            learner_options["sandbox"] = bubblewrap.bubblewrap(packages, warm_services=warm)
         except bubblewrap.SandboxUnavailable as exc:
             notes.append(f"learner not in an allow-listed filesystem: {exc}")
         if "sandbox" in learner_options and not job.get("cpu_accounting"):
@@ -86,20 +91,25 @@ def main() -> None:
                              "counts RLIMIT_NPROC per user, not per sandbox (Linux 5.14 and later do)")
     aws = LocalAWS("moto").start()
     emit({"event": "ready", "seconds": round(time.perf_counter() - started, 4), "notes": notes,
-          "pid": os.getpid()})
+          "pid": os.getpid(), "self": _identity()})
     try:
         for lab_id, lab in labs.items():
             emit({"event": "start", "lab": lab_id})
             began = time.perf_counter()
             result = grade_submission(lab, code_dir / f"{lab_id}.py", aws, memory_mb=int(job["memory_mb"]),
                                       learner_options=learner_options)
-            isolation.sweep(learner_uid if sandbox.get("namespaces") else None)
+            box = learner_options.get("sandbox")
+            swept = box is not None and box.sweep()  # by the warm learner, which stays
+            isolation.sweep(learner_uid if sandbox.get("namespaces") and not swept else None)
             data = result.to_dict()
             data["file"] = f"{job['student']}/{lab_id}.py"
             emit({"event": "result", "lab": lab_id, "result": data,
                   "seconds": round(time.perf_counter() - began, 4),
+                  "learners_forked": box.forked if box is not None else 0,
                   "output_bytes": len(result.output.encode("utf-8", "replace"))})
     finally:
+        if learner_options.get("sandbox") is not None:
+            learner_options["sandbox"].close_zygote()
         aws.stop()
         shutil.rmtree(code_dir, ignore_errors=True)
 
@@ -117,6 +127,21 @@ def _kernel_at_least(major: int, minor: int) -> bool:
     return found >= (major, minor)
 
 
+def _identity() -> dict[str, Any]:
+    """Where this worker runs: its pid in its own PID namespace, its namespaces and cgroups."""
+    found: dict[str, Any] = {"pid": os.getpid(), "forked": "--template" in sys.argv}
+    for name in ("net", "mnt", "pid", "user"):
+        try:
+            found[f"{name}_namespace"] = os.readlink(f"/proc/self/ns/{name}")
+        except OSError:
+            pass
+    try:
+        found["cgroup"] = Path("/proc/self/cgroup").read_text()
+    except OSError:
+        pass
+    return found
+
+
 def _kept_paths(job: dict) -> list[str]:
     """What must stay visible in the sandbox: the Python installation, awslab and the labs."""
     import awslab
@@ -130,5 +155,47 @@ def _kept_paths(job: dict) -> list[str]:
     return paths
 
 
+# -- the template workers are forked from (see forkserver) ----------------------------------------
+_WARM_LABS: dict[str, Any] = {}  # lab folder -> Lab with its checks loaded, in the template
+
+
+def warm(lab_folders: list[str]) -> None:
+    """Import and load, once, what every worker needs: awslab's grader, boto3, moto (the labs'
+    services' models and routes), the labs with their checks. No thread is started: the template
+    forks."""
+    from ..backends.moto_embedded import moto_app
+    from ..grading import grade_submission  # noqa: F401
+    from ..grading.labs import load_lab
+    from ..local_aws import LocalAWS  # noqa: F401
+
+    services: set[str] = set()
+    for folder in lab_folders:
+        lab = load_lab(Path(folder))
+        lab.checks  # noqa: B018
+        _WARM_LABS[folder] = lab
+        services.update(lab.services)
+    from moto.moto_server.werkzeug_app import create_backend_app
+
+    moto_app()
+    for service in sorted(services):
+        try:
+            create_backend_app(service)  # imports the service's models, responses and routes
+        except Exception:  # noqa: BLE001 - only a warm-up: the worker meets the real problem itself
+            pass
+
+
+def template_main(level: str, lab_folders: list[str]) -> None:
+    import socket
+
+    from . import forkserver
+
+    control = socket.socket(fileno=0)
+    warm(lab_folders)
+    forkserver.serve(control, full=level == "full")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--template"]:
+        template_main(sys.argv[2], json.loads(sys.argv[3]))
+    else:
+        main()

@@ -156,6 +156,8 @@ class LearnerProcess:
         if self.sandbox is not None:
             del env["PYTHONPATH"]
             env.update(self.sandbox.environment())
+            if self._fork_from_warm(env, parent_read, parent_write, child_read, child_write):
+                return self
             command, inside, extra_fds = self.sandbox.command(self.path, self.workdir, [])
             command += ["-m", "awslab_learner.learner_host", "--file", inside, *host_args]
         else:
@@ -174,6 +176,29 @@ class LearnerProcess:
         threading.Thread(target=self._drain_output, args=(self._process.stdout,), daemon=True).start()
         self._loaded = False
         return self
+
+    def _fork_from_warm(self, env: dict[str, str], parent_read: int, parent_write: int, child_read: int,
+                        child_write: int) -> bool:
+        """Fork the learner from the sandbox's warm learner (sandbox.Zygote), if it has one."""
+        fork = getattr(self.sandbox, "fork_learner", None)
+        if fork is None or not getattr(self.sandbox, "warm", False):
+            return False
+        output_read, output_write = os.pipe()
+        try:
+            child = fork(self.path, env, (child_read, child_write, output_write), user=self.user,
+                         memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, max_tasks=self.max_tasks)
+        finally:
+            os.close(output_write)
+        if child is None:
+            os.close(output_read)
+            return False
+        os.close(child_read)
+        os.close(child_write)
+        self._process = child
+        self._to_child, self._from_child = parent_write, parent_read
+        threading.Thread(target=self._drain_output, args=(os.fdopen(output_read, "rb"),), daemon=True).start()
+        self._loaded = False
+        return True
 
     def load(self, env: dict[str, str] | None = None) -> "LearnerProcess":
         """Import the learner's file in the spawned process and wait until it is ready.
@@ -245,10 +270,7 @@ class LearnerProcess:
         self.cancelled = True
         process = self._process
         if process is not None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            _kill_group(process)
 
     @property
     def busy(self) -> bool:
@@ -433,14 +455,22 @@ class LearnerProcess:
         self._to_child = self._from_child = None
         if process is None:
             return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # the whole group: children the learner forked too
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_group(process)  # the whole group: children the learner forked too
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+
+
+def _kill_group(process) -> None:
+    """SIGKILL to a learner's process group (a forked learner's through the warm learner)."""
+    if hasattr(process, "kill_group"):
+        process.kill_group()
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class _Budget:

@@ -370,8 +370,7 @@ def _call(module: Any, path: str, message: dict) -> dict:
     return {"type": "result", "value": transfer.encode(result)}
 
 
-def main() -> None:
-    global _channel
+def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--file", required=True)
     parser.add_argument("--read-fd", type=int, required=True)
@@ -379,7 +378,33 @@ def main() -> None:
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--cpu-seconds", type=int, default=0)
     parser.add_argument("--max-tasks", type=int, default=0)
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def _prepare() -> None:
+    """What comes before any learner code: the network guard, boto3 and its default session
+    (which refuses remote endpoints)."""
+    _safety().guard_network(loopback_only=True)
+    import boto3  # imported before the limits, so a tight memory limit is the learner's alone
+
+    boto3.setup_default_session()
+    boto3.DEFAULT_SESSION.events.register("before-send", _refuse_remote_endpoints)
+
+
+def main() -> None:
+    args = _arguments()
+    _prepare()
+    import boto3
+
+    # While the grader sets up, warm the service models the labs use: the learner's first client of
+    # each service is then built from the session's cache instead of parsing JSON mid-call.
+    threading.Thread(target=_preload_models, args=(boto3.DEFAULT_SESSION,), daemon=True).start()
+    _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> None:
+    """Talk to the grader: wait for load, import the learner's file, then run its functions."""
+    global _channel
     _channel = Channel(args.read_fd, args.write_fd)
     try:  # where a memory limit is met (the student's cgroup), the kernel ends learners, not the grader
         with open("/proc/self/oom_score_adj", "w") as adj:
@@ -388,16 +413,6 @@ def main() -> None:
         pass
     capture = OutputCapture(_channel)
     path = os.path.abspath(args.file)
-
-    _safety().guard_network(loopback_only=True)
-    import boto3  # imported before the limits, so a tight memory limit is the learner's alone
-
-    boto3.setup_default_session()
-    boto3.DEFAULT_SESSION.events.register("before-send", _refuse_remote_endpoints)
-    # While the grader sets up, warm the service models the labs use: the learner's first client of
-    # each service is then built from the session's cache instead of parsing JSON mid-call.
-    threading.Thread(target=_preload_models, args=(boto3.DEFAULT_SESSION,), daemon=True).start()
-
     _apply_limits(args.memory_mb, args.cpu_seconds, args.max_tasks)
     time.sleep = _virtual_sleep
 
@@ -416,6 +431,189 @@ def main() -> None:
             _run(capture, message, lambda: (None, _call(module, path, message)))
 
 
+# -- the warm learner: one per student, forking a fresh learner per lab ---------------------------
+ZYGOTE_MESSAGE = 1 << 16
+_PR_SET_DUMPABLE = 4
+_WIPED = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+
+
+def zygote(control_fd: int, home: str) -> None:
+    """Serve the worker on `control_fd` (a socket): `spawn` forks a learner (its pipes come with
+    the message), `kill` ends one learner's process group, `sweep` ends every process but this one
+    (kill(-1) in this PID namespace) and empties the private temporary folders and SysV IPC.
+
+    Never runs learner code itself, holds no thread when it forks, and is not dumpable: learner
+    code (same uid) can neither read nor write its memory through /proc. It preloads boto3 and the
+    models of the student's labs once, so each lab's learner starts as a fork, not a new Python."""
+    import array
+    import select
+    import signal
+    import socket
+
+    _prepare()
+    import boto3
+
+    _preload_models(boto3.DEFAULT_SESSION)
+    try:  # as every learner: the kernel's first choice at the student's memory limit, before the grader
+        with open("/proc/self/oom_score_adj", "w") as adj:
+            adj.write("1000")
+    except OSError:
+        pass
+    _libc_call("prctl", _PR_SET_DUMPABLE, 0, 0, 0, 0)
+    control = socket.socket(fileno=control_fd)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: set[int] = set()
+    control.send(json.dumps({"ready": os.getpid()}).encode())
+
+    def reap(report: bool = True) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in children and report:
+                children.discard(pid)
+                code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                control.send(json.dumps({"exit": pid, "code": code}).encode())
+            children.discard(pid)
+
+    while True:
+        ready, _, _ = select.select([control, wake_read], [], [])
+        if wake_read in ready:
+            try:
+                os.read(wake_read, 4096)
+            except BlockingIOError:
+                pass
+            reap()
+        if control not in ready:
+            continue
+        fds = array.array("i")
+        data, ancillary, _, _ = control.recvmsg(ZYGOTE_MESSAGE, socket.CMSG_SPACE(3 * fds.itemsize))
+        if not data:
+            os._exit(0)  # the worker has gone
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+        request = json.loads(data)
+        if request.get("spawn"):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the learner
+                control.close()
+                os.close(wake_read)
+                os.close(wake_write)
+                _become_learner(request["spawn"], list(fds), home)
+            for fd in fds:
+                os.close(fd)
+            children.add(pid)
+            control.send(json.dumps({"spawned": pid}).encode())
+        elif request.get("kill"):
+            try:
+                os.killpg(int(request["kill"]), signal.SIGKILL)
+            except OSError:
+                pass
+        elif request.get("sweep"):
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                os.kill(-1, signal.SIGKILL)  # everything in this PID namespace but us (and its init)
+            except OSError:
+                pass
+            while True:  # reap them: what is left of the learners is gone when the wait says so
+                try:
+                    pid, status = os.waitpid(-1, 0)
+                except ChildProcessError:
+                    break
+                if pid in children:
+                    children.discard(pid)
+                    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                    control.send(json.dumps({"exit": pid, "code": code}).encode())
+            signal.signal(signal.SIGCHLD, lambda *_: None)
+            _wipe([home, *_WIPED])
+            control.send(json.dumps({"swept": True}).encode())
+
+
+def _become_learner(spawn: dict, fds: list[int], home: str) -> None:  # pragma: no cover - the forked learner
+    import signal
+
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setpgid(0, 0)  # a group of its own: the grader's kill reaches what it forks
+        read_fd, write_fd, output_fd = fds[:3]
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        for fd in (null, output_fd):
+            if fd > 2:
+                os.close(fd)
+        _libc_call("prctl", _PR_SET_DUMPABLE, 1, 0, 0, 0)  # as a process that was exec'd
+        env = {str(k): str(v) for k, v in (spawn.get("env") or {}).items()}
+        env["HOME"] = env["TMPDIR"] = home
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(home)
+        sys.argv = [os.path.abspath(__file__), "--file", spawn["file"]]
+        args = argparse.Namespace(file=spawn["file"], read_fd=read_fd, write_fd=write_fd,
+                                  memory_mb=int(spawn.get("memory_mb", 0)), cpu_seconds=int(spawn.get("cpu_seconds", 0)),
+                                  max_tasks=int(spawn.get("max_tasks", 0)))
+        _serve(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001
+        traceback.print_exc()
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _wipe(folders) -> None:
+    """Empty the learner's private folders and remove its SysV IPC objects: the next lab's learner
+    starts as a new sandbox would."""
+    import shutil
+
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for name in entries:
+            path = os.path.join(folder, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+    for kind, remove in (("shm", "shmctl"), ("msg", "msgctl"), ("sem", "semctl")):
+        try:
+            lines = open(f"/proc/sysvipc/{kind}").read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 1 and fields[1].isdigit():
+                _libc_call(remove, int(fields[1]), 0, 0)  # IPC_RMID
+
+
+def _libc_call(name: str, *args: int) -> int:
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    return getattr(libc, name)(*[ctypes.c_long(a) for a in args])
+
+
 def _run(capture: OutputCapture, command: dict, work) -> tuple[Any, dict]:
     """Run a command's work with its output and its sleeps tagged with the command's id; reply."""
     key = command.get("id", 0)
@@ -431,4 +629,7 @@ def _run(capture: OutputCapture, command: dict, work) -> tuple[Any, dict]:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--zygote"]:
+        zygote(int(sys.argv[2]), sys.argv[3])
+    else:
+        main()

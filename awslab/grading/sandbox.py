@@ -63,9 +63,53 @@ class Bubblewrap:
     runner_root: str          # holds awslab_learner/, copied once per process
     seccomp_fd: int | None    # a BPF program (libseccomp's export), or None if libseccomp is missing
     packages: tuple[str, ...] = ()  # distributions a lab lets learner code use beyond boto3 (lab.toml)
+    # A warm learner (learner_host.zygote) per submission folder: each lab's learner is forked from
+    # it instead of started in a bubblewrap of its own. `services`: the models it preloads.
+    warm: bool = False
+    services: tuple[str, ...] = ()
+    zygote: "Zygote | None" = None
+    forked: int = 0  # learners forked from a warm one so far
+
+    def fork_learner(self, file: Path, env: dict[str, str], pipes: tuple[int, int, int], *, user: int | None,
+                     memory_mb: int, cpu_seconds: int, max_tasks: int = 0) -> "ZygoteChild | None":
+        """A learner for `file` forked from the warm learner of its folder (started on first use),
+        or None where there is none (not warm, another folder, it failed): then start one as before."""
+        if not self.warm:
+            return None
+        if self.zygote is not None and (self.zygote.folder != file.parent or not self.zygote.alive()):
+            self.close_zygote()
+        if self.zygote is None:
+            try:
+                self.zygote = Zygote(self, file.parent, env, user)
+            except ZygoteFailed:
+                self.warm = False  # not again for this worker: each learner starts on its own
+                return None
+        try:
+            child = self.zygote.spawn(f"{SUBMISSION}/{file.name}", env, pipes, memory_mb=memory_mb,
+                                      cpu_seconds=cpu_seconds, max_tasks=max_tasks)
+            self.forked += 1
+            return child
+        except ZygoteFailed:
+            self.close_zygote()
+            return None
+
+    def sweep(self) -> bool:
+        """End every process the learners left and empty their folders, the warm learner staying;
+        False if there is none or it did not answer (then sweep from outside: it dies too)."""
+        if self.zygote is None:
+            return False
+        if self.zygote.sweep():
+            return True
+        self.close_zygote()
+        return False
+
+    def close_zygote(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
 
     def command(self, file: Path, workdir: str, python_args: list[str]) -> tuple[list[str], str, tuple[int, ...]]:
-        """(command, the learner file's path inside, fds to pass)."""
+        """(command, the learner file's path inside, fds to pass). `file`'s folder is /submission."""
         runtime = sys.base_prefix
         args = [self.bwrap, "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
                 "--unshare-cgroup-try", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID),
@@ -115,6 +159,177 @@ def _supports(bwrap: str, option: str) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return option in shown.split()
+
+
+class ZygoteFailed(RuntimeError):
+    pass
+
+
+ZYGOTE_TIMEOUT = 60.0  # seconds the warm learner may take to start or fork (a busy machine)
+SWEEP_TIMEOUT = 15.0   # to sweep; past it (e.g. learner code stopped it) it is killed and swept from outside
+
+
+class Zygote:
+    """The worker's side of a warm learner (learner_host.zygote), in a bubblewrap of its own with
+    the same allow-list as every learner, /submission being `folder`."""
+
+    def __init__(self, box: Bubblewrap, folder: Path, env: dict[str, str], user: int | None) -> None:
+        import socket
+
+        self.folder = folder
+        self.exits: dict[int, int] = {}
+        self.home = tempfile.mkdtemp(prefix="awslab-learner-")
+        if user is not None:
+            os.chown(self.home, user, user)
+        self._ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command, _, extra = box.command(folder / "_", self.home, [])
+        command += ["-m", "awslab_learner.learner_host", "--zygote", str(theirs.fileno()), self.home]
+        zygote_env = {k: v for k, v in env.items() if k not in ("AWS_ENDPOINT_URL",)}
+        zygote_env.update(box.environment())
+        zygote_env.update({"HOME": self.home, "TMPDIR": self.home, "AWSLAB_PRELOAD_SERVICES": ",".join(box.services)})
+        identity = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            env=zygote_env, cwd=self.home, pass_fds=(theirs.fileno(), *extra),
+                                            start_new_session=True, **identity)
+        except OSError as exc:
+            raise ZygoteFailed(str(exc)) from None
+        finally:
+            theirs.close()
+            for fd in extra:
+                os.close(fd)
+        if self._wait("ready") is None:
+            self.close()
+            raise ZygoteFailed("the warm learner did not start")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def spawn(self, inside: str, env: dict[str, str], pipes: tuple[int, int, int], *, memory_mb: int,
+              cpu_seconds: int, max_tasks: int = 0) -> "ZygoteChild":
+        import array
+        import json
+        import socket
+
+        request = {"spawn": {"file": inside, "env": env, "memory_mb": memory_mb, "cpu_seconds": cpu_seconds,
+                             "max_tasks": max_tasks}}
+        try:
+            self._ours.sendmsg([json.dumps(request).encode()],
+                               [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", pipes))])
+        except OSError as exc:
+            raise ZygoteFailed(str(exc)) from None
+        reply = self._wait("spawned")
+        if reply is None:
+            raise ZygoteFailed("the warm learner did not fork")
+        return ZygoteChild(self, int(reply["spawned"]))
+
+    def kill(self, pid: int) -> None:
+        self._send({"kill": pid})
+
+    def sweep(self) -> bool:
+        return self._send({"sweep": True}) and self._wait("swept", SWEEP_TIMEOUT) is not None
+
+    def _send(self, message: dict) -> bool:
+        import json
+
+        try:
+            self._ours.send(json.dumps(message).encode())
+            return True
+        except OSError:
+            return False
+
+    def _wait(self, kind: str, timeout: float = ZYGOTE_TIMEOUT) -> dict | None:
+        """The next message of `kind` (exits are recorded on the way); None past the timeout or if
+        the warm learner has gone."""
+        import json
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._ours], [], [], remaining)[0]:
+                if remaining <= 0:
+                    return None
+                continue
+            try:
+                data = self._ours.recv(1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                return None
+            try:
+                message = json.loads(data)
+            except ValueError:
+                return None
+            if not isinstance(message, dict):
+                return None
+            if "exit" in message:
+                try:
+                    self.exits[int(message["exit"])] = int(message["code"])
+                except (TypeError, ValueError):
+                    pass
+            if kind in message:
+                return message
+
+    def exit_of(self, pid: int, timeout: float) -> int | None:
+        import select
+
+        if pid not in self.exits:
+            if timeout <= 0:
+                while pid not in self.exits and select.select([self._ours], [], [], 0)[0]:
+                    if self._wait("exit", 1.0) is None:
+                        break
+            else:
+                import time
+
+                deadline = time.monotonic() + timeout
+                while pid not in self.exits and time.monotonic() < deadline:
+                    if self._wait("exit", deadline - time.monotonic()) is None:
+                        break
+        return self.exits.pop(pid, None)
+
+    def close(self) -> None:
+        import signal
+
+        try:
+            self._ours.close()
+        except OSError:
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+class ZygoteChild:
+    """A learner forked by the warm learner, as LearnerProcess uses a subprocess.Popen: pid (in the
+    sandbox's PID namespace), poll(), wait(), returncode, and kill_group()."""
+
+    def __init__(self, zygote: Zygote, pid: int) -> None:
+        self.zygote = zygote
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.zygote.exit_of(self.pid, 0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self.returncode = self.zygote.exit_of(self.pid, ZYGOTE_TIMEOUT if timeout is None else timeout)
+            if self.returncode is None:
+                raise subprocess.TimeoutExpired(f"learner {self.pid}", timeout or 0)
+        return self.returncode
+
+    def kill_group(self) -> None:
+        self.zygote.kill(self.pid)
 
 
 def _site_dirs() -> list[str]:
@@ -259,10 +474,12 @@ def can_become_learner() -> bool:
     return any(start <= LEARNER_UID < start + count for start, _, count in zip(numbers[0::3], numbers[1::3], numbers[2::3]))
 
 
-def bubblewrap(packages: tuple[str, ...] = ()) -> Bubblewrap:
+def bubblewrap(packages: tuple[str, ...] = (), *, warm_services: tuple[str, ...] | None = None) -> Bubblewrap:
     """The sandbox; `packages` are the distributions the labs being graded let learner code import
-    (lab.toml's `learner_packages`), visible read-only beside boto3 with what they require."""
+    (lab.toml's `learner_packages`), visible read-only beside boto3 with what they require.
+    `warm_services`: fork each learner from a warm one that preloaded these services' models."""
     why = missing()
     if why:
         raise SandboxUnavailable(why)
-    return Bubblewrap(shutil.which("bwrap"), _runner_root(), seccomp_program(), tuple(sorted(packages)))
+    return Bubblewrap(shutil.which("bwrap"), _runner_root(), seccomp_program(), tuple(sorted(packages)),
+                      warm=warm_services is not None, services=tuple(sorted(warm_services or ())))
