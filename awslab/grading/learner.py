@@ -91,6 +91,10 @@ class LearnerProcess:
         self.cpu_clock = cpu_clock
         # RLIMIT_NPROC of the learner (its processes and threads), where no cgroup limits them.
         self.max_tasks = max_tasks
+        # The scenario's virtual clock (runner: aws.clock.now on a backend with virtual time): each
+        # command and each sleep's answer carries its time, and the learner's process travels there,
+        # so its datetime.now() agrees with the timestamps the emulator gives (awslab.clock).
+        self.clock: Callable[[], Any] | None = None
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
         self.virtual_seconds_slept = 0.0
@@ -330,7 +334,7 @@ class LearnerProcess:
         if not isinstance(deadline, _Budget):
             deadline = _Budget(deadline - time.monotonic(), None)
         own_output = message["type"] == "call"
-        self._send({**message, "id": key})
+        self._send({**message, "id": key, **self._virtual_now()})
         while True:
             frame = self._receive(deadline)
             if frame is None or frame is _EOF:
@@ -349,7 +353,7 @@ class LearnerProcess:
                     seconds = 0.0
                 self.virtual_seconds_slept += seconds
                 self.on_sleep(seconds)
-                self._send({"type": "slept", "reply_to": frame.get("id")})
+                self._send({"type": "slept", "reply_to": frame.get("id"), **self._virtual_now()})
             elif kind == "callback" and ours and callbacks is not None:
                 self._answer_callback(callbacks, frame)
             elif frame.get("reply_to") == key:
@@ -388,6 +392,9 @@ class LearnerProcess:
         return name in self.functions
 
     # -- plumbing -----------------------------------------------------------------------------
+    def _virtual_now(self) -> dict[str, str]:
+        return {"now": self.clock().isoformat()} if self.clock is not None else {}
+
     def _send(self, message: dict) -> None:
         try:
             os.write(self._to_child, transfer.pack(message))

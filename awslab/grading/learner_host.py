@@ -233,7 +233,33 @@ def _virtual_sleep(seconds: float) -> None:
     """time.sleep on virtual time: the grader advances the clock; no real second passes."""
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    _channel.ask({"type": "sleep", "seconds": float(seconds)})
+    _follow_clock(_channel.ask({"type": "sleep", "seconds": float(seconds)}))
+
+
+_travel: dict = {}
+
+
+def _follow_clock(message: dict) -> None:
+    """Travel to the grader's virtual time, if the message names one: the learner's datetime.now()
+    and time.time() then agree with the emulator's timestamps (an object's LastModified, a message's
+    SentTimestamp), which carry the scenario's date, not today's. Time runs on from there at real
+    speed (tick), since the learner's own code may measure how long something takes."""
+    now = message.get("now") if isinstance(message, dict) else None
+    if not isinstance(now, str):
+        return
+    try:
+        import datetime as dt
+
+        import time_machine
+
+        when = dt.datetime.fromisoformat(now)
+    except (ImportError, ValueError):
+        return
+    if "coordinates" in _travel:
+        _travel["coordinates"].move_to(when)
+    else:
+        _travel["traveller"] = time_machine.travel(when, tick=True)
+        _travel["coordinates"] = _travel["traveller"].start()
 
 
 class HandlerError(Exception):
@@ -617,6 +643,7 @@ def _libc_call(name: str, *args: int) -> int:
 def _run(capture: OutputCapture, command: dict, work) -> tuple[Any, dict]:
     """Run a command's work with its output and its sleeps tagged with the command's id; reply."""
     key = command.get("id", 0)
+    _follow_clock(command)
     capture.begin(key)
     _channel.current = key
     try:

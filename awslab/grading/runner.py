@@ -38,6 +38,9 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
                                      **(learner_options or {}))
         learner.on_sleep = lambda seconds: aws.clock.advance(seconds=seconds)
         aws.gateway.learner_busy = lambda: learner.busy
+        # On virtual time the learner's clock is the scenario's: its datetime.now() is what the
+        # emulator stamps (LocalStack keeps real time, and so does the learner there).
+        learner.clock = aws.clock.now if aws.has("virtual_time") else None
         learner.call_timeout = call_timeout or lab.call_timeout
         try:
             # The learner's Python starts (and imports boto3) while the backend resets and the

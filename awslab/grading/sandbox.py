@@ -133,7 +133,8 @@ class Bubblewrap:
         args += ["--proc", "/proc", "--dev", "/dev"]
         for target, size in TMPFS_BYTES.items():
             args += ["--size", str(size), "--perms", "1777", "--tmpfs", target]
-        for name, path in {**_libraries(), **_packages(self.packages)}.items():
+        # time-machine too: the runner travels to the grader's virtual time with it (learner_host).
+        for name, path in {**_libraries(), **_packages(("time-machine", *self.packages))}.items():
             args += ["--ro-bind", path, f"{SITE}/{name}"]
         args += ["--ro-bind", self.runner_root, RUNNER]
         args += ["--ro-bind", str(file.parent), SUBMISSION]

@@ -129,3 +129,22 @@ def test_an_early_learner_process_warms_the_models_of_its_labs_services(tmp_path
     finally:
         learner.close()
     assert "AWSLAB_PRELOAD_SERVICES" not in LearnerProcess(path, {}).env
+
+
+def test_learner_clock_is_the_scenarios_virtual_time(tmp_path, fresh_aws):
+    """The learner's datetime.now() agrees with what the emulator stamps (the scenario's date, not
+    today's), and follows the learner's own virtual sleep: comparing an object's LastModified with
+    datetime.now() gives what it would on AWS."""
+    path = write(tmp_path, "import datetime as dt, time\n\n"
+                           "def now():\n    return dt.datetime.now(dt.timezone.utc)\n\n"
+                           "def later():\n    time.sleep(7200)\n    return dt.datetime.now(dt.timezone.utc)\n")
+    clock = fresh_aws.clock
+    with LearnerProcess(path, fresh_aws.learner_environment(str(tmp_path)),
+                        on_sleep=lambda s: clock.advance(seconds=s)) as learner:
+        learner.clock = clock.now
+        start = clock.now()
+        seen = learner.call("now")
+        assert dt.timedelta(0) <= seen - start < dt.timedelta(minutes=5)
+        after = learner.call("later")
+        assert clock.now() - start >= dt.timedelta(hours=2)
+        assert dt.timedelta(hours=2) <= after - start < dt.timedelta(hours=2, minutes=5)
