@@ -6,8 +6,11 @@
     python benchmarks/conformance/run.py --all --targets moto,awslab:moto,awslab:moto-server,bare:moto
 
 Targets: `moto` (plain moto_server, the baseline), `awslab:BACKEND` (`awslab serve --backend BACKEND`,
-every behaviour), `bare:BACKEND` (the same endpoint with every behaviour removed: what the gateway
-itself changes). Each test has a per-test timeout (pytest-timeout, --per-test-timeout), since a few of
+every behaviour, the virtual clock), `bare:BACKEND` (the same endpoint with every behaviour removed and
+the emulator on real time: what the gateway's transport alone changes). Through an awslab target a
+test's `time.sleep(n)` advances the virtual clock by n seconds, as a graded learner's sleep does
+(awslab_virtual_sleep.py); elsewhere it sleeps. Every awslab target is checked against the list.
+Each test has a per-test timeout (pytest-timeout, --per-test-timeout), since a few of
 moto's tests long-poll or wait; targets run side by side (--jobs) under `nice`, since the machine is
 shared.
 
@@ -97,13 +100,21 @@ def _wait_listening(port: int, process: subprocess.Popen, log: Path, timeout: fl
     raise HarnessError(f"no server on port {port} after {timeout:.0f} s")
 
 
-# `bare:BACKEND`: awslab serve's endpoint with every behaviour removed (what the gateway alone changes).
+# `bare:BACKEND`: awslab serve's endpoint with every behaviour removed and no virtual clock (the
+# emulator keeps real time, as plain moto does): what the gateway's transport alone changes. With the
+# virtual clock, which stands still between advances, moto's real-time sleeps would never let a
+# visibility timeout run out, and two PUTs of one key would share one instant (the behaviours that
+# handle both, sqs_long_poll and s3_write_order, are removed here).
 BARE_SERVER = """
 import sys, threading
+from awslab.backends import make_backend
 from awslab.gateway.server import LoopbackServer
 from awslab.local_aws import LocalAWS
 from awslab.serve import ServedEndpoint
-aws = LocalAWS(sys.argv[1], serve_http=False).start()
+backend = make_backend(sys.argv[1])
+backend.features = backend.features - {"virtual_time"}
+backend.follows_process_clock = False
+aws = LocalAWS(backend, serve_http=False).start()
 aws.gateway.behaviours.clear()
 LoopbackServer(ServedEndpoint(aws, moto_api_reset=True), port=int(sys.argv[2])).start()
 threading.Event().wait()
@@ -123,31 +134,50 @@ def _nice() -> None:
     os.nice(10)
 
 
-def start_target(target: str, work: Path) -> tuple[subprocess.Popen, str]:
+def start_target(target: str, work: Path) -> tuple[subprocess.Popen, str, str | None]:
+    """The target's server: (process, endpoint, control token or None)."""
     kind, backend = parse_target(target)
     port = _free_port()
+    name = target.replace(":", "-")
+    token_file = work / f"{name}.token"
+    token_file.unlink(missing_ok=True)
     if kind == "moto":
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     elif kind == "bare":
         command = [sys.executable, "-c", BARE_SERVER, backend, str(port)]
     else:
-        command = [sys.executable, "-m", "awslab", "serve", "--backend", backend, "--port", str(port), "--moto-api-reset"]
+        command = [sys.executable, "-m", "awslab", "serve", "--backend", backend, "--port", str(port),
+                   "--moto-api-reset", "--token-file", str(token_file)]
     # The server's log goes to a file: moto_server logs every request, and a pipe nobody reads fills
     # up and blocks the server mid-request (every later test then hangs until its timeout).
-    log = work / f"{target.replace(':', '-')}.log"
+    log = work / f"{name}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    preexec_fn=_nice)
     _wait_listening(port, process, log)
-    return process, f"http://127.0.0.1:{port}"
+    token = None
+    if kind == "awslab":
+        deadline = time.monotonic() + 30
+        while not (token_file.is_file() and token_file.read_text().strip()):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise HarnessError(f"awslab serve wrote no token file: {log.read_text()[-300:]}")
+            time.sleep(0.05)
+        token = token_file.read_text().strip()
+    return process, f"http://127.0.0.1:{port}", token
 
 
 def run_tests(root: Path, files: list[str], endpoint: str, junit: Path, timeout: float,
-              per_test: float) -> dict[str, str]:
+              per_test: float, token: str | None = None) -> dict[str, str]:
     env = {**os.environ, "TEST_SERVER_MODE": "true", "TEST_SERVER_MODE_ENDPOINT": endpoint,
            "AWS_ACCESS_KEY_ID": "FOOBARKEY", "AWS_SECRET_ACCESS_KEY": "FOOBARSECRET", "AWS_DEFAULT_REGION": "us-east-1"}
     env.pop("AWS_ENDPOINT_URL", None)
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:awslab",
+    plugin: list[str] = []
+    if token is not None:
+        # Through awslab, a test's time.sleep advances the virtual clock, as a graded learner's does.
+        env["AWSLAB_CONFORMANCE_CONTROL"] = f"{endpoint} {token}"
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
+        plugin = ["-p", "awslab_virtual_sleep"]
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:awslab", *plugin,
                     "-o", "addopts=", f"--timeout={per_test:g}",
                     "--rootdir", str(root), f"--junitxml={junit}", *files],
                    cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
@@ -202,10 +232,10 @@ def totals(results: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
 
 
 def run_target(target: str, root: Path, files: list[str], work: Path, timeout: float, per_test: float) -> dict[str, str]:
-    process, endpoint = start_target(target, work)
+    process, endpoint, token = start_target(target, work)
     try:
         started = time.monotonic()
-        result = run_tests(root, files, endpoint, work / f"{target.replace(':', '-')}.xml", timeout, per_test)
+        result = run_tests(root, files, endpoint, work / f"{target.replace(':', '-')}.xml", timeout, per_test, token)
         print(f"{target}: {len(result)} tests in {time.monotonic() - started:.0f} s", flush=True)
         return result
     finally:
@@ -223,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", default="moto", choices=("moto", "moto-server"),
                         help="awslab serve's backend (the compared target is awslab:BACKEND)")
     parser.add_argument("--targets", help="comma-separated: moto,awslab:moto,awslab:moto-server,bare:moto,... "
-                                          "(the first is the baseline; the second is checked against the list)")
+                                          "(the first is the baseline; every awslab target is checked against the list)")
     parser.add_argument("--jobs", type=int, default=2, help="targets run side by side")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "awslab-conformance")
     parser.add_argument("--json", type=Path, help="write outcomes and totals to this file")
@@ -255,23 +285,31 @@ def main(argv: list[str] | None = None) -> int:
     except (HarnessError, subprocess.TimeoutExpired, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    checked = targets[1]
-    differing, unexpected, stale = compare(results["moto"], results[checked], listed, files)
     table = totals(results)
     print(f"{'file':60} {'tests':>6} " + " ".join(f"{t:>18}" for t in targets))
     for file, row in table.items():
         print(f"{file:60} {row['tests']:6} " + " ".join(f"{row[t]:18}" for t in targets))
     print(f"{'total':60} {sum(r['tests'] for r in table.values()):6} "
           + " ".join(f"{sum(r[t] for r in table.values()):18}" for t in targets))
-    print(f"differences moto vs {checked}: {len(differing)} ({len(differing) - len(unexpected)} intended)")
-    for test in unexpected:
-        print(f"UNEXPECTED {test}: moto {results['moto'].get(test)}, {checked} {results[checked].get(test)}")
-    for test in stale:
-        print(f"NO LONGER DIFFERENT (remove from {INTENDED.name}): {test}")
+    report: dict[str, dict[str, list[str]]] = {}
+    for checked in checked_targets(targets):
+        differing, unexpected, stale = compare(results["moto"], results[checked], listed, files)
+        report[checked] = {"unexpected": unexpected, "stale": stale}
+        print(f"differences moto vs {checked}: {len(differing)} ({len(differing) - len(unexpected)} intended)")
+        for test in unexpected:
+            print(f"UNEXPECTED {test}: moto {results['moto'].get(test)}, {checked} {results[checked].get(test)}")
+        for test in stale:
+            print(f"NO LONGER DIFFERENT on {checked} (remove from {INTENDED.name}): {test}")
     if args.json:
-        args.json.write_text(json.dumps({"totals": table, **results, "unexpected": unexpected, "stale": stale},
-                                        indent=1))
-    return 1 if unexpected or stale else 0
+        args.json.write_text(json.dumps({"totals": table, **results, "checked": report}, indent=1))
+    return 1 if any(r["unexpected"] or r["stale"] for r in report.values()) else 0
+
+
+def checked_targets(targets: list[str]) -> list[str]:
+    """The targets compared with the list: every awslab:BACKEND (a learner's endpoint); bare targets
+    only show what the transport alone changes, unless no awslab target runs."""
+    awslab = [t for t in targets[1:] if parse_target(t)[0] == "awslab"]
+    return awslab or targets[1:2]
 
 
 if __name__ == "__main__":

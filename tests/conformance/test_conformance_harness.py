@@ -83,3 +83,56 @@ def test_moto_fast_subset_through_the_gateway_differs_only_as_listed(capsys):
     out = capsys.readouterr()
     assert code == 0, out.out + out.err
 
+
+
+def test_every_awslab_target_is_checked_and_bare_only_without_one():
+    assert run.checked_targets(["moto", "awslab:moto", "awslab:moto-server", "bare:moto"]) == [
+        "awslab:moto", "awslab:moto-server"]
+    assert run.checked_targets(["moto", "bare:moto"]) == ["bare:moto"]
+
+
+def test_virtual_sleep_advances_the_served_clock_instead_of_waiting(tmp_path):
+    """Through an awslab target, moto's test sleeps as a graded learner does: on virtual time."""
+    import importlib.util as util
+    import json
+    import urllib.request
+
+    plugin_spec = util.spec_from_file_location("awslab_virtual_sleep", ROOT / "benchmarks" / "conformance" /
+                                               "awslab_virtual_sleep.py")
+    plugin = util.module_from_spec(plugin_spec)
+    plugin_spec.loader.exec_module(plugin)
+    process, endpoint, token = run.start_target("awslab:moto", tmp_path)
+    try:
+        def clock():
+            request = urllib.request.Request(f"{endpoint}/_awslab/control/clock", headers={"X-Awslab-Token": token})
+            return json.loads(urllib.request.urlopen(request, timeout=10).read())["elapsed_seconds"]
+
+        before = clock()
+        plugin.virtual_sleep_for(endpoint, token)(3600)
+        assert clock() - before == 3600
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_bare_target_keeps_real_time(tmp_path):
+    """bare:moto is moto plus the transport: no virtual clock, so a real sleep passes on the emulator."""
+    import time
+    import urllib.request
+
+    import boto3
+
+    process, endpoint, token = run.start_target("bare:moto", tmp_path)
+    try:
+        assert token is None
+        sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1",
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        url = sqs.create_queue(QueueName="real-time", Attributes={"VisibilityTimeout": "1"})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="x")
+        assert len(sqs.receive_message(QueueUrl=url).get("Messages", [])) == 1
+        time.sleep(1.2)
+        assert len(sqs.receive_message(QueueUrl=url).get("Messages", [])) == 1  # visible again
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
