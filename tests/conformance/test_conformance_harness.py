@@ -136,3 +136,15 @@ def test_bare_target_keeps_real_time(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_file_that_cannot_be_imported_does_not_stop_the_others(tmp_path):
+    """--all includes moto files that import what is not extracted (test_awslambda): each is one
+    failed <collection> entry, and the other files still run (before, pytest ran nothing)."""
+    (tmp_path / "tests" / "test_sqs").mkdir(parents=True)
+    (tmp_path / "tests" / "test_sqs" / "test_ok.py").write_text("def test_fine():\n    assert True\n")
+    (tmp_path / "tests" / "test_sqs" / "test_broken.py").write_text("import not_a_module_anywhere\n")
+    files = ["tests/test_sqs/test_ok.py", "tests/test_sqs/test_broken.py"]
+    result = run.run_tests(tmp_path, files, "http://127.0.0.1:9", tmp_path / "r.xml", 120, 30)
+    assert result["tests/test_sqs/test_ok.py::test_fine"] == "passed"
+    assert result["tests/test_sqs/test_broken.py::<collection>"] == "failed"
