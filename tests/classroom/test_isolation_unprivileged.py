@@ -47,8 +47,8 @@ class Unprivileged:
     def __init__(self) -> None:
         self.uid = TEST_UID if os.geteuid() == 0 else os.geteuid()
         self.gid = TEST_UID if os.geteuid() == 0 else os.getegid()
-        # /tmp itself (1777), not pytest's tmp_path: that is below a folder only root may enter.
-        self.home = Path(tempfile.mkdtemp(prefix="awslab-unprivileged-"))
+        # /tmp itself (1777), not pytest's tmp_path or $TMPDIR: those may be below a folder only root may enter.
+        self.home = Path(tempfile.mkdtemp(prefix="awslab-unprivileged-", dir="/tmp"))
 
     def hand_over(self) -> None:
         for path in [self.home, *self.home.rglob("*")]:
@@ -124,6 +124,9 @@ def double(x):
     return 2 * x if STARTED < 256 else 0""")
 
 
+SPINNER = attacks.SOLUTION.replace("def double(x):\n    return 2 * x", "def double(x):\n    while True:\n        pass")
+
+
 @pytest.fixture(scope="module")
 def hostile_class(unprivileged):
     """One class of attackers and an honest student, graded twice (the second run must reuse the
@@ -133,7 +136,7 @@ def hostile_class(unprivileged):
     students = {"reader": attacks.git_and_copies_probe(folder), "allow_list": attacks.allow_list_probe(folder, state),
                 "importer": attacks.IMPORT_PROBE, "tracer": attacks.PRIVILEGE_PROBE,
                 "ipc": attacks.ipc_probe(IPC_KEY, LOCK_FILE), "forger": attacks.FORGER,
-                "counter": COUNTER, "peer": attacks.SOLUTION}
+                "counter": COUNTER, "spinner": SPINNER, "peer": attacks.SOLUTION}
     for name, source in students.items():
         (folder / name).mkdir(parents=True)
         (folder / name / "tiny_lab.py").write_text(source)
@@ -194,3 +197,13 @@ def test_a_fork_bomb_of_an_unprivileged_learner_leaves_a_classmate_full_marks(un
                         "--timeout", "20", "--memory", "512", "--jobs", "2", "-q"])
     labs = unprivileged.records("bombs/gradebook.csv")
     assert labs["honest"]["score"] == labs["honest"]["max_score"], labs["honest"]
+
+
+def test_without_a_cgroup_a_calls_limit_is_the_cpu_time_of_the_students_namespace(hostile_class):
+    """The worker's PID namespace holds only this student's processes: their CPU time is what a
+    call's limit counts (a busy loop: "used more than 3 s of CPU time"; on a machine too busy to
+    give it 3 s within 9 s of wall time: "while using less than its 3 s of CPU time"), never the
+    wall-time-only message a call gets without a CPU clock."""
+    labs, _ = hostile_class
+    message = next(c["message"] for c in labs["spinner"]["checks"] if c["title"] == "double doubles")
+    assert "of CPU time" in message, message
