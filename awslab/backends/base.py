@@ -15,6 +15,17 @@ FEATURES = {
 }
 
 
+# moto's own settings awslab runs it with, unless the user's environment says otherwise. moto builds
+# an account's EC2 region with about 2,600 public AMIs, their snapshots and volumes on first use,
+# again after every reset (a second of CPU per grade of a VPC lab); no lab uses a public AMI.
+MOTO_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+
+
+def moto_settings(environ) -> dict[str, str]:
+    """MOTO_SETTINGS, with any of them the environment already sets left as it is."""
+    return {name: environ.get(name, value) for name, value in MOTO_SETTINGS.items()}
+
+
 class BackendError(Exception):
     """A backend could not start or be reached; the message says what to do."""
 

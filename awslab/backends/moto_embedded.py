@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from ..gateway.aws_request import HttpRequest
 from ..gateway.wire import WsgiUpstream
-from .base import Backend, moto_serves
+from .base import Backend, moto_serves, moto_settings
 
 
 def moto_app():
+    import os
+
     import moto.backends
+
+    os.environ.update(moto_settings(os.environ))  # moto reads its settings when it builds a backend
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     # moto's server lists its own package directory on every request to route it (one listdir and

@@ -15,7 +15,7 @@ import sys
 import urllib3
 
 from ..gateway.wire import HttpUpstream
-from .base import Backend, BackendError, moto_serves
+from .base import Backend, BackendError, moto_serves, moto_settings
 from .health import wait_healthy
 
 
@@ -44,7 +44,7 @@ class MotoServerBackend(Backend):
                 self.process = subprocess.Popen(
                     [sys.executable, "-m", "awslab.backends.moto_server_main", "--port", "0"],
                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+                    env={**os.environ, **moto_settings(os.environ), "PYTHONUNBUFFERED": "1"}, start_new_session=True,
                 )
                 line = _read_line(self.process, timeout=30)
                 if not line.startswith("PORT "):
