@@ -45,7 +45,7 @@ class Settings:
     jobs: int = 0              # workers at once (0: one per core)
     isolation: str = "auto"
     fork_workers: bool = True  # from a warm template (forkserver); False: each worker started from nothing
-    warm_learners: bool = False  # each lab's learner forked from the student's warm one (sandbox.Zygote)
+    warm_learners: bool = True  # each lab's learner forked from the student's warm one (sandbox.Zygote)
 
     def fingerprinted(self) -> dict[str, Any]:
         return {"timeout": self.timeout, "memory_mb": self.memory_mb}
