@@ -169,18 +169,27 @@ def assert_forger_gained_nothing(record: dict) -> None:
     assert record["score"] == sum(checks.values())
 
 
+# Forks until the kernel refuses (each child holds its slot, waiting on a pipe that never gets
+# data), then a few children keep trying: it meets the limit whatever the machine's load.
 FORK_BOMB = SOLUTION + """
 import os
-for _ in range(100):
+_hold, _never = os.pipe()
+_children = 0
+while True:
     try:
-        if os.fork() == 0:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        if _children < 4:
             while True:
                 try:
                     os.fork()
                 except OSError:
                     pass
-    except OSError:
-        break
+        os.read(_hold, 1)
+        os._exit(0)
+    _children += 1
 """
 
 CPU_BOMB = SOLUTION + """
