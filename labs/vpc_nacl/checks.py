@@ -75,9 +75,53 @@ def acls(ctx):
     made = ctx.use(lab_vpc)
     tiers = {tier: dict(value) for tier, value in made["tiers"].items()}
     returned = ctx.learner.create_network_acls(ctx.learner_client("ec2"), made["vpc_id"], tiers, ABUSIVE)
-    known = {a["NetworkAclId"] for a in ctx.client("ec2").describe_network_acls(
+    found = {a["NetworkAclId"]: a for a in ctx.client("ec2").describe_network_acls(
         Filters=[{"Name": "vpc-id", "Values": [made["vpc_id"]]}])["NetworkAcls"] if not a.get("IsDefault")}
-    return _ids(ctx, returned, "create_network_acls()", "custom network ACL", known)
+    made_acls = _ids(ctx, returned, "create_network_acls()", "custom network ACL", set(found))
+    for tier, acl in made_acls.items():
+        for entry in found[acl].get("Entries") or []:
+            refused = _refused_entry(entry)
+            if refused:
+                raise CheckFailed(f"{tier}'s ACL {acl} holds an entry AWS refuses to create ({refused}): "
+                                  f"{_entry_words(entry)}. On AWS create_network_acl_entry fails there, and so "
+                                  "does create_network_acls()")
+    return made_acls
+
+
+def _entry_words(entry: dict) -> str:
+    ports = entry.get("PortRange")
+    return (f"rule {entry.get('RuleNumber')} {'outbound' if entry.get('Egress') else 'inbound'} "
+            f"{entry.get('RuleAction')} protocol {entry.get('Protocol')} "
+            f"{entry.get('CidrBlock') or entry.get('Ipv6CidrBlock')}"
+            + (f" ports {ports.get('From')}-{ports.get('To')}" if ports else ""))
+
+
+def _refused_entry(entry: dict) -> str | None:
+    """Why CreateNetworkAclEntry refuses what moto stored (None: AWS accepts it). AWS's API reference
+    (CreateNetworkAclEntry): RuleNumber "Positive integer from 1 to 32766. The range 32767 to 65535 is
+    reserved for internal use"; PortRange "Required if specifying protocol 6 (TCP) or 17 (UDP)".
+    The `*` rule AWS lists itself (32767, deny all) is not the learner's."""
+    try:
+        number = int(entry.get("RuleNumber"))
+    except (TypeError, ValueError):
+        return f"RuleNumber {entry.get('RuleNumber')!r} is not a number"
+    if number == vpc.STAR and str(entry.get("RuleAction")).lower() == "deny" and str(entry.get("Protocol")) == "-1":
+        return None
+    if not 1 <= number <= 32766:
+        return (f"RuleNumber {number}: rule numbers are 1-32766, 32767-65535 are reserved for AWS's own rules; "
+                "the rule * is always last, and a rule of yours numbered 32766 is the latest you can place")
+    try:
+        protocol = vpc.protocol_number(entry.get("Protocol", "-1"))
+    except vpc.FlowError:
+        return f"Protocol {entry.get('Protocol')!r} is not a protocol"
+    if protocol in (6, 17):
+        span = entry.get("PortRange")
+        if not span or span.get("From") is None or span.get("To") is None:
+            return (f"protocol {entry.get('Protocol')} without a PortRange: tcp and udp entries need one "
+                    "(PortRange={'From': 0, 'To': 65535} for every port, or Protocol '-1')")
+        if not 0 <= int(span["From"]) <= int(span["To"]) <= 65535:
+            return f"PortRange {span['From']}-{span['To']} is not a range of ports 0-65535"
+    return None
 
 
 @fixture
@@ -220,15 +264,17 @@ def internet_cannot_reach_app_or_db(ctx):
     ctx.use(associated)
     said = []
     for tier in ("app", "db"):
-        decision = _decide(ctx, _flow(CLIENT, HOSTS[tier], PORTS[tier]))
-        refusing = [h for h in _acl_hops(decision) if not h.allowed]
-        if not refusing:
-            _show(ctx, f"internet → {tier} {PORTS[tier]}", decision)
-            hop = decision.hop("nacl-in")
-            ctx.fail(f"internet ({CLIENT}) → {tier}:{PORTS[tier]} gets through {hop.where}: {hop.detail}; only "
-                     f"the missing route stops it")
-        said.append(f"{tier}: {refusing[0].detail}")
-    ctx.note("refused: " + "; ".join(said))
+        for protocol, port in (("tcp", PORTS[tier]), ("tcp", 22), ("udp", PORTS[tier]), ("udp", 53)):
+            decision = _decide(ctx, _flow(CLIENT, HOSTS[tier], port, protocol=protocol))
+            refusing = [h for h in _acl_hops(decision) if not h.allowed]
+            if not refusing:
+                _show(ctx, f"internet → {tier} {port}", decision)
+                hop = decision.hop("nacl-in")
+                ctx.fail(f"internet ({CLIENT}) → {tier}:{port} ({protocol}) gets through {hop.where}: {hop.detail}; "
+                         f"only the missing route stops it")
+            if port == PORTS[tier] and protocol == "tcp":
+                said.append(f"{tier}: {refusing[0].detail}")
+    ctx.note("refused (and on tcp 22, udp 53 and udp to the service port too): " + "; ".join(said))
 
 
 @check("web cannot reach db: the network ACLs keep db for app alone", points=2,
@@ -265,23 +311,26 @@ def subnets_use_their_acls(ctx):
 
 
 # -- what the security groups must refuse ------------------------------------------------------------------
-def _group_verdicts(ctx, tier: str, cases: list[tuple[str, str, int, bool]]) -> None:
-    """Judged on the server's group alone (hop sg-in): (label, source, port, admitted)."""
+def _group_verdicts(ctx, tier: str, cases: list[tuple]) -> None:
+    """Judged on the server's group alone (hop sg-in): (label, source, port, admitted[, protocol])."""
     ctx.use(groups)
-    for label, source, port, admitted in cases:
+    for label, source, port, admitted, *rest in cases:
+        protocol = rest[0] if rest else "tcp"
         destination = ctx.use(network)["public_web"] if tier == "web" else HOSTS[tier]
-        decision = _decide(ctx, _flow(source, destination, port))
+        decision = _decide(ctx, _flow(source, destination, port, protocol=protocol))
         hop = decision.hop("sg-in")
         if hop.allowed != admitted:
             _show(ctx, f"{label} → {tier} {port}", decision)
-            ctx.fail(f"{tier}'s group {'refuses' if admitted else 'admits'} {label} ({source}) on {port}: {hop.detail}")
+            on = f"{port}" if protocol == "tcp" else f"{protocol} {port}"
+            ctx.fail(f"{tier}'s group {'refuses' if admitted else 'admits'} {label} ({source}) on {on}: {hop.detail}")
 
 
 @check("web's group admits 443 from anywhere and nothing else from the internet", points=1,
        hint="One inbound rule: tcp 443 from 0.0.0.0/0. No SSH (22) or other port open to the world.")
 def web_group_admits_only_https(ctx):
     _group_verdicts(ctx, "web", [("a client on the internet", CLIENT, 443, True)] + [
-        ("a client on the internet", CLIENT, port, False) for port in (22, 80, 3389, 8080)])
+        ("a client on the internet", CLIENT, port, False) for port in (22, 80, 3389, 8080)] + [
+        ("a client on the internet", CLIENT, port, False, "udp") for port in (53, 3389)])
 
 
 @check("app's group admits 8080 only from web's group (not from web's subnet, not from anyone else)", points=2,
@@ -291,7 +340,7 @@ def app_group_admits_only_web(ctx):
     _group_verdicts(ctx, "app", [
         ("web", HOSTS["web"], 8080, True), ("a stranger in web's subnet", STRANGERS["web"], 8080, False),
         ("db", HOSTS["db"], 8080, False), ("a client on the internet", CLIENT, 8080, False),
-        ("web", HOSTS["web"], 22, False)])
+        ("web", HOSTS["web"], 22, False), ("a client on the internet", CLIENT, 8080, False, "udp")])
 
 
 @check("db's group admits 5432 only from app's group", points=2,
@@ -301,7 +350,7 @@ def db_group_admits_only_app(ctx):
     _group_verdicts(ctx, "db", [
         ("app", HOSTS["app"], 5432, True), ("a stranger in app's subnet", STRANGERS["app"], 5432, False),
         ("web", HOSTS["web"], 5432, False), ("a client on the internet", CLIENT, 5432, False),
-        ("app", HOSTS["app"], 22, False)])
+        ("app", HOSTS["app"], 22, False), ("a client on the internet", CLIENT, 5432, False, "udp")])
 
 
 # -- can_reach: the learner's own reasoning, on the grader's hidden VPCs -------------------------------------
@@ -397,7 +446,8 @@ def acl_scenario() -> Scenario:
                  REPLIES_IN, _entry(510, "allow", "0.0.0.0/0", (32768, 65535), protocol="17"),
                  _out(100, "allow", "0.0.0.0/0", protocol="-1")])
     s.subnet(3, [])  # a custom ACL without rules
-    s.subnet(4)      # no association of its own: the default ACL
+    s.subnet(4)      # no association of its own: the default ACL, edited here (AWS lets you edit it)
+    s.d["NetworkAcls"][0]["Entries"].append(_entry(90, "deny", "0.0.0.0/0", 9000))
     s.group("open", OPEN)
     for address, n, public in (("172.16.1.10", 1, "198.18.1.10"), ("172.16.1.200", 1, "198.18.1.200"),
                                ("172.16.2.10", 2, None), ("172.16.2.11", 2, None), ("172.16.3.10", 3, None),
