@@ -446,7 +446,8 @@ class HostLocalStack:
             enter = ["nsenter", f"--target={process.pid}", "--user", "--net", "--preserve-credentials"]
         forwarder = subprocess.Popen(
             [*enter, "--", sys.executable, "-I", str(Path(__file__).with_name("portforward.py")),
-             "--listen-fd", str(listener.fileno()), "--to", f"127.0.0.1:{INSIDE_PORT}"],
+             "--listen-fd", str(listener.fileno()), "--to", f"127.0.0.1:{INSIDE_PORT}",
+             "--exit-with", str(process.pid)],
             pass_fds=(listener.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(Path(self.run_dir) / "forwarder.log", "ab"), start_new_session=True)
         self.processes["forwarder"] = ProcessRef.of(forwarder.pid) or ProcessRef(forwarder.pid, 0)

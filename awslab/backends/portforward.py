@@ -5,7 +5,12 @@ DynamoDB Local, which listens on every interface, is reachable from nowhere. aws
 127.0.0.1:PORT in the host's namespace, then runs this module under `nsenter --net` with that
 socket as file descriptor N: it accepts on the host side and connects to LocalStack inside.
 
-    python -m awslab.backends.portforward --listen-fd 3 --to 127.0.0.1:4566
+    python -m awslab.backends.portforward --listen-fd 3 --to 127.0.0.1:4566 --exit-with PID
+
+`--exit-with PID`: the forwarder ends when that process (LocalStack's launcher) ends, however it
+ends: awslab stops both by PID, but a LocalStack killed from outside, or a start interrupted between
+the two launches, must not leave a forwarder holding the host port. Watched through a pidfd, so a
+reused PID is never mistaken for the launcher.
 
 Standard library only; one thread per direction per connection.
 """
@@ -13,6 +18,8 @@ Standard library only; one thread per direction per connection.
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import signal
 import socket
 import sys
@@ -62,11 +69,28 @@ def serve(listener: socket.socket, host: str, port: int) -> None:
         threading.Thread(target=_serve_connection, args=(client, host, port), daemon=True).start()
 
 
+def exit_with(pid: int) -> None:
+    """End this process when `pid` ends (a daemon thread waits on the process's pidfd)."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(0)
+
+    def wait() -> None:
+        select.select([pidfd], [], [])  # readable once the process has ended
+        os._exit(0)
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--listen-fd", type=int, required=True)
     parser.add_argument("--to", required=True, help="HOST:PORT to connect to")
+    parser.add_argument("--exit-with", type=int, help="end when this process ends")
     args = parser.parse_args()
+    if args.exit_with:
+        exit_with(args.exit_with)
     host, _, port = args.to.rpartition(":")
     listener = socket.socket(fileno=args.listen_fd)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
