@@ -239,6 +239,8 @@ def _match_path(template: list[str], parts: list[str]) -> dict[str, str] | None:
         if index >= len(parts):
             return None
         if segment.startswith("{") and segment.endswith("}"):
+            if not parts[index]:
+                return None  # a URI label is never empty (an empty one is a different route)
             labels[segment[1:-1]] = parts[index]
         elif segment != parts[index]:
             return None
@@ -251,6 +253,11 @@ def _read_rest(model: ServiceModel, http: HttpRequest) -> tuple[str | None, dict
     parts = raw.split("/") if raw else []
     if len(parts) > 1 and model.service_name == "s3":  # S3: a bucket, then one key (slashes and all)
         parts = parts[:1] + ["/".join(parts[1:])]
+    elif parts and parts[-1] == "":
+        # Elsewhere a trailing slash is the operation's own URI: botocore 1.35 (the floor) sends Lambda's
+        # CreateEventSourceMapping and ListEventSourceMappings to /2015-03-31/event-source-mappings/
+        # (its model's requestUri then); read as an empty UUID it became GetEventSourceMapping.
+        parts = parts[:-1]
     query = http.query_params()
     best: tuple[int, OperationModel, dict[str, str]] | None = None
     for op, _method, template, literals, required_headers in _rest_routes_by_method(model.service_name).get(
