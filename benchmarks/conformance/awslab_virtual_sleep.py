@@ -39,7 +39,7 @@ def virtual_sleep_for(endpoint: str, token: str):
     return sleep
 
 
-def pytest_configure(config) -> None:  # noqa: ARG001 - pytest's hook signature
+def pytest_configure(config) -> None:
     control = os.environ.get("AWSLAB_CONFORMANCE_CONTROL", "")
     endpoint, _, token = control.partition(" ")
     if endpoint and token:
