@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import Enum
@@ -234,10 +235,15 @@ def _report(results, output_format: Format, output: Optional[Path], next_lab: Op
     from .reporters import render_json, render_junit, render_text
 
     if output_format == Format.text:
-        target = Console(file=open(output, "w"), width=120) if output else console
+        if not output:
+            render_text(results, console, next_lab=next_lab)
+            return
+        # Into a string first, then written as JSON and JUnit are: atomically, no file left open.
+        target = Console(file=io.StringIO(), width=120)
         render_text(results, target, next_lab=next_lab)
-        return
-    text = render_json(results) if output_format == Format.json else render_junit(results)
+        text = target.file.getvalue()
+    else:
+        text = render_json(results) if output_format == Format.json else render_junit(results)
     if output:
         from .files import write_atomically
 

@@ -444,12 +444,13 @@ class HostLocalStack:
         enter = ["nsenter", f"--target={process.pid}", "--net"]
         if self.isolation == "userns":
             enter = ["nsenter", f"--target={process.pid}", "--user", "--net", "--preserve-credentials"]
-        forwarder = subprocess.Popen(
-            [*enter, "--", sys.executable, "-I", str(Path(__file__).with_name("portforward.py")),
-             "--listen-fd", str(listener.fileno()), "--to", f"127.0.0.1:{INSIDE_PORT}",
-             "--exit-with", str(process.pid)],
-            pass_fds=(listener.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(Path(self.run_dir) / "forwarder.log", "ab"), start_new_session=True)
+        with open(Path(self.run_dir) / "forwarder.log", "ab") as log:  # the child keeps its own copy
+            forwarder = subprocess.Popen(
+                [*enter, "--", sys.executable, "-I", str(Path(__file__).with_name("portforward.py")),
+                 "--listen-fd", str(listener.fileno()), "--to", f"127.0.0.1:{INSIDE_PORT}",
+                 "--exit-with", str(process.pid)],
+                pass_fds=(listener.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=log, start_new_session=True)
         self.processes["forwarder"] = ProcessRef.of(forwarder.pid) or ProcessRef(forwarder.pid, 0)
 
     def _wait_healthy(self, process: subprocess.Popen, deadline: float) -> None:

@@ -434,12 +434,13 @@ class LearnerProcess:
         return bytes(chunks)
 
     def _drain_output(self, stream) -> None:
-        while True:
-            data = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
-            if not data:
-                break
-            with self._output_lock:
-                self._keep_outside(data)
+        with stream:  # closed here at the process's end: nobody else reads it
+            while True:
+                data = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+                if not data:
+                    break
+                with self._output_lock:
+                    self._keep_outside(data)
 
     def _reap(self) -> int | None:
         if self._process is None:

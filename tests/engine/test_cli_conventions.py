@@ -69,3 +69,15 @@ def test_report_written_by_check_has_the_users_umask(tmp_path, umask_002):
                           "--output", str(out), env=LABS_ENV)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o664
+
+
+def test_text_report_written_by_check_is_written_whole_and_leaves_no_file_open(tmp_path, umask_002):
+    # The text report was written through a file opened for a Console and never closed (issue 23).
+    out = tmp_path / "report.txt"
+    done = awslab_command("check", "tiny_lab", "--file", str(SUBMISSIONS / "good.py"), "--output", str(out),
+                          env={**LABS_ENV, "PYTHONWARNINGS": "always::ResourceWarning"})
+    assert done.returncode == 0, done.stderr
+    assert "ResourceWarning" not in done.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o664
+    assert "tiny_lab" in out.read_text()
+    assert not list(tmp_path.glob(".*.tmp"))
