@@ -90,8 +90,9 @@ class LearnerFunctions:
             raise AttributeError(name)
 
         def call(*args: Any, timeout: float | None = None, environment: dict[str, str] | None = None,
-                 **kwargs: Any) -> Any:
-            value = self._process.call(name, *args, timeout=timeout, environment=environment, **kwargs)
+                 instance: str | None = None, **kwargs: Any) -> Any:
+            value = self._process.call(name, *args, timeout=timeout, environment=environment, instance=instance,
+                                       **kwargs)
             self.last = (name, value)
             return value
 

@@ -61,6 +61,9 @@ class Lab:
     # Python distributions the learner's code may import beyond boto3 (e.g. "cryptography"): in the
     # classroom sandbox they are made visible with what they require.
     learner_packages: list[str] = field(default_factory=list)
+    # Environment variables the learner's file is imported with (lab.toml `[import_environment]`), e.g.
+    # the configuration a Lambda handler's module reads when it is imported.
+    import_environment: dict[str, str] = field(default_factory=dict)
     hints: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     # Where this lab's reference solution lives when it is not the course's solutions/ folder
@@ -190,6 +193,7 @@ def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
         services=[str(name) for name in meta.get("services", [])],
         call_timeout=float(meta.get("call_timeout", 10)),
         learner_packages=[str(p) for p in meta.get("learner_packages", [])],
+        import_environment={str(k): str(v) for k, v in meta.get("import_environment", {}).items()},
         hints={k: list(v) for k, v in meta.get("hints", {}).items()},
         meta=meta,
         solutions_folder=solutions_folder,

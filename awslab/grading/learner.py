@@ -282,9 +282,13 @@ class LearnerProcess:
         return self._calls_running > 0
 
     def call(self, function: str, *args: Any, timeout: float | None = None,
-             environment: dict[str, str] | None = None, **kwargs: Any) -> Any:
+             environment: dict[str, str] | None = None, instance: str | None = None, **kwargs: Any) -> Any:
         """Run `function(*args, **kwargs)` in the learner's process; `environment` is added to its
-        os.environ for this call only (a Lambda function's configured variables)."""
+        os.environ for this call only (a Lambda function's configured variables).
+
+        `instance` names an instance of the learner's file: the first call naming it imports the file
+        anew, with `environment` in os.environ during the import, and later calls naming it run in
+        that module (a Lambda function's execution environment: initialised once, at its cold start)."""
         if self.cancelled:
             raise GradeCancelled(function)
         if self.load_error is None:
@@ -296,6 +300,8 @@ class LearnerProcess:
                    "kwargs": transfer.encode(kwargs, callbacks)}
         if environment:
             message["env"] = {str(k): str(v) for k, v in environment.items()}
+        if instance:
+            message["instance"] = str(instance)
         limit = self.call_timeout if timeout is None else timeout
         budget = _Budget(limit, self.cpu_clock)
         self._calls_running += 1
@@ -530,6 +536,9 @@ def _raised(function: str, reply: dict) -> LearnerError:
     kind = reply.get("kind")
     if kind in ("missing", "signature", "too_large", "setup"):
         return LearnerRaised(reply.get("message", ""), reply.get("exc_type", ""))
+    if kind == "init":  # the import of a new instance of the file (its message says where)
+        return LearnerRaised(reply.get("message", ""), reply.get("exc_type", ""), reply.get("where", ""),
+                             reply.get("traceback", ""))
     where = f" ({reply['where']})" if reply.get("where") else ""
     message = reply.get("message", "")
     return LearnerRaised(f"{function}() raised {reply.get('exc_type')}: {message}{where}",

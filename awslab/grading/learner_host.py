@@ -337,11 +337,7 @@ def _load(path: str) -> tuple[Any, dict]:
     name = os.path.basename(path)
     sys.path.insert(0, os.path.dirname(path))
     try:
-        spec = importlib.util.spec_from_file_location("learner_solution", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["learner_solution"] = module
-        random.seed(0)  # a learner's jitter (random backoff) is the same in every run: same verdict, same details
-        spec.loader.exec_module(module)
+        module = _import(path, "learner_solution")
     except SyntaxError as exc:
         return None, {"type": "load_error", "kind": "syntax",
                       "message": f"syntax error in {name} line {exc.lineno}: {exc.msg}"}
@@ -358,9 +354,56 @@ def _load(path: str) -> tuple[Any, dict]:
     return module, {"type": "ready", "functions": functions}
 
 
+def _import(path: str, module_name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    random.seed(0)  # a learner's jitter (random backoff) is the same in every run: same verdict, same details
+    spec.loader.exec_module(module)
+    return module
+
+
+# Instances of the learner's file, each imported on its own, e.g. one per Lambda function configuration:
+# Lambda imports the handler's module once per execution environment (a cold start), with the
+# function's environment variables in os.environ, and keeps it between invocations.
+_instances: dict[str, Any] = {}
+
+
+def _instance(path: str, key: str, environment: dict[str, str]) -> Any:
+    """The module of instance `key`, imported now (with `environment` in os.environ) if it is new.
+    An import that raised is not kept: the next call imports again, as Lambda retries a failed init."""
+    if key not in _instances:
+        saved = {name: os.environ.get(name) for name in environment}
+        os.environ.update(environment)
+        try:
+            _instances[key] = _import(path, f"learner_solution_instance_{len(_instances) + 1}")
+        finally:
+            _restore(saved)
+    return _instances[key]
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 def _call(module: Any, path: str, message: dict) -> dict:
     """Run one learner function; the reply (result, error or exit)."""
     name = message.get("function", "")
+    environment = {str(k): str(v) for k, v in (message.get("env") or {}).items()}
+    if message.get("instance"):
+        try:
+            module = _instance(path, str(message["instance"]), environment)
+        except SystemExit as exc:
+            return {"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)}
+        except BaseException as exc:  # noqa: BLE001 - the import of a new instance failed: this call fails
+            reply = _describe_error(exc, path, kind="init")
+            where = f" ({reply['where']})" if reply["where"] else ""
+            reply["message"] = f"importing {os.path.basename(path)} raised {type(exc).__name__}: {exc}{where}"[:2000]
+            return reply
     function = getattr(module, name, None)
     if not callable(function):
         return {"type": "error", "kind": "missing", "exc_type": "AttributeError",
@@ -378,7 +421,6 @@ def _call(module: Any, path: str, message: dict) -> dict:
                            f"{len(call_args)} argument(s): {exc}"}
     except ValueError:
         pass  # no signature to check (a builtin); let the call decide
-    environment = {str(k): str(v) for k, v in (message.get("env") or {}).items()}
     saved = {key: os.environ.get(key) for key in environment}
     os.environ.update(environment)
     try:
@@ -388,11 +430,7 @@ def _call(module: Any, path: str, message: dict) -> dict:
     except BaseException as exc:  # noqa: BLE001
         return _describe_error(exc, path)
     finally:
-        for key, value in saved.items():  # the call's environment was its own
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _restore(saved)  # the call's environment was its own
     return {"type": "result", "value": transfer.encode(result)}
 
 

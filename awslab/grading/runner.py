@@ -48,7 +48,7 @@ def grade_submission(lab: Lab, path: str | Path, aws: LocalAWS, *, memory_mb: in
             learner.spawn()
             aws.reset()
             lab.checks  # noqa: B018 - imports checks.py now, in parallel with the learner's start
-            learner.load({"AWS_ENDPOINT_URL": aws.endpoint_url})
+            learner.load({**lab.import_environment, "AWS_ENDPOINT_URL": aws.endpoint_url})
             fixtures: dict = {}
             names = itertools.count(1)  # ctx.unique() numbers across the whole run, not per check
             results = [run_check(check, lab, aws, learner, fixtures, names) for check in lab.checks]

@@ -3,7 +3,11 @@
 awslab simulates the event source mapping (the `lambda_sqs` behaviour): its pollers receive batches
 from the queue and call the function's code, which here is the learner's `handler`, run in the
 learner's process, with AWS's SQS event. The grader makes each function itself (CreateFunction, a
-60 s timeout, ORDERS_TABLE in its environment) and deploys `handler` as its code.
+60 s timeout, ORDERS_TABLE in its environment) and deploys `handler` as its code. Each function's code
+runs as Lambda runs it: the learner's file imported anew for each function (its cold start), with the
+function's environment in os.environ during that import and each invocation (the simulation's
+`instance`); the file as the grader first imports it (for wire_up) sees the lab's
+`[import_environment]`, which names the same table.
 
 Checks of `handler` alone run behind a mapping the grader wires correctly, so a mistake in
 `wire_up` costs only the checks about wiring and the scenarios; the scenarios use the learner's own
@@ -30,10 +34,10 @@ SIMULATION = "lambda_sqs"
 # -- what the grader builds ---------------------------------------------------------------------------
 @fixture
 def orders_table(ctx) -> str:
-    """The one orders table of the run, named by every function's ORDERS_TABLE: the learner's module
-    is loaded once for all the grader's functions, so a table bound at module level (AWS's advice:
-    initialise clients outside the handler) stays right for each of them."""
-    name = ctx.unique("orders")
+    """The one orders table of the run, named by every function's ORDERS_TABLE and by the lab's
+    import environment (lab.toml), so a Table the learner's module binds when it is imported (AWS's
+    advice: initialise clients outside the handler) is right wherever the module is imported."""
+    name = ctx.lab.import_environment["ORDERS_TABLE"]
     ctx.client("dynamodb").create_table(
         TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}])
@@ -81,8 +85,8 @@ def grader_wiring(ctx, function: str, url: str) -> None:
 
 
 def deploy(ctx, function: str, extra_seconds: float = 0.0) -> None:
-    def run(event, context, environment=None):
-        return ctx.learner.handler(event, context, environment=environment)
+    def run(event, context, environment=None, instance=None):
+        return ctx.learner.handler(event, context, environment=environment, instance=instance)
 
     ctx.behaviour(SIMULATION).deploy(function, run, extra_seconds=extra_seconds)
 
@@ -185,6 +189,30 @@ def dlq_url_of(ctx, url: str) -> str | None:
         return None
 
 
+def misspelt_key(response) -> str | None:
+    """The key a response has instead of batchItemFailures (another case, an underscore, a plural), or None."""
+    if not isinstance(response, dict) or "batchItemFailures" in response:
+        return None
+    return next((str(k) for k in response if str(k).lower().replace("_", "").startswith("batchitemfailure")), None)
+
+
+def why_deleted(ctx, run: dict, message_id: str) -> str:
+    """Why Lambda deleted a record that failed: what the invocation that deleted it was given back."""
+    invocation = next((i for i in run["invocations"] if message_id in i.deleted), None)
+    if invocation is None:
+        return "Lambda deleted it"
+    mapping = ctx.behaviour(SIMULATION).mappings.get(invocation.mapping)
+    if mapping is not None and not mapping.reports_item_failures:
+        return ("the mapping has no FunctionResponseTypes=['ReportBatchItemFailures'], so Lambda ignored the "
+                "handler's response and deleted the whole batch")
+    key = misspelt_key(invocation.response)
+    if key:
+        return (f"the handler's response has the key {key!r}, not 'batchItemFailures': Lambda read an empty response, "
+                "a complete success")
+    return (f"the handler's response did not name it (it returned {str(invocation.response)[:120]}): was its error "
+            "caught and dropped instead of reported?")
+
+
 def drain(ctx, url: str) -> list[str]:
     bodies: list[str] = []
     while True:
@@ -207,13 +235,22 @@ def wired(ctx):
             "still being worked on. Read the timeout with get_function_configuration; VisibilityTimeout is a "
             "queue attribute, a string.")
 def visibility_allows_six_timeouts(ctx):
-    visibility = visibility_of(ctx, ctx.use(wired)["url"])
+    deployment = ctx.use(wired)
+    visibility = visibility_of(ctx, deployment["url"])
+    source = queue_arn(ctx, deployment["url"])
+    window = max([int(m.get("MaximumBatchingWindowInSeconds") or 0) for m in mappings_of(ctx, deployment["function"])
+                  if m.get("EventSourceArn") == source] or [0])
     if visibility == FUNCTION_TIMEOUT:
         ctx.fail(f"the source queue hides a received message for {visibility} s, exactly the function's timeout: "
                  "Lambda accepts that, but a batch that waits its turn comes back before it is processed and is "
                  f"delivered twice. AWS's guidance is at least 6x the timeout ({GUIDANCE} s)")
-    ctx.expect(visibility >= GUIDANCE, f"the source queue's visibility timeout is {visibility} s; the function's "
-                                       f"timeout is {FUNCTION_TIMEOUT} s, so at least {GUIDANCE} s (6x)")
+    if window and GUIDANCE <= visibility < GUIDANCE + window:
+        ctx.fail(f"the source queue's visibility timeout is {visibility} s, 6x the function's timeout, but the mapping "
+                 f"gathers records for up to {window} s first (MaximumBatchingWindowInSeconds), and that wait counts "
+                 f"too: AWS's guidance is 6x the timeout plus the batching window, at least {GUIDANCE + window} s")
+    ctx.expect(visibility >= GUIDANCE + window,
+               f"the source queue's visibility timeout is {visibility} s; the function's timeout is {FUNCTION_TIMEOUT} "
+               f"s, so at least {GUIDANCE + window} s (6x" + (f", plus the {window} s batching window)" if window else ")"))
 
 
 @check("Failed records go to a dead-letter queue on the source queue after 5 receives", points=2,
@@ -237,8 +274,18 @@ def dlq_on_the_source_queue(ctx):
         ctx.fail("the source queue has no redrive policy: a poison record would be retried until the queue's "
                  "retention period drops it")
     policy = json.loads(policy)
-    ctx.expect(dlq_url_of(ctx, url) is not None,
-               f"the redrive policy's deadLetterTargetArn {policy.get('deadLetterTargetArn')!r} names no queue")
+    target = policy.get("deadLetterTargetArn")
+    expected = queue_name(url) + "-dlq"
+    if target == queue_arn(ctx, url):
+        ctx.fail(f"the redrive policy's deadLetterTargetArn is the source queue itself ({target}): a poison record "
+                 f"'moved' there stays in the queue it failed in and is retried for ever; it belongs in {expected}")
+    ctx.expect(dlq_url_of(ctx, url) is not None, f"the redrive policy's deadLetterTargetArn {target!r} names no queue")
+    try:
+        wanted = queue_arn(ctx, ctx.client("sqs").get_queue_url(QueueName=expected)["QueueUrl"])
+    except Exception:  # noqa: BLE001 - the learner made no queue of that name
+        wanted = None
+    ctx.expect(target == wanted, f"the redrive policy sends failed records to {target}, not to the dead-letter queue "
+                                 f"the lab names, {expected}" + ("" if wanted else " (there is no queue of that name)"))
     ctx.expect_equal(int(policy.get("maxReceiveCount", 0)), MAX_RECEIVES, "maxReceiveCount of the source queue")
 
 
@@ -280,13 +327,18 @@ def one_batch(ctx):
     mark = ctx.log.mark()
     ids = send(ctx, url, MIXED)
     ctx.clock.advance(seconds=1)
-    first = ctx.behaviour(SIMULATION).invocations_of(function)[:1]
+    simulation = ctx.behaviour(SIMULATION)
+    first = simulation.invocations_of(function)[:1]
+    good_mark = ctx.log.mark()
     good_only = send(ctx, url, [order("o-5"), order("o-6")])
+    # At-least-once: SQS delivers this batch a second time, to a new instance of the function, as when
+    # the batch's visibility timeout ran out just before Lambda deleted it.
+    simulation.deliver_again(good_only)
     ctx.clock.advance(seconds=1)
-    later = [i for i in ctx.behaviour(SIMULATION).invocations_of(function)
-             if set(i.message_ids) & set(good_only)]
+    later = [i for i in simulation.invocations_of(function) if set(i.message_ids) & set(good_only)]
     return {"table": table, "ids": ids, "invocation": first[0] if first else None, "mark": mark,
-            "good_only": later[0] if later else None}
+            "good_only": later[0] if later else None, "again": later[1:], "good_mark": good_mark,
+            "good_ids": good_only}
 
 
 def _invocation(ctx, run: dict):
@@ -312,11 +364,12 @@ def handler_reports_poison_by_message_id(ctx):
     failures = response.get("batchItemFailures") if isinstance(response, dict) else None
     ctx.note(f"handler returned {str(response)[:300]}")
     if not failures:
-        if isinstance(response, dict) and any(k.lower().startswith("batchitemfailure") for k in response):
-            ctx.fail(f"the response has no key 'batchItemFailures' (it has {sorted(response)}): Lambda reads that "
-                     "as an empty response, a complete success, and deletes the poison records too")
+        if misspelt_key(response):
+            ctx.fail(f"the response has no key 'batchItemFailures' (it has {sorted(map(str, response))}): Lambda "
+                     "reads that as an empty response, a complete success, and deletes the poison records too")
         ctx.fail(f"handler reported no failures for a batch with {len(POISON)} poison records (it returned "
-                 f"{str(response)[:120]}): Lambda deletes them as processed")
+                 f"{str(response)[:120]}): Lambda deletes them as processed. Did an error get caught and "
+                 "dropped instead of reported?")
     if invocation.outcome == "invalid_response":
         handles = {record["receiptHandle"] for record in invocation.records}
         named = [f.get("itemIdentifier") if isinstance(f, dict) else f for f in failures]
@@ -346,6 +399,39 @@ def handler_writes_good_orders(ctx):
     ctx.expect("o-3" not in stored, "the order with amount -5 was written to the table: it is poison")
     extra = stored - good - {"o-3"}
     ctx.expect(not extra, f"the table holds orders nobody sent: {listing(extra)}")
+
+
+@check("A record SQS delivers again is a success and writes nothing twice", points=2,
+       hint="SQS delivers at least once: a record can come again after its order was written (its batch's "
+            "visibility timeout ran out before Lambda deleted it), to another instance of the function, which "
+            "remembers nothing of the first. Write conditionally (ConditionExpression="
+            "'attribute_not_exists(order_id)') and treat ConditionalCheckFailedException as done: the order "
+            "is there, so the record was processed.")
+def handler_is_idempotent(ctx):
+    run = ctx.use(one_batch)
+    first, again = run["good_only"], run["again"]
+    names = {message_id: json.loads(body)["order_id"] for message_id, body in run["good_ids"].items()}
+    orders = sorted(names.values())
+    ctx.expect(first is not None, f"the batch of good orders {listing(orders)} never reached the handler")
+    if not again:
+        ctx.fail(f"the batch of good orders {listing(orders)} failed the first time ({first.outcome}: "
+                 f"{first.reason or listing(names.get(m, m) for m in first.failed)}), so it was never "
+                 "delivered again as a success would have been")
+    redelivered = again[0]
+    failed = sorted(names[m] for m in redelivered.failed if m in names)
+    if failed:
+        what = (f"failed the whole batch ({redelivered.reason})" if redelivered.outcome != "partial" else
+                f"reported {listing(failed)} as failed")
+        ctx.fail(f"SQS delivered {listing(orders)} again after their orders were written, and the handler {what}: "
+                 "a record whose order is already in the table has been processed; reported as failed, it "
+                 f"comes back until the DLQ takes a good order (a ConditionalCheckFailedException means done)")
+    done = writes(ctx, run["table"], run["good_mark"])
+    never = [o for o in orders if not done[o]]
+    ctx.expect(not never, f"good orders never written: {listing(never)}")
+    twice = [f"{o} (x{done[o]})" for o in orders if done[o] > 1]
+    ctx.expect(not twice, f"SQS delivered {listing(orders)} a second time (delivery is at least once) and the "
+                          f"handler wrote them again: {listing(twice)}. A redelivery must not repeat the effect: "
+                          "make the write conditional on the order not being there yet")
 
 
 # -- scenarios on virtual time, with the learner's wiring -------------------------------------------------------
@@ -412,11 +498,12 @@ def poison_retried_alone_then_dlq(ctx):
     in_dlq = drain(ctx, dlq) if dlq else []
     for body, count in counts.items():
         if count == 1 and body not in in_dlq:
-            ctx.fail(f"the poison record {body!r} reached the handler once and was then deleted as if processed: "
-                     "Lambda deleted it, so it is lost (is ReportBatchItemFailures on the mapping, and is the record "
-                     "named in batchItemFailures?)")
+            ctx.fail(f"the poison record {body!r} reached the handler once and was then deleted as if processed, "
+                     f"so it is lost: {why_deleted(ctx, run, by_body[body])}")
         if body not in in_dlq:
-            where = "the source queue has no redrive policy" if dlq is None else f"it is not in {queue_name(dlq)}"
+            where = ("the source queue has no redrive policy" if dlq is None else
+                     "it stayed there: the redrive policy names the source queue itself" if dlq == run["url"] else
+                     f"it is not in {queue_name(dlq)}")
             ctx.fail(f"the poison record {body!r} reached the handler {count} times and {where}; expected "
                      f"{MAX_RECEIVES} deliveries, then the DLQ")
         ctx.expect(count == MAX_RECEIVES, f"the poison record {body!r} reached the handler {count} times before it "

@@ -9,7 +9,7 @@ import pytest
 
 from awslab.grading import LearnerProcess, get_lab, grade_submission
 from awslab.grading.labs import PROJECT_ROOT
-from awslab.grading.learner import LearnerCrashed
+from awslab.grading.learner import LearnerCrashed, LearnerRaised
 from tests.conftest import FIXTURES, awslab_command
 
 LABS_ENV = {"AWSLAB_LABS_DIR": str(FIXTURES / "labs"), "AWSLAB_SOLUTIONS_DIR": str(FIXTURES / "solutions")}
@@ -162,6 +162,29 @@ def test_a_call_environment_is_the_calls_own(tmp_path, fresh_aws):
         assert learner.call("table") is None
 
 
+def test_an_instance_imports_the_file_once_with_its_environment(tmp_path, fresh_aws):
+    """A Lambda function's module: imported at its cold start with the function's environment, then kept."""
+    path = write(tmp_path, "import os\n\nTABLE = os.environ['ORDERS_TABLE']\nimports = []\nimports.append(1)\n\n"
+                           "def handler():\n    imports.append(1)\n    return [TABLE, os.environ['ORDERS_TABLE'], len(imports)]\n")
+    env = {**fresh_aws.learner_environment(str(tmp_path)), "ORDERS_TABLE": "at-load"}
+    with LearnerProcess(path, env) as learner:
+        assert learner.call("handler") == ["at-load", "at-load", 2]
+        assert learner.call("handler", environment={"ORDERS_TABLE": "fn-1"}, instance="fn-1") == ["fn-1", "fn-1", 2]
+        assert learner.call("handler", environment={"ORDERS_TABLE": "fn-1"}, instance="fn-1") == ["fn-1", "fn-1", 3]
+        assert learner.call("handler", environment={"ORDERS_TABLE": "fn-2"}, instance="fn-2") == ["fn-2", "fn-2", 2]
+        assert learner.call("handler") == ["at-load", "at-load", 3]  # the file as first imported, untouched
+
+
+def test_an_instance_whose_import_raises_fails_the_call_and_is_imported_again(tmp_path, fresh_aws):
+    path = write(tmp_path, "import os\n\nTABLE = os.environ['ORDERS_TABLE'] or {}['ORDERS_TABLE']\n\n"
+                           "def handler():\n    return TABLE\n")
+    with LearnerProcess(path, {**fresh_aws.learner_environment(str(tmp_path)), "ORDERS_TABLE": "at-load"}) as learner:
+        with pytest.raises(LearnerRaised, match=r"importing learner.py raised KeyError: 'ORDERS_TABLE' \(learner.py line 3"):
+            learner.call("handler", environment={"ORDERS_TABLE": ""}, instance="fn-1")
+        assert learner.call("handler", environment={"ORDERS_TABLE": "fn-1"}, instance="fn-1") == "fn-1"
+        assert learner.call("handler") == "at-load"
+
+
 def test_an_object_with_methods_reaches_the_learner_as_attributes_and_grader_callbacks(tmp_path, fresh_aws):
     class Context:
         def __learner_object__(self):
@@ -200,7 +223,7 @@ def test_the_lambda_poller_waits_while_a_learner_call_runs(tmp_path, fresh_aws):
                         on_sleep=lambda seconds: aws.clock.advance(seconds=seconds)) as learner:
         aws.gateway.learner_busy = lambda: learner.busy
         try:
-            simulation.deploy("fn", lambda event, context, environment=None: learner.call("handler", event, context))
+            simulation.deploy("fn", lambda event, context, **_: learner.call("handler", event, context))
             sqs.send_message(QueueUrl=url, MessageBody="hello")
             assert learner.call("wait_a_minute") == "done"  # a handler call now would wait for this one: deadlock
             assert simulation.invocations_of() == []

@@ -87,13 +87,15 @@ class Recorder:
         self.events: list[dict] = []
         self.contexts: list = []
         self.environments: list[dict] = []
+        self.instances: list[str] = []
         self.respond = respond
         self.clock, self.sleep = clock, sleep
 
-    def __call__(self, event, context, environment=None):
+    def __call__(self, event, context, environment=None, instance=None):
         self.events.append(event)
         self.contexts.append((context, context.get_remaining_time_in_millis()))
         self.environments.append(environment)
+        self.instances.append(instance)
         if self.sleep:
             self.clock.advance(seconds=self.sleep)  # the learner's time.sleep, on virtual time
         return self.respond(event["Records"])
@@ -370,7 +372,81 @@ def test_the_context_counts_the_time_left_on_virtual_time(aws, sim):
     aws.clock.advance(seconds=1)
     context, remaining = code.contexts[0]
     assert remaining == 30_000 and context.function_name == "orders-fn" and context.memory_limit_in_mb == 128
-    assert code.environments == [{"ORDERS_TABLE": "orders"}]
+
+
+def test_the_function_environment_holds_its_variables_and_the_runtimes(aws, sim):
+    make_function(aws, timeout=30, environment={"ORDERS_TABLE": "orders"})
+    url, arn = make_queue(aws)
+    mapping(aws, arn)
+    code = Recorder()
+    sim.deploy("orders-fn", code)
+    send(aws, url, "a")
+    aws.clock.advance(seconds=1)
+    [environment] = code.environments
+    assert environment["ORDERS_TABLE"] == "orders"
+    assert {k: environment[k] for k in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME",
+                                        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+                                        "AWS_EXECUTION_ENV", "AWS_LAMBDA_LOG_GROUP_NAME", "_HANDLER",
+                                        "AWS_LAMBDA_INITIALIZATION_TYPE", "LAMBDA_TASK_ROOT")} == {
+        "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_LAMBDA_FUNCTION_NAME": "orders-fn",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12", "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/orders-fn",
+        "_HANDLER": "app.handler", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "LAMBDA_TASK_ROOT": "/var/task"}
+    assert environment["AWS_LAMBDA_LOG_STREAM_NAME"] == code.contexts[0][0].log_stream_name
+    assert not {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} & set(environment)  # the learner's own stand in
+
+
+def test_one_execution_environment_per_function_configuration(aws, sim):
+    make_function(aws, timeout=30, environment={"ORDERS_TABLE": "orders"})
+    make_function(aws, name="other-fn", timeout=30)
+    url, arn = make_queue(aws)
+    other_url, other_arn = make_queue(aws, name="other")
+    mapping(aws, arn)
+    mapping(aws, other_arn, function="other-fn")
+    code = Recorder()
+    sim.deploy("orders-fn", code)
+    sim.deploy("other-fn", code)
+    for body in ("a", "b"):
+        send(aws, url, body)
+        aws.clock.advance(seconds=1)
+    send(aws, other_url, "c")
+    aws.clock.advance(seconds=1)
+    aws.client("lambda").update_function_configuration(FunctionName="orders-fn",
+                                                       Environment={"Variables": {"ORDERS_TABLE": "orders-2"}})
+    send(aws, url, "d")
+    aws.clock.advance(seconds=1)
+    first, second, other, updated = code.instances
+    assert first == second and len({first, other, updated}) == 3  # warm, another function, a new configuration
+    assert [e["ORDERS_TABLE"] for e in (code.environments[0], code.environments[3])] == ["orders", "orders-2"]
+
+
+def test_a_message_delivered_again_comes_back_after_its_success_to_a_new_environment(aws, sim):
+    make_function(aws)
+    url, arn = make_queue(aws, visibility=180)
+    mapping(aws, arn, FunctionResponseTypes=["ReportBatchItemFailures"])
+    code = Recorder()
+    sim.deploy("orders-fn", code)
+    ids = send(aws, url, "a", "b")
+    sim.deliver_again(ids)
+    aws.clock.advance(seconds=1)
+    assert sorted(sim.deliveries("orders-fn").values()) == [2, 2]  # once more each, at once: no visibility wait
+    first, again = sim.invocations_of("orders-fn")[0], sim.invocations_of("orders-fn")[-1]
+    assert sorted(first.delivered_again) == sorted(ids) and first.deleted == []
+    assert [r["receive_count"] for r in again.records] == [2] * len(again.records)
+    assert code.instances[0] != code.instances[-1]  # a cold start: the first environment was retired
+    assert in_queue(aws, url) == 0  # the second delivery was deleted
+
+
+def test_a_message_delivered_again_after_a_failure_waits_for_its_visibility_timeout(aws, sim):
+    make_function(aws)
+    url, arn = make_queue(aws, visibility=180)
+    mapping(aws, arn, FunctionResponseTypes=["ReportBatchItemFailures"])
+    code = Recorder(lambda records: {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records]})
+    sim.deploy("orders-fn", code)
+    ids = send(aws, url, "a")
+    sim.deliver_again(ids)
+    aws.clock.advance(seconds=60)
+    assert sim.deliveries("orders-fn") == {ids[0]: 1}  # a failure is left to the queue, as always
 
 
 def test_a_poison_record_moves_to_the_dlq_after_max_receive_count_receives(aws, sim):

@@ -110,23 +110,53 @@ class Invocation:
     reason: str = ""
     failed: list[str] = field(default_factory=list)  # message ids left for redelivery
     deleted: list[str] = field(default_factory=list)
+    delivered_again: list[str] = field(default_factory=list)  # succeeded, but SQS delivers them again (deliver_again)
     response: Any = None
+    instance: str = ""  # the execution environment that ran it
 
     @property
     def message_ids(self) -> list[str]:
         return [record["messageId"] for record in self.records]
 
 
+@dataclass
+class ExecutionEnvironment:
+    """One instance of a function: its code imported once (the cold start), for one configuration."""
+
+    key: str
+    environment: dict[str, str]
+    log_stream: str
+
+
+# What makes a new execution environment when it changes (UpdateFunctionConfiguration, UpdateFunctionCode).
+INSTANCE_CONFIGURATION = ("FunctionArn", "Runtime", "Handler", "Timeout", "MemorySize", "CodeSha256", "Role",
+                          "LastModified")
+
+
+def runtime_environment(config: dict, region: str, log_stream: str) -> dict[str, str]:
+    """The variables Lambda's runtime sets in a function's environment, beside its configured ones
+    (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+    Not set: the execution role's credentials (the learner's own fake ones stand in for them),
+    AWS_LAMBDA_RUNTIME_API (custom runtimes) and _X_AMZN_TRACE_ID (X-Ray)."""
+    name = config.get("FunctionName", "")
+    return {"_HANDLER": str(config.get("Handler", "")), "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.get('Runtime', 'python3.12')}",
+            "AWS_LAMBDA_FUNCTION_NAME": name, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.get("MemorySize", 128)),
+            "AWS_LAMBDA_FUNCTION_VERSION": str(config.get("Version", "$LATEST")),
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": log_stream, "LAMBDA_TASK_ROOT": "/var/task",
+            "LAMBDA_RUNTIME_DIR": "/var/runtime", "TZ": ":UTC"}
+
+
 class LambdaContext:
     """The handler's `context`: Lambda's fields, and the time left on virtual time."""
 
-    def __init__(self, config: dict, request_id: str, deadline: dt.datetime, clock) -> None:
+    def __init__(self, config: dict, request_id: str, deadline: dt.datetime, clock, log_stream: str) -> None:
         name = config.get("FunctionName", "")
         self.fields = {"function_name": name, "function_version": config.get("Version", "$LATEST"),
                        "invoked_function_arn": config.get("FunctionArn", ""),
                        "memory_limit_in_mb": int(config.get("MemorySize", 128)), "aws_request_id": request_id,
-                       "log_group_name": f"/aws/lambda/{name}",
-                       "log_stream_name": f"{deadline:%Y/%m/%d}/[$LATEST]{request_id.replace('-', '')}"}
+                       "log_group_name": f"/aws/lambda/{name}", "log_stream_name": log_stream}
         self.deadline = deadline
         self.clock = clock
 
@@ -159,6 +189,9 @@ class LambdaSqsMapping:
             self.extra_seconds: dict[str, float] = {}
             self.invocations: list[Invocation] = []
             self.comes_back: dict[tuple[str, str], dt.datetime] = {}  # (mapping, message id) -> visible again
+            self.instances: dict[str, ExecutionEnvironment] = {}  # instance key -> the function's environment
+            self.generation: dict[str, int] = {}  # function ARN -> how many times its instances were retired
+            self.again: dict[str, bool] = {}  # message id -> delivered once more after its next success (cold start?)
             self.sent: dict[str, dt.datetime] = {}  # queue url -> earliest unpolled send's visibility
             self._invoking = False
             self._running = False
@@ -169,12 +202,23 @@ class LambdaSqsMapping:
 
     # -- what checks use --------------------------------------------------------------------------
     def deploy(self, function: str, handler: Callable, *, extra_seconds: float = 0.0) -> None:
-        """Run `handler(event, context, environment=...)` as the function's code (e.g. the learner's
-        `ctx.learner.handler`). `extra_seconds`: each invocation lasts that much more virtual time
-        after the handler returns, as if it waited on a slow downstream."""
+        """Run `handler(event, context, environment=..., instance=...)` as the function's code (e.g.
+        the learner's `ctx.learner.handler`): `environment` is the function's (its configured variables
+        and the runtime's), `instance` names its execution environment, new at each cold start (the
+        learner's file is imported again there). `extra_seconds`: each invocation lasts that much more
+        virtual time after the handler returns, as if it waited on a slow downstream."""
         arn = self._function_arn(function, self.gateway.region)
         self.code[arn] = handler
         self.extra_seconds[arn] = float(extra_seconds)
+
+    def deliver_again(self, message_ids, *, cold_start: bool = True) -> None:
+        """SQS delivers these messages once more: after the next invocation that processes one of them,
+        Lambda's delete of it is lost and the message is visible again at once, as when a batch's
+        visibility timeout runs out just before Lambda deletes it (SQS delivers at least once). With
+        `cold_start` the delivery reaches a new execution environment of the function (the one that
+        processed it was retired), so nothing the module kept in memory remembers the first one."""
+        for message_id in message_ids:
+            self.again[str(message_id)] = cold_start
 
     def invocations_of(self, function: str | None = None) -> list[Invocation]:
         """The invocations so far, oldest first (of one function, named by name or ARN, or of all)."""
@@ -564,13 +608,16 @@ class LambdaSqsMapping:
             invocation.failed = invocation.message_ids
             return invocation
         timeout = int(config.get("Timeout", 3))
-        environment = (config.get("Environment") or {}).get("Variables") or {}
-        context = LambdaContext(config, str(uuid.uuid4()), started + dt.timedelta(seconds=timeout), clock)
+        instance = self._instance(config, mapping.region, started)
+        invocation.instance = instance.key
+        context = LambdaContext(config, str(uuid.uuid4()), started + dt.timedelta(seconds=timeout), clock,
+                                instance.log_stream)
         raised = None
         self._invoking = True
         try:
             try:
-                invocation.response = code({"Records": records}, context, environment=dict(environment))
+                invocation.response = code({"Records": records}, context, environment=dict(instance.environment),
+                                           instance=instance.key)
             except Exception as exc:  # noqa: BLE001 - whatever the function raised is its error
                 raised = exc
             if self.extra_seconds.get(mapping.function_arn):
@@ -597,11 +644,42 @@ class LambdaSqsMapping:
             if refusal:
                 invocation.outcome, invocation.failed, invocation.reason = "error", ids, refusal
         succeeded = [m for m in messages if m["MessageId"] not in set(invocation.failed)]
+        again = [m for m in succeeded if m["MessageId"] in self.again]
+        if any([self.again.pop(m["MessageId"]) for m in again]):  # every one popped, not only the first
+            self.generation[mapping.function_arn] = self.generation.get(mapping.function_arn, 0) + 1
         try:
-            invocation.deleted = self._delete(mapping, succeeded)
+            invocation.deleted = self._delete(mapping, [m for m in succeeded if m not in again])
+            invocation.delivered_again = self._show_again(mapping, again)
         except ClientError as error:  # the queue went away while the function ran
             mapping.problem = f"PROBLEM: {error.response.get('Error', {}).get('Message', error)}"
         return invocation
+
+    def _instance(self, config: dict, region: str, now: dt.datetime) -> "ExecutionEnvironment":
+        """The function's execution environment for this configuration: a new one (a cold start: the
+        code is imported again) when the configuration changed or the last one was retired."""
+        arn = config.get("FunctionArn", "")
+        variables = (config.get("Environment") or {}).get("Variables") or {}
+        fingerprint = json.dumps([config.get(k) for k in INSTANCE_CONFIGURATION] + [variables], sort_keys=True,
+                                 default=str)
+        key = f"{arn}#{uuid.uuid5(uuid.NAMESPACE_URL, fingerprint)}#{self.generation.get(arn, 0)}"
+        if key not in self.instances:
+            stream = f"{now:%Y/%m/%d}/[{config.get('Version', '$LATEST')}]{uuid.uuid4().hex}"
+            self.instances[key] = ExecutionEnvironment(key, {**variables, **runtime_environment(config, region,
+                                                                                                 stream)}, stream)
+        return self.instances[key]
+
+    def _show_again(self, mapping: Mapping, messages: list[dict]) -> list[str]:
+        """The messages SQS delivers once more: visible again now instead of deleted."""
+        if not messages:
+            return []
+        sqs = self._poller_client(mapping.region)
+        sqs.change_message_visibility_batch(QueueUrl=mapping.queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(messages)])
+        now = self.gateway.clock.now()
+        for message in messages:
+            self.comes_back[(mapping.uuid, message["MessageId"])] = now
+        mapping.quiet_since = None
+        return [m["MessageId"] for m in messages]
 
     def _delete(self, mapping: Mapping, messages: list[dict]) -> list[str]:
         sqs = self._poller_client(mapping.region)
