@@ -6,7 +6,13 @@
    directly (moto's own mock_aws), for the grader's in-process clients and for a learner's
    client over loopback HTTP.
 
-    python3 benchmarks/engine.py [LAB ...] [--runs N] [--requests N] [--skip-requests]
+    python3 benchmarks/engine.py [LAB ...] [--runs N] [--requests N] [--skip-requests] [--baseline TREE]
+
+--baseline TREE times each check a second time with the awslab of another checkout (e.g. `git worktree
+add --detach /tmp/base main`), run by run in turn with this one, and prints both with their ratio.
+awslab, labs/ and solutions/ are byte-compiled first (as `pip install` does for an installed package,
+and as the floor's boto3 and moto are): with PYTHONDONTWRITEBYTECODE set, an editable checkout would
+otherwise compile about 900 modules' source on every run.
 
 CPU seconds (the check's process and its learner's) are printed beside wall time: on a shared machine
 the wall time is mostly waiting for a core, and the CPU ratio is the steadier figure.
@@ -26,18 +32,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def wall(command: list[str], runs: int, env: dict | None = None) -> tuple[float, float]:
-    """Median (wall seconds, CPU seconds of the process and its children) of `runs` runs. On a
-    machine shared with other work the wall time is mostly waiting for a core; CPU time is not."""
-    times, cpu = [], []
+def run_once(command: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its children) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=False)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def wall(command: list[str], runs: int, env: dict | None = None, trees: tuple[Path, ...] = (ROOT,)
+         ) -> list[tuple[float, float]]:
+    """Per tree (the awslab checkout the command runs from), the median (wall seconds, CPU seconds of
+    the process and its children) of `runs` runs, the trees taking turns run by run. On a machine
+    shared with other work the wall time is mostly waiting for a core; CPU time is not."""
+    samples: list[list[tuple[float, float]]] = [[] for _ in trees]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-        times.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return statistics.median(times), statistics.median(cpu)
+        for tree, taken in zip(trees, samples):
+            taken.append(run_once(command, env, tree))
+    return [(statistics.median(t for t, _ in taken), statistics.median(c for _, c in taken)) for taken in samples]
+
+
+def byte_compile(tree: Path) -> None:
+    folders = [str(tree / name) for name in ("awslab", "labs", "solutions") if (tree / name).is_dir()]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], stdout=subprocess.DEVNULL, env=env,
+                   check=True)
 
 
 def per_request(label: str, make_call, count: int) -> float:
@@ -104,20 +125,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--skip-requests", action="store_true", help="only the whole-process check figures")
+    parser.add_argument("--baseline", type=Path, metavar="TREE",
+                        help="another awslab checkout to time beside this one (e.g. main before a change)")
     args = parser.parse_args()
     from awslab.grading import all_labs
 
     labs = args.labs or [lab.id for lab in all_labs()]
+    trees = (ROOT,) if args.baseline is None else (args.baseline.resolve(), ROOT)
+    if args.baseline is not None and not (args.baseline / "awslab" / "__init__.py").is_file():
+        parser.error(f"--baseline {args.baseline}: not an awslab checkout (no awslab/__init__.py there)")
+    for tree in trees:
+        byte_compile(tree)
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    floor, floor_cpu = wall([sys.executable, "-c", "import boto3, moto"], args.runs, env)
+    (floor, floor_cpu), = wall([sys.executable, "-c", "import boto3, moto"], args.runs, env)
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs; "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"  floor: python -c 'import boto3, moto'      {floor:6.2f} s wall, CPU {floor_cpu:5.2f} s")
+    if args.baseline is not None:
+        print(f"  each lab: first the baseline ({trees[0]}), then this checkout")
     for lab in labs:
-        seconds, cpu = wall([sys.executable, "-m", "awslab", "check", lab, "--solution", "--format", "json"],
-                            args.runs, env)
-        print(f"  awslab check {lab:<20} --solution {seconds:6.2f} s  ({seconds / floor:.1f}x the floor; aim: 3x)"
-              f"  CPU {cpu:5.2f} s ({cpu / floor_cpu:.1f}x)")
+        command = [sys.executable, "-m", "awslab", "check", lab, "--solution", "--format", "json"]
+        run_once(command, env, trees[-1])  # warm the page cache for this lab's models and files
+        figures = wall(command, args.runs, env, trees)
+        for (seconds, cpu), tree in zip(figures, trees):
+            label = "  baseline" if tree != ROOT else ""
+            print(f"  awslab check {lab:<20} --solution {seconds:6.2f} s  ({seconds / floor:.1f}x the floor; aim: 3x)"
+                  f"  CPU {cpu:5.2f} s ({cpu / floor_cpu:.1f}x){label}")
+        if len(figures) == 2:
+            (before, before_cpu), (after, after_cpu) = figures
+            print(f"    {'':<20} now {after / before:.2f}x the baseline's wall time, {after_cpu / before_cpu:.2f}x its CPU")
     if not args.skip_requests:
         request_overheads(args.requests)
 

@@ -11,7 +11,11 @@ def moto_app():
     import os
 
     import moto.backends
+    import moto.core.utils  # noqa: F401 - imported before share_loaders, which shares its loader too
 
+    from ..service_models import share_loaders
+
+    share_loaders()  # moto reads each service's model once, not once per Session it makes
     os.environ.update(moto_settings(os.environ))  # moto reads its settings when it builds a backend
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
