@@ -239,6 +239,25 @@ def _virtual_sleep(seconds: float) -> None:
 _travel: dict = {}
 
 
+def _import_time_machine() -> None:
+    """time-machine, imported before the grader's load command (the first command carries the
+    scenario's time, and the learner's file is imported only after the travel), and without its
+    pytest plugin: it imports pytest whenever pytest is installed (a tenth of a second), for a
+    fixture only a pytest run can use. pytest stays importable for the learner's own code."""
+    if "time_machine" in sys.modules:
+        return
+    hidden = "pytest" not in sys.modules
+    if hidden:
+        sys.modules["pytest"] = None  # type: ignore[assignment] - `import pytest` raises ImportError
+    try:
+        import time_machine  # noqa: F401 - imported now so the first command does not wait for it
+    except ImportError:
+        pass  # without time-machine the learner keeps real time (_follow_clock)
+    finally:
+        if hidden:
+            del sys.modules["pytest"]
+
+
 def _follow_clock(message: dict) -> None:
     """Travel to the grader's virtual time, if the message names one: the learner's datetime.now()
     and time.time() then agree with the emulator's timestamps (an object's LastModified, a message's
@@ -451,6 +470,7 @@ def _prepare() -> None:
     _safety().guard_network(loopback_only=True)
     import boto3  # imported before the limits, so a tight memory limit is the learner's alone
 
+    _import_time_machine()
     boto3.setup_default_session()
     boto3.DEFAULT_SESSION.events.register("before-send", _refuse_remote_endpoints)
 

@@ -148,3 +148,20 @@ def test_learner_clock_is_the_scenarios_virtual_time(tmp_path, fresh_aws):
         after = learner.call("later")
         assert clock.now() - start >= dt.timedelta(hours=2)
         assert dt.timedelta(hours=2) <= after - start < dt.timedelta(hours=2, minutes=5)
+
+
+def test_the_learner_process_has_time_machine_before_its_first_command_and_pytest_only_if_asked(tmp_path):
+    """time-machine is imported while the process waits for the grader (not on the load command,
+    which the grader waits for), without the pytest it would pull in; the learner can still import
+    pytest."""
+    path = write(tmp_path, "import sys\n"
+                           "AT_IMPORT = ('time_machine' in sys.modules, 'pytest' in sys.modules)\n\n"
+                           "def seen():\n    return AT_IMPORT\n\n"
+                           "def pytest_importable():\n    import pytest\n    return pytest.__name__\n")
+    learner = LearnerProcess(path, {}).spawn()
+    learner.clock = lambda: dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)  # the load command travels
+    try:
+        assert tuple(learner.load().call("seen")) == (True, False)
+        assert learner.call("pytest_importable") == "pytest"
+    finally:
+        learner.close()
