@@ -13,6 +13,8 @@ the random token printed at start (header `X-Awslab-Token`, or `Authorization: B
 
 With `moto_api_reset`, moto's own `POST /moto-api/reset` (what moto's test suite sends before each
 test in server mode) resets the whole LocalAWS too, without a token: for running moto's tests only.
+moto's `POST /moto-api/reset-auth` (its auth decorator in server mode, which answers the previous
+count as JSON) then reaches the emulator as it does on plain moto_server.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .local_aws import LocalAWS
 
 CONTROL_PREFIX = "/_awslab/control/"
 TOKEN_HEADER = "x-awslab-token"
+MOTO_API_ROUTES = ("/moto-api/reset", "/moto-api/reset-auth")
 
 
 class ControlError(ValueError):
@@ -45,7 +48,7 @@ class ServedEndpoint:
 
     def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.startswith(CONTROL_PREFIX) or (self.moto_api_reset and path == "/moto-api/reset"):
+        if path.startswith(CONTROL_PREFIX) or (self.moto_api_reset and path in MOTO_API_ROUTES):
             response = self._control(environ)
             start_response(f"{response.status} {'OK' if response.status < 400 else 'Error'}",
                            [(k, v) for k, v in response.headers] + [("Content-Length", str(len(response.body)))])
@@ -60,6 +63,8 @@ class ServedEndpoint:
                 return _json(405, {"error": "POST /moto-api/reset"})
             self.aws.reset()
             return _json(200, {"status": "ok"})
+        if http.path == "/moto-api/reset-auth":
+            return self.aws.gateway.upstream.send(http)
         if not self._authorised(http.headers):
             return _json(403, {"error": "awslab control routes need the token `awslab serve` printed "
                                         "(header X-Awslab-Token)"})

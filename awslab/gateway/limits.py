@@ -168,10 +168,6 @@ LIMITS: tuple[Limit, ...] = (
     Limit("dynamodb", ("BatchGetItem",), "RequestItems", "max_total", "ValidationException",
           "Too many items requested for the BatchGetItem call",
           f"{_DDB_API}/API_BatchGetItem.html", high=100, entries_key="Keys"),
-    Limit("dynamodb", ("TransactWriteItems",), "TransactItems", "max_entries", "ValidationException",
-          "1 validation error detected: Value '{value}' at 'transactItems' failed to satisfy constraint: "
-          "Member must have length less than or equal to {high}",
-          f"{_DDB_API}/API_TransactWriteItems.html", high=100),
     # CreateTable's shape, as DynamoDB answers it (the wording of dynalite's and ScyllaDB Alternator's
     # tests, both run against DynamoDB); moto accepts all three
     Limit("dynamodb", ("CreateTable",), "", "key_schemas", "ValidationException", "Invalid KeySchema: {reason}",

@@ -46,6 +46,17 @@ _S3_MALFORMED = "The XML you provided was not well-formed or did not validate ag
 # moto's aws_verified test_bucket_create_force_us_east_1; InvalidArgument "The event '...' is not
 # supported for notifications" for an event name).
 _S3_OPEN_ENUMS = frozenset({"BucketLocationConstraint", "Event"})
+_S3_ACL_OPERATIONS = frozenset({"PutBucketAcl", "PutObjectAcl"})
+# DynamoDB words a few of its model checks in a form of its own, which moto repeats (it copies AWS's
+# answers): TransactWriteItems' TransactItems over 100 is "1 validation error detected at
+# 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100."
+# (no value, a final period); BatchGetItem's Keys over 100 is "Value at 'requestItems.TABLE.member.keys'"
+# (no value, the map's value named 'member'); Select's enum is listed in AWS's order, not the model's
+# (moto's aws_verified test_select_values_are_case_sensitive). TransactGetItems names its items as
+# Java objects: that one is left to the emulator, which words it so.
+_DYNAMODB_OWN_WORDS = {"TransactWriteItemList": "bare", "KeyList": "no_value"}
+_DYNAMODB_ENUM_ORDER = {"Select": ["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]}
+_DYNAMODB_EMULATOR_WORDS = frozenset({"TransactGetItemList"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Violation:
     constraint: str  # "Member must have length less than or equal to 64"
     location: str | None = None  # the member's HTTP location (header, querystring, uri) or None for the body
     sensitive: bool = False  # a secret (KMS Plaintext, a password): AWS names it without its value
+    shape: str = ""  # the model's shape name
 
 
 def violations(service: str, operation: str, params: dict) -> list[Violation]:
@@ -88,11 +100,21 @@ def refusal(service: str, found: list[Violation], operation: str | None = None) 
     if service == "sqs":
         return code, f"Unknown Attribute {found[0].value}."
     if service == "s3":
-        return code, _S3_MALFORMED
+        # An access control policy that does not validate is MalformedACLError, with the same words
+        # (ErrorResponses.html lists both; moto answers an ACL grant's unknown Permission so).
+        return ("MalformedACLError" if operation in _S3_ACL_OPERATIONS else code), _S3_MALFORMED
     count = len(found)
-    parts = "; ".join(f"Value {'' if v.sensitive else _render(v.value) + ' '}at '{v.path}' failed to satisfy "
-                      f"constraint: {v.constraint}" for v in found)
+    if service == "dynamodb" and count == 1 and _DYNAMODB_OWN_WORDS.get(found[0].shape) == "bare":
+        return code, f"1 validation error detected at '{found[0].path}' failed to satisfy constraint: {found[0].constraint}."
+    parts = "; ".join(_part(service, v) for v in found)
     return code, f"{count} validation error{'s' if count > 1 else ''} detected: {parts}"
+
+
+def _part(service: str, v: Violation) -> str:
+    if service == "dynamodb" and _DYNAMODB_OWN_WORDS.get(v.shape) == "no_value":
+        return f"Value at '{v.path.replace('.value.', '.member.')}' failed to satisfy constraint: {v.constraint}"
+    return (f"Value {'' if v.sensitive else _render(v.value) + ' '}at '{v.path}' failed to satisfy "
+            f"constraint: {v.constraint}")
 
 
 def _render(value: Any) -> str:
@@ -110,7 +132,10 @@ def _walk(shape: Shape, value: Any, path: str, location: str | None, found: list
         return
     enum = not (service == "s3" and shape.name in _S3_OPEN_ENUMS)
     sensitive = bool(shape.metadata.get("sensitive"))
-    found.extend(Violation(path, value, constraint, location, sensitive) for constraint in _broken(shape, value, enum))
+    if not (service == "dynamodb" and shape.name in _DYNAMODB_EMULATOR_WORDS):
+        order = _DYNAMODB_ENUM_ORDER.get(shape.name) if service == "dynamodb" else None
+        found.extend(Violation(path, value, constraint, location, sensitive, shape.name)
+                     for constraint in _broken(shape, value, enum, order))
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         for name, member in shape.members.items():
@@ -133,7 +158,7 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _broken(shape: Shape, value: Any, check_enum: bool = True) -> list[str]:
+def _broken(shape: Shape, value: Any, check_enum: bool = True, enum_order: list[str] | None = None) -> list[str]:
     meta, kind = shape.metadata, shape.type_name
     broken: list[str] = []
     if kind in ("string", "list", "map", "blob") and isinstance(value, (str, list, dict, bytes)):
@@ -153,7 +178,7 @@ def _broken(shape: Shape, value: Any, check_enum: bool = True) -> list[str]:
             broken.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
         enum = getattr(shape, "enum", None) if check_enum else None
         if enum and value not in enum:
-            broken.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
+            broken.append(f"Member must satisfy enum value set: [{', '.join(enum_order or enum)}]")
     return broken
 
 

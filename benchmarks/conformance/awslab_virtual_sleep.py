@@ -7,6 +7,14 @@ advances, that wait would never pass. This plugin gives moto's test process the 
 `time.sleep(n)` becomes `POST /_awslab/control/clock/advance {"seconds": n}` with the token
 `awslab serve` wrote. Loaded only for awslab targets (AWSLAB_CONFORMANCE_CONTROL set); plain moto and
 the bare target keep real sleeps.
+
+The test process also reads the time the emulator keeps, as a learner's process does: it travels to
+the virtual clock (time-machine) when it starts, after each `POST /moto-api/reset` (which rewinds the
+clock) and after each sleep. Unlike the learner's process (which ticks on from there, since a learner
+may time their own code), the test process stands still between those points as the emulator's clock
+does: moto's tests compare the emulator's timestamps with `utcnow()` to the second (an object lock
+retained until `utcnow() + 2 s` and a 2 s sleep before the delete; `IfUnmodifiedSince=utcnow() - 1 h`),
+which against a clock ~11 months ahead of the emulator's, or ticking ahead of it, would not hold.
 """
 
 from __future__ import annotations
@@ -21,12 +29,37 @@ import zlib
 _REAL_SLEEP = time.sleep
 
 
-def _advance(endpoint: str, token: str, seconds: float) -> None:
-    request = urllib.request.Request(f"{endpoint}/_awslab/control/clock/advance", method="POST",
-                                     data=json.dumps({"seconds": seconds}).encode(),
+def _control(endpoint: str, token: str, route: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(f"{endpoint}/_awslab/control/{route}", method="GET" if body is None else "POST",
+                                     data=None if body is None else json.dumps(body).encode(),
                                      headers={"X-Awslab-Token": token, "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
+        return json.loads(response.read() or b"{}")
+
+
+_travel: dict = {}
+
+
+def _follow(answer: dict) -> None:
+    """Travel to the virtual time in a control answer ({"now": ISO}), standing still there."""
+    import datetime as dt
+
+    import time_machine
+
+    when = dt.datetime.fromisoformat(answer["now"])
+    if "coordinates" in _travel:
+        _travel["coordinates"].move_to(when)
+    else:
+        _travel["traveller"] = time_machine.travel(when, tick=False)
+        _travel["coordinates"] = _travel["traveller"].start()
+
+
+def stop_following() -> None:
+    """Back to the process's own time (for a test of this plugin that shares its process)."""
+    traveller = _travel.pop("traveller", None)
+    _travel.pop("coordinates", None)
+    if traveller is not None:
+        traveller.stop()
 
 
 def virtual_sleep_for(endpoint: str, token: str):
@@ -34,9 +67,21 @@ def virtual_sleep_for(endpoint: str, token: str):
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         if seconds:
-            _advance(endpoint, token, float(seconds))
+            _follow(_control(endpoint, token, "clock/advance", {"seconds": float(seconds)}))
 
     return sleep
+
+
+def _follow_after_reset(endpoint: str, token: str) -> None:
+    from moto.core.models import ServerModeMockAWS
+
+    reset = ServerModeMockAWS.reset
+
+    def reset_and_follow(self) -> None:
+        reset(self)
+        _follow(_control(endpoint, token, "clock"))
+
+    ServerModeMockAWS.reset = reset_and_follow
 
 
 def pytest_configure(config) -> None:
@@ -48,6 +93,8 @@ def pytest_configure(config) -> None:
         import boto3  # noqa: F401
 
         time.sleep = virtual_sleep_for(endpoint, token)
+        _follow_after_reset(endpoint, token)
+        _follow(_control(endpoint, token, "clock"))
         config._awslab_virtual_sleep = True
 
 

@@ -27,6 +27,14 @@ def test_listed_difference_that_no_longer_differs_is_stale():
     assert run.compare(same, same, listed, [FILE])[2] == [f"{FILE}::a"]
 
 
+def test_listed_difference_of_a_file_not_run_is_not_stale():
+    # CI runs the core files; the list also holds differences of files only --all runs
+    other = "tests/test_sns/test_publish_batch.py::test_publish_batch_to_sqs"
+    same = {f"{FILE}::a": "passed"}
+    listed = {other: {"test": other, "reason": "r", "aws_page": "p"}}
+    assert run.compare(same, same, listed, [FILE]) == ([], [], [])
+
+
 def test_junit_outcomes_are_keyed_by_file_and_test(tmp_path):
     junit = tmp_path / "r.xml"
     junit.write_text('<testsuites><testsuite><testcase classname="tests.test_sqs.test_sqs" name="test_ok"/>'
@@ -111,6 +119,36 @@ def test_virtual_sleep_advances_the_served_clock_instead_of_waiting(tmp_path):
         plugin.virtual_sleep_for(endpoint, token)(3600)
         assert clock() - before == 3600
     finally:
+        plugin.stop_following()
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_test_process_reads_the_served_clock_after_a_sleep_and_a_reset(tmp_path):
+    """moto's tests compare the emulator's timestamps with utcnow() (an object lock until utcnow() + 2 s,
+    IfUnmodifiedSince=utcnow() - 1 h): through an awslab target the test process reads the virtual time."""
+    import datetime as dt
+    import importlib.util as util
+    import json
+    import urllib.request
+
+    plugin_spec = util.spec_from_file_location("awslab_virtual_sleep_clock", ROOT / "benchmarks" / "conformance" /
+                                               "awslab_virtual_sleep.py")
+    plugin = util.module_from_spec(plugin_spec)
+    plugin_spec.loader.exec_module(plugin)
+    process, endpoint, token = run.start_target("awslab:moto", tmp_path)
+    try:
+        def served_now():
+            request = urllib.request.Request(f"{endpoint}/_awslab/control/clock", headers={"X-Awslab-Token": token})
+            return dt.datetime.fromisoformat(json.loads(urllib.request.urlopen(request, timeout=10).read())["now"])
+
+        plugin.virtual_sleep_for(endpoint, token)(2)
+        assert dt.datetime.now(dt.timezone.utc) == served_now()
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10)
+        plugin._follow(plugin._control(endpoint, token, "clock"))
+        assert dt.datetime.now(dt.timezone.utc) == served_now()
+    finally:
+        plugin.stop_following()
         process.terminate()
         process.wait(timeout=20)
 

@@ -310,3 +310,27 @@ def test_behaviour_can_be_turned_off(fresh, learner):
     table = make_table(fresh, wcu=1, gsi=False)
     for n in range(3):
         learner.put_item(TableName=table, Item=item(n, customer=None))
+
+
+@pytest.mark.parametrize("operation", ["put_item", "batch_write_item", "transact_write_items"])
+@pytest.mark.parametrize("number", ["foo", '"42.0"'])
+def test_a_number_dynamodb_cannot_read_is_a_validation_error_not_a_server_error(learner, fresh, operation, number):
+    # The capacity model sizes the item before the emulator sees it; a value it cannot read is the
+    # emulator's (and DynamoDB's) ValidationException, unpriced, as moto answers without awslab (a
+    # transaction is cancelled for it).
+    table = make_table(fresh, gsi=False)
+    bad = {**item(1), "n": {"N": number}}
+    calls = {"put_item": lambda: learner.put_item(TableName=table, Item=bad),
+             "batch_write_item": lambda: learner.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": bad}}]}),
+             "transact_write_items": lambda: learner.transact_write_items(
+                 TransactItems=[{"Put": {"TableName": table, "Item": bad}}])}
+    with pytest.raises(ClientError) as raised:
+        calls[operation]()
+    error = raised.value.response
+    if operation == "transact_write_items":
+        assert error["Error"]["Code"] == "TransactionCanceledException"
+        assert [r["Code"] for r in error["CancellationReasons"]] == ["ValidationException"]
+    else:
+        assert error["Error"]["Code"] == "ValidationException"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert learner.scan(TableName=table)["Count"] == 0

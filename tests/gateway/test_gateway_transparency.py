@@ -117,6 +117,27 @@ def test_two_puts_of_one_key_in_one_virtual_second_keep_their_order(s3):
     assert s3.get_object(Bucket="versions", Key="copy")["Body"].read() == b"one"
 
 
+def test_two_resource_policies_put_in_one_virtual_instant_have_their_own_revision_ids(aws):
+    # moto's RevisionId is the instant in milliseconds; the virtual clock stands still between advances
+    ddb = over_http(aws, "dynamodb")
+    arn = ddb.create_table(TableName="guarded", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                           BillingMode="PAY_PER_REQUEST")["TableDescription"]["TableArn"]
+
+    def policy(action: str) -> str:
+        return json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": action,
+            "Resource": arn}]})
+
+    first = ddb.put_resource_policy(ResourceArn=arn, Policy=policy("dynamodb:GetItem"))["RevisionId"]
+    second = ddb.put_resource_policy(ResourceArn=arn, Policy=policy("dynamodb:PutItem"),
+                                     ExpectedRevisionId=first)["RevisionId"]
+    assert second != first
+    with pytest.raises(ClientError) as raised:
+        ddb.put_resource_policy(ResourceArn=arn, Policy=policy("dynamodb:Query"), ExpectedRevisionId=first)
+    assert raised.value.response["Error"]["Code"] == "PolicyNotFoundException"
+
+
 # -- 4. FilterPolicyScope is awslab's to remember ------------------------------------------------
 @pytest.fixture
 def subscription(aws):

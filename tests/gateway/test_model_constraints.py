@@ -264,3 +264,44 @@ def test_kms_rotation_period_over_2560_days_is_refused_as_kms_does(fresh_aws):
     assert raised.value.response["Error"]["Code"] == "ValidationException"
     assert "Value '3650' at 'rotationPeriodInDays'" in raised.value.response["Error"]["Message"]
     fresh_aws.gateway.internal_client("kms").enable_key_rotation(KeyId=key, RotationPeriodInDays=3650)  # moto
+
+
+def test_dynamodb_checks_worded_its_own_way_keep_the_emulators_answer(fresh_aws):
+    """TransactItems over 100, BatchGetItem's Keys over 100 and Select outside its enum are worded by
+    DynamoDB in a form of its own, which moto repeats (its aws_verified
+    test_select_values_are_case_sensitive lists the enum in AWS's order, not the model's)."""
+    dynamodb = fresh_aws.client("dynamodb")
+    dynamodb.create_table(TableName="own", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                          BillingMode="PAY_PER_REQUEST")
+
+    def message(call) -> str:
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert raised.value.response["Error"]["Code"] == "ValidationException"
+        return raised.value.response["Error"]["Message"]
+
+    puts = [{"Put": {"TableName": "own", "Item": {"pk": {"S": str(n)}}}} for n in range(101)]
+    assert message(lambda: dynamodb.transact_write_items(TransactItems=puts)) == (
+        "1 validation error detected at 'transactItems' failed to satisfy constraint: "
+        "Member must have length less than or equal to 100.")
+    keys = [{"pk": {"S": str(n)}} for n in range(101)]
+    assert message(lambda: dynamodb.batch_get_item(RequestItems={"own": {"Keys": keys}})) == (
+        "1 validation error detected: Value at 'requestItems.own.member.keys' failed to satisfy "
+        "constraint: Member must have length less than or equal to 100")
+    assert message(lambda: dynamodb.scan(TableName="own", Select="count")) == (
+        "1 validation error detected: Value 'count' at 'select' failed to satisfy constraint: Member must "
+        "satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
+
+
+def test_s3_acl_grant_outside_the_permission_enum_is_a_malformed_acl_error(fresh_aws):
+    s3 = fresh_aws.client("s3")
+    s3.create_bucket(Bucket="acl")
+    owner = s3.get_bucket_acl(Bucket="acl")["Owner"]
+    for put in (lambda policy: s3.put_bucket_acl(Bucket="acl", AccessControlPolicy=policy),
+                lambda policy: (s3.put_object(Bucket="acl", Key="k", Body=b"x"),
+                                s3.put_object_acl(Bucket="acl", Key="k", AccessControlPolicy=policy))):
+        with pytest.raises(ClientError) as raised:
+            put({"Grants": [{"Grantee": {"URI": "http://acs.amazonaws.com/groups/s3/LogDelivery", "Type": "Group"},
+                             "Permission": "EVERYTHING"}], "Owner": owner})
+        assert raised.value.response["Error"]["Code"] == "MalformedACLError"

@@ -130,6 +130,20 @@ def test_moto_api_reset_resets_localaws_when_allowed(served):
     assert _control(served, "GET", "clock", token=served["token"])[1]["elapsed_seconds"] == 0
 
 
+def _reset_auth(served, count: str) -> dict:
+    request = urllib.request.Request(f"{served['url']}/moto-api/reset-auth", method="POST", data=count.encode(),
+                                     headers={"Content-Type": "application/octet-stream"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_moto_api_reset_auth_reaches_the_emulator_as_on_moto_server(served):
+    # moto's auth decorator in server mode reads the previous count from the answer (its S3 auth
+    # tests then skip themselves); the gateway alone refuses the emulator's control routes.
+    previous = _reset_auth(served, "7")["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
+    assert float(_reset_auth(served, str(previous))["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]) == 7
+
+
 def test_serve_stops_cleanly_on_sigterm_and_removes_the_token_file(tmp_path):
     token_file = tmp_path / "token"
     process = subprocess.Popen([sys.executable, "-m", "awslab", "serve", "--port", "0", "--token-file", str(token_file)],

@@ -112,7 +112,16 @@ class DynamoDBCapacity:
         if operation is None:
             return forward(call)
         with self._lock:
-            return operation(_Request(call, forward, gateway))
+            request = _Request(call, forward, gateway)
+            try:
+                return operation(request)
+            except ValueError:
+                # A value the cost model cannot read (a number such as "foo", binary that is not
+                # base64): DynamoDB refuses the request before it costs anything, so the emulator
+                # gives its ValidationException, unpriced (or its answer, if it already has one).
+                if request.answered is not None:
+                    return request.answered
+                return forward(call)
 
     def meter(self, gateway: Gateway) -> CapacityMeter:
         """This scenario's capacity meter (checks: `ctx.meter("dynamodb_capacity").timeline`)."""
@@ -135,8 +144,14 @@ class _Request:
     def __init__(self, call: AwsCall, forward: Forward, gateway: Gateway) -> None:
         self.call = call
         self.params = call.params
-        self.forward = forward
+        self.answered: Response | None = None  # the emulator's last answer to this call
         self.gateway = gateway
+
+        def forward_and_keep(call: AwsCall) -> Response:
+            self.answered = forward(call)
+            return self.answered
+
+        self.forward = forward_and_keep
         self.state = capacity_state(gateway)
         self.meter = self.state.meter
         source = gateway.sources.get(call.access_key or "", "other")
