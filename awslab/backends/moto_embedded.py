@@ -23,6 +23,9 @@ def moto_app():
     # ~100 stats); the list never changes while the process lives.
     modules = tuple(moto.backends.list_of_moto_modules())
     moto.backends.list_of_moto_modules = lambda: modules
+    from .moto_sqs_attributes import install
+
+    install()  # GetQueueAttributes computes only what it is asked for
     return DomainDispatcherApplication(create_backend_app)
 
 

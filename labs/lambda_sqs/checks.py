@@ -226,6 +226,7 @@ def drain(ctx, url: str) -> list[str]:
 # -- wire_up: the configuration ---------------------------------------------------------------------------
 @fixture
 def wired(ctx):
+    """The learner's wiring, read back by the configuration checks, then driven by the end-to-end scenario."""
     return learner_wiring(ctx, ctx.unique("orders"))
 
 
@@ -441,8 +442,8 @@ POISON_BODIES = ["{\"order_id\": \"order-x\", \"amount\": \"lots\"}", "this is n
 
 @fixture
 def end_to_end(ctx):
+    deployment = ctx.use(wired)
     mark = ctx.log.mark()
-    deployment = learner_wiring(ctx, ctx.unique("flow"))
     bodies = [order(o) for o in GOOD]
     bodies.insert(4, POISON_BODIES[0])
     bodies.insert(17, POISON_BODIES[1])
@@ -518,7 +519,8 @@ def slow_function_no_duplicate_deliveries(ctx):
     deployment = learner_wiring(ctx, ctx.unique("slow"))
     deploy(ctx, deployment["function"], extra_seconds=45)
     require_mapping(ctx, deployment)
-    ids = send(ctx, deployment["url"], [order(f"slow-{i}") for i in range(1, 41)])
+    # Four batches at once (five pollers, ten records each, the last one record): the fourth waits for three.
+    ids = send(ctx, deployment["url"], [order(f"slow-{i}") for i in range(1, 32)])
     ctx.clock.advance(seconds=2 * (visibility_of(ctx, deployment["url"]) + 1) + 300)
     simulation = ctx.behaviour(SIMULATION)
     deliveries = simulation.deliveries(deployment["function"])

@@ -499,6 +499,77 @@ def test_the_pollers_requests_are_logged_as_lambda(aws, sim):
     assert {"ReceiveMessage", "DeleteMessageBatch"} <= operations
 
 
+def lambda_receives(aws) -> int:
+    return len(aws.log.calls("sqs", "ReceiveMessage", source="lambda"))
+
+
+def test_a_quiet_queue_is_looked_at_without_a_receive(aws, sim):
+    make_function(aws)
+    url, arn = make_queue(aws)
+    mapping(aws, arn)
+    sim.deploy("orders-fn", Recorder())
+    aws.clock.advance(seconds=1)
+    assert lambda_receives(aws) == 1  # the first poll, at once: nothing there
+    aws.clock.advance(seconds=120)
+    assert lambda_receives(aws) == 1  # a long poll's wait later: the queue's count (unlogged) said 0
+
+
+def test_a_message_another_consumer_left_is_received_after_a_long_poll(aws, sim):
+    make_function(aws)
+    url, arn = make_queue(aws)
+    mapping(aws, arn, Enabled=False)
+    code = Recorder()
+    sim.deploy("orders-fn", code)
+    send(aws, url, "left")
+    assert aws.client("sqs").receive_message(QueueUrl=url, VisibilityTimeout=30)["Messages"]
+    aws.client("lambda").update_event_source_mapping(UUID=next(iter(sim.mappings)), Enabled=True)
+    aws.clock.advance(seconds=25)
+    assert code.bodies() == []  # still hidden by the other consumer's receive
+    aws.clock.advance(seconds=60)
+    assert code.bodies() == [["left"]]  # back after 30 s: unseen by the pollers, found by a later poll
+
+
+def test_a_short_receive_ends_the_pollers_turn(aws, sim):
+    make_function(aws)
+    url, arn = make_queue(aws)
+    mapping(aws, arn)
+    code = Recorder()
+    sim.deploy("orders-fn", code)
+    aws.clock.advance(seconds=1)
+    before = lambda_receives(aws)
+    send(aws, url, "a", "b", "c")
+    aws.clock.advance(seconds=1)
+    assert code.bodies() == [["a", "b", "c"]] and lambda_receives(aws) == before + 1  # no empty receive after it
+
+
+def test_the_pollers_use_a_visibility_timeout_changed_after_the_mapping(aws, sim):
+    make_function(aws, timeout=30)
+    url, arn = make_queue(aws, visibility=180)
+    mapping(aws, arn)
+    aws.client("sqs").set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "400"})
+    code = Recorder(lambda records: 1 / 0)
+    sim.deploy("orders-fn", code)
+    send(aws, url, "a")
+    aws.clock.advance(seconds=300)
+    assert len(code.events) == 1  # hidden for 400 s, not 180
+    aws.clock.advance(seconds=150)
+    assert len(code.events) == 2
+
+
+def test_an_invocation_gets_a_function_timeout_changed_after_the_mapping(aws, sim):
+    make_function(aws, timeout=30)
+    url, arn = make_queue(aws)
+    mapping(aws, arn)
+    code = Recorder()
+    sim.deploy("orders-fn", code)
+    send(aws, url, "a")
+    aws.clock.advance(seconds=1)
+    aws.client("lambda").update_function_configuration(FunctionName="orders-fn", Timeout=50)
+    send(aws, url, "b")
+    aws.clock.advance(seconds=1)
+    assert [remaining for _, remaining in code.contexts] == [30_000, 50_000]
+
+
 # -- the partial batch response, as a table -------------------------------------------------------------
 @pytest.mark.parametrize("response, failed, whole", [
     (None, [], False),

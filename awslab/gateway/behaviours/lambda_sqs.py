@@ -192,6 +192,9 @@ class LambdaSqsMapping:
             self.instances: dict[str, ExecutionEnvironment] = {}  # instance key -> the function's environment
             self.generation: dict[str, int] = {}  # function ARN -> how many times its instances were retired
             self.again: dict[str, bool] = {}  # message id -> delivered once more after its next success (cold start?)
+            # What the pollers read again and again, kept until a call that may change it (see handle):
+            self.queue_attributes: dict[str, dict[str, str]] = {}  # queue url -> VisibilityTimeout, DelaySeconds
+            self.configurations: dict[str, dict | None] = {}  # function ARN -> its configuration
             self.sent: dict[str, dt.datetime] = {}  # queue url -> earliest unpolled send's visibility
             self._invoking = False
             self._running = False
@@ -237,6 +240,20 @@ class LambdaSqsMapping:
 
     # -- the API --------------------------------------------------------------------------------------
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
+        changes = _changes_what_pollers_read(call)
+        if changes:
+            self._forget(changes)
+            try:
+                return self._handle(call, forward, gateway)
+            finally:
+                self._forget(changes)  # and after: a poll during the call may have read the old value
+        return self._handle(call, forward, gateway)
+
+    def _forget(self, what: str) -> None:
+        with self._lock:
+            (self.queue_attributes if what == "sqs" else self.configurations).clear()
+
+    def _handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if call.service == "sqs" and call.operation in ("SendMessage", "SendMessageBatch") and self.mappings:
             response = forward(call)
             if response.ok:
@@ -438,11 +455,22 @@ class LambdaSqsMapping:
         return None
 
     def _configuration(self, gateway: Gateway, function_arn: str) -> dict | None:
+        if function_arn in self.configurations:
+            return self.configurations[function_arn]
         try:
-            return gateway.internal_client("lambda", region_of_arn(function_arn, gateway.region)) \
+            config = gateway.internal_client("lambda", region_of_arn(function_arn, gateway.region)) \
                 .get_function_configuration(FunctionName=function_arn)
         except Exception:  # noqa: BLE001 - deleted since
-            return None
+            config = None
+        self.configurations[function_arn] = config
+        return config
+
+    def _queue_attribute(self, queue_url: str, region: str, name: str, default: int) -> int:
+        """A queue attribute the pollers need (VisibilityTimeout, DelaySeconds), read once until changed."""
+        if queue_url not in self.queue_attributes:
+            self.queue_attributes[queue_url] = self.gateway.internal_client("sqs", region).get_queue_attributes(
+                QueueUrl=queue_url, AttributeNames=["VisibilityTimeout", "DelaySeconds"])["Attributes"]
+        return int(self.queue_attributes[queue_url].get(name, default))
 
     @staticmethod
     def _visibility_timeout(gateway: Gateway, queue_url: str, region: str) -> int:
@@ -458,9 +486,7 @@ class LambdaSqsMapping:
         delays = [call.params.get("DelaySeconds")] if call.operation == "SendMessage" else \
             [e.get("DelaySeconds") for e in call.params.get("Entries") or [] if isinstance(e, dict)]
         if any(d is None for d in delays):
-            region = call.region
-            queue_delay = int(gateway.internal_client("sqs", region).get_queue_attributes(
-                QueueUrl=url, AttributeNames=["DelaySeconds"])["Attributes"].get("DelaySeconds", 0))
+            queue_delay = self._queue_attribute(url, call.region, "DelaySeconds", 0)
             delays = [queue_delay if d is None else d for d in delays]
         now = gateway.clock.now()
         for delay in delays or [0]:
@@ -508,27 +534,30 @@ class LambdaSqsMapping:
             cache[region] = make_client(self.gateway, "sqs", access_key=POLLER_ACCESS_KEY, region=region)
         return cache[region]
 
-    def _due(self, mapping: Mapping, now: dt.datetime) -> bool:
-        """Whether a receive could find something: not after an empty one, unless a send or a message's
-        return came since, or a long poll's wait has passed (what happened outside the pollers' view)."""
+    def _due(self, mapping: Mapping, now: dt.datetime) -> str:
+        """Whether a receive could find something: not after an empty one ("") unless a send or a
+        message's return came since ("seen"), or a long poll's wait has passed ("unseen": what happened
+        outside the pollers' view, e.g. another consumer's message that came back)."""
         quiet = mapping.quiet_since
-        if quiet is None or now - quiet >= LONG_POLL:
-            return True
+        if quiet is None:
+            return "seen"
         sent = self.sent.get(mapping.queue_url)
         if sent is not None and sent <= now:
-            return True
-        return any(quiet < when <= now for (uuid_, _), when in self.comes_back.items() if uuid_ == mapping.uuid)
+            return "seen"
+        if any(quiet < when <= now for (uuid_, _), when in self.comes_back.items() if uuid_ == mapping.uuid):
+            return "seen"
+        return "unseen" if now - quiet >= LONG_POLL else ""
 
     def _receive(self, now: dt.datetime) -> None:
         for mapping in list(self.mappings.values()):
-            due = mapping.enabled and self._due(mapping, now)
+            due = self._due(mapping, now) if mapping.enabled else ""
             pending = self.sent.get(mapping.queue_url)
             if pending is not None and pending <= now:
                 del self.sent[mapping.queue_url]
             if not due:
                 continue
             try:
-                self._receive_for(mapping, now)
+                self._receive_for(mapping, now, look_first=due == "unseen")
             except ClientError as error:  # the queue was deleted, say: the mapping polls nothing
                 mapping.quiet_since = now
                 mapping.problem = f"PROBLEM: {error.response.get('Error', {}).get('Message', error)}"
@@ -536,8 +565,17 @@ class LambdaSqsMapping:
         for key in stale:
             del self.comes_back[key]
 
-    def _receive_for(self, mapping: Mapping, now: dt.datetime) -> None:
-        visibility = self._visibility_timeout(self.gateway, mapping.queue_url, mapping.region)
+    def _receive_for(self, mapping: Mapping, now: dt.datetime, look_first: bool = False) -> None:
+        """Each free poller receives, until the queue has nothing visible. `look_first`: when nothing the
+        pollers saw says there is something, a look at the queue's count (unlogged) comes first, and
+        no poller asks if it is 0 (a receive through the gateway costs more, and is in the log)."""
+        if look_first:
+            visible = self.gateway.internal_client("sqs", mapping.region).get_queue_attributes(
+                QueueUrl=mapping.queue_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+            if int(visible.get("ApproximateNumberOfMessages", 0)) == 0:
+                mapping.quiet_since = now
+                return
+        visibility = self._queue_attribute(mapping.queue_url, mapping.region, "VisibilityTimeout", 30)
         extended = None
         if mapping.window:
             config = self._configuration(self.gateway, mapping.function_arn) or {}
@@ -563,6 +601,9 @@ class LambdaSqsMapping:
                 self.comes_back[(mapping.uuid, message["MessageId"])] = back
             poller.messages.extend(messages)
             poller.since = poller.since or now
+            if len(messages) < wanted:
+                mapping.quiet_since = now
+                break  # fewer than asked for: nothing else is visible now
 
     @staticmethod
     def _ready(mapping: Mapping, poller: Poller, now: dt.datetime) -> bool:
@@ -587,8 +628,10 @@ class LambdaSqsMapping:
         try:
             return self._run_batch(mapping, list(poller.messages))
         finally:
+            # The poller is free. What the others could not take is its: the mapping is still due unless its
+            # last receive found the queue empty, and then only what the pollers see (a send, a return) or a
+            # long poll's wait makes it due again.
             poller.messages, poller.since, poller.invoking = [], None, False
-            mapping.quiet_since = None  # the poller is free: what the others could not take is its
 
     def _run_batch(self, mapping: Mapping, messages: list[dict]) -> Invocation:
         clock = self.gateway.clock
@@ -797,6 +840,16 @@ def _model_refusal(params: dict) -> str | None:
     if not problems:
         return None
     return f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected: " + "; ".join(problems)
+
+
+def _changes_what_pollers_read(call: AwsCall) -> str:
+    """"sqs" for a call that may change a queue's attributes the pollers keep, "lambda" for one that may
+    change a function's configuration, else ""."""
+    if call.service == "sqs" and call.operation in ("SetQueueAttributes", "CreateQueue", "DeleteQueue"):
+        return "sqs"
+    if call.service == "lambda" and not call.operation.startswith(("Get", "List")) and call.operation not in OPERATIONS:
+        return "lambda"
+    return ""
 
 
 def _json(status: int, body: dict) -> Response:
