@@ -14,7 +14,7 @@ import math
 from awslab.lab import LearnerError, check, dynamodb_capacity, fixture
 
 LOAD_WCU = 5
-LOAD_ITEMS = 300
+LOAD_ITEMS = 100
 TABLE_RCU, TABLE_WCU = 7, 3  # different, so that swapping them shows
 
 # (item, why it is there)
@@ -140,7 +140,7 @@ def gsi_by_customer(ctx):
 
 # -------------------------------------------------------------------------------------- the load
 def load_items_to_write() -> list[dict]:
-    """300 orders: most a few hundred bytes, every tenth 3-6 KB, some with binary data."""
+    """100 orders: most a few hundred bytes, every tenth 3-5 KB, some with binary data."""
     items = []
     for i in range(LOAD_ITEMS):
         item = {"pk": {"S": f"order#{i:04d}"}, "sk": {"S": "v1"}, "customer_id": {"S": f"customer#{i % 17}"},
