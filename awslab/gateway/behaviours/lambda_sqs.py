@@ -179,6 +179,7 @@ class LambdaSqsMapping:
     def __init__(self) -> None:
         self.gateway: Gateway | None = None
         self._lock = threading.RLock()
+        self._poller_clients: dict[str, Any] = {}  # region -> the pollers' SQS client
         self.reset()
 
     def reset(self) -> None:
@@ -201,6 +202,7 @@ class LambdaSqsMapping:
 
     def attach(self, gateway: Gateway) -> None:
         self.gateway = gateway
+        self._poller_clients = {}
         gateway.clock.on_advance(self._on_clock, stops=self._stops, replan=True)
 
     # -- what checks use --------------------------------------------------------------------------
@@ -526,13 +528,14 @@ class LambdaSqsMapping:
                 self._running = False
 
     def _poller_client(self, region: str):
+        """The pollers' SQS client of a region: kept across resets (a client is stateless, and making one
+        costs more than a call)."""
         from ..clients import make_client
 
-        cache = self.gateway.state.setdefault("_lambda_poller_clients", {})
-        if region not in cache:
-            self.gateway.sources.setdefault(POLLER_ACCESS_KEY, "lambda")
-            cache[region] = make_client(self.gateway, "sqs", access_key=POLLER_ACCESS_KEY, region=region)
-        return cache[region]
+        self.gateway.sources.setdefault(POLLER_ACCESS_KEY, "lambda")
+        if region not in self._poller_clients:
+            self._poller_clients[region] = make_client(self.gateway, "sqs", access_key=POLLER_ACCESS_KEY, region=region)
+        return self._poller_clients[region]
 
     def _due(self, mapping: Mapping, now: dt.datetime) -> str:
         """Whether a receive could find something: not after an empty one ("") unless a send or a
