@@ -185,9 +185,12 @@ def mappings_of(ctx, function: str) -> list[dict]:
 
 
 def require_mapping(ctx, wired: dict) -> None:
-    if not mappings_of(ctx, wired["function"]):
+    found = mappings_of(ctx, wired["function"])
+    if not found:
         ctx.fail(f"wire_up() made no event source mapping for the function (it returned {wired['returned']!r}), "
                  "so no record ever reached the handler")
+    if all(m.get("State") == "Disabled" for m in found):
+        ctx.fail("the event source mapping is Disabled (Enabled=False), so no record ever reached the handler")
 
 
 def dlq_url_of(ctx, url: str) -> str | None:
@@ -392,7 +395,13 @@ def handler_reports_poison_by_message_id(ctx):
                      f"so it fails the whole batch ({invocation.reason}) and the good records come back")
         ctx.fail(f"Lambda cannot read the partial batch response ({invocation.reason}), so the whole batch fails "
                  "and the good records are delivered again")
-    ctx.expect_equal(sorted(invocation.failed), expected, "messageIds of the failed records")
+    bodies = run["ids"]
+    good_failed = sorted(bodies[m] for m in invocation.failed if bodies.get(m) not in POISON)
+    poison_missed = sorted(bodies[m] for m in expected if m not in invocation.failed)
+    ctx.expect(not good_failed, f"handler reported good records as failed too ({listing(good_failed)}): Lambda "
+                                "retries them with the poison records, and they end in the DLQ")
+    ctx.expect(not poison_missed, f"handler did not report the poison records {listing(poison_missed)}: Lambda "
+                                  "deletes them as processed")
     later = run["good_only"]
     ctx.expect(later is not None and later.outcome == "success" and not later.failed,
                "a batch of good orders only was not a complete success: "
