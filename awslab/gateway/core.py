@@ -26,6 +26,9 @@ from .wire import Response, request_from_environ
 Forward = Callable[[AwsCall], Response]
 
 INTERNAL_HEADER = "x-awslab-internal"
+# What an internal request carries upstream instead: the emulator leaves it out of S3 server access
+# logs (awslab/backends/moto_embedded.py), as AWS logs only the requests the account's callers make.
+UNLOGGED_HEADER = "x-awslab-unlogged"
 CONTROL_PATHS = ("/_awslab/", "/moto-api", "/_localstack/", "/_aws/")
 _MAX_LOGGED_RESPONSE = 256 * 1024
 
@@ -111,7 +114,9 @@ class Gateway:
             return Response(200, [("Content-Type", "application/json")], b'{"status": "ok"}')
         if http.headers.get(INTERNAL_HEADER) == self.internal_token:
             http.headers.pop(INTERNAL_HEADER)
+            http.headers[UNLOGGED_HEADER] = "1"
             return self.upstream.send(http)
+        http.headers.pop(UNLOGGED_HEADER, None)
         if http.path.startswith(CONTROL_PATHS):
             # The emulators' control routes (reset, time travel, storage class) are the grader's
             # alone: through the gateway, learner code could otherwise change its own verdict.

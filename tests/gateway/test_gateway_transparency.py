@@ -138,6 +138,21 @@ def test_two_resource_policies_put_in_one_virtual_instant_have_their_own_revisio
     assert raised.value.response["Error"]["Code"] == "PolicyNotFoundException"
 
 
+def test_s3_access_log_holds_the_learners_requests_not_awslabs_own(s3, aws):
+    # behaviours read a bucket's versioning on each PutObject, the grader reads too: not the learner's
+    s3.create_bucket(Bucket="logged")
+    s3.create_bucket(Bucket="logs")
+    s3.put_bucket_acl(Bucket="logs", GrantWrite='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"',
+                      GrantReadACP='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
+    s3.put_bucket_logging(Bucket="logged", BucketLoggingStatus={
+        "LoggingEnabled": {"TargetBucket": "logs", "TargetPrefix": "logged/"}})
+    s3.put_object(Bucket="logged", Key="a", Body=b"1")
+    s3.put_object(Bucket="logged", Key="b", Body=b"2")
+    aws.gateway.internal_client("s3").get_bucket_versioning(Bucket="logged")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="logs", Prefix="logged/").get("Contents", [])]
+    assert len(keys) == 2
+
+
 # -- 4. FilterPolicyScope is awslab's to remember ------------------------------------------------
 @pytest.fixture
 def subscription(aws):
