@@ -10,11 +10,12 @@ the bare target keep real sleeps.
 
 The test process also reads the time the emulator keeps, as a learner's process does: it travels to
 the virtual clock (time-machine) when it starts, after each `POST /moto-api/reset` (which rewinds the
-clock) and after each sleep. Unlike the learner's process (which ticks on from there, since a learner
-may time their own code), the test process stands still between those points as the emulator's clock
-does: moto's tests compare the emulator's timestamps with `utcnow()` to the second (an object lock
-retained until `utcnow() + 2 s` and a 2 s sleep before the delete; `IfUnmodifiedSince=utcnow() - 1 h`),
-which against a clock ~11 months ahead of the emulator's, or ticking ahead of it, would not hold.
+clock) and after each sleep, and ticks on from there at real speed, as the learner's does (a test that
+polls moto in its own process waits on real seconds). A sleep ends `n` seconds after it began: the
+served clock goes to the test process's time when it called sleep, plus n (or n past the served
+clock, if that is later). moto's tests compare the emulator's timestamps with `utcnow()` (an object
+lock retained until `utcnow() + 2 s` and a 2 s sleep before the delete; `IfUnmodifiedSince=utcnow() -
+1 h`), which against a clock ~11 months ahead of the emulator's would not hold.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _follow(answer: dict) -> None:
     if "coordinates" in _travel:
         _travel["coordinates"].move_to(when)
     else:
-        _travel["traveller"] = time_machine.travel(when, tick=False)
+        _travel["traveller"] = time_machine.travel(when, tick=True)
         _travel["coordinates"] = _travel["traveller"].start()
 
 
@@ -66,8 +67,17 @@ def virtual_sleep_for(endpoint: str, token: str):
     def sleep(seconds: float) -> None:
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
-        if seconds:
+        if not seconds:
+            return
+        if "coordinates" not in _travel:
             _follow(_control(endpoint, token, "clock/advance", {"seconds": float(seconds)}))
+            return
+        import datetime as dt
+
+        began = max(dt.datetime.now(dt.timezone.utc),
+                    dt.datetime.fromisoformat(_control(endpoint, token, "clock")["now"]))
+        _follow(_control(endpoint, token, "clock/set",
+                         {"time": (began + dt.timedelta(seconds=float(seconds))).isoformat()}))
 
     return sleep
 
