@@ -263,7 +263,7 @@ def _kms(call: AwsCall, params: dict, account: str, region: str) -> list[Target]
     key = params.get("KeyId")
     if isinstance(key, str) and key:
         return [Target(action, key, context, ("kms", key))]
-    if op == "Decrypt" and isinstance(params.get("CiphertextBlob"), str):
+    if op == "Decrypt" and isinstance(params.get("CiphertextBlob"), bytes):
         return [Target(action, "*", context, _ciphertext(params["CiphertextBlob"], params.get("EncryptionContext")))]
     return [Target(action, "*", context)]
 
@@ -288,7 +288,7 @@ def _kms_alias(action: str, params: dict, account: str, region: str) -> list[Tar
     return found
 
 
-def _ciphertext(blob: str, encryption_context: Any) -> tuple:
+def _ciphertext(blob: bytes, encryption_context: Any) -> tuple:
     """A ciphertext's key is found by decrypting it with the context the caller sent (AAD)."""
     return ("kms-ciphertext", blob, json.dumps(encryption_context if isinstance(encryption_context, dict) else {}))
 
@@ -302,7 +302,7 @@ def _kms_reencrypt(params: dict) -> list[Target]:
     source = params.get("SourceKeyId")
     if isinstance(source, str) and source:
         found.append(Target("kms:ReEncryptFrom", source, source_context, ("kms", source)))
-    elif isinstance(params.get("CiphertextBlob"), str):
+    elif isinstance(params.get("CiphertextBlob"), bytes):
         found.append(Target("kms:ReEncryptFrom", "*", source_context,
                             _ciphertext(params["CiphertextBlob"], params.get("SourceEncryptionContext"))))
     destination = params.get("DestinationKeyId")

@@ -25,14 +25,15 @@ class _RawBody(io.BytesIO):
             contents = self.read()
 
 
-def send_in_process(app: WsgiApp, request: AWSPreparedRequest) -> AWSResponse:
+def request_from_botocore(request: AWSPreparedRequest) -> HttpRequest:
+    """The HTTP request botocore is about to send."""
     url = urllib.parse.urlsplit(request.url)
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
     if isinstance(body, str):
         body = body.encode()
-    http = HttpRequest(
+    return HttpRequest(
         method=request.method.upper(),
         path=urllib.parse.unquote(url.path or "/"),
         raw_path=url.path or "/",
@@ -40,6 +41,11 @@ def send_in_process(app: WsgiApp, request: AWSPreparedRequest) -> AWSResponse:
         headers={k.lower(): (v.decode() if isinstance(v, bytes) else str(v)) for k, v in request.headers.items()},
         body=body or b"",
     )
+
+
+def send_in_process(app: WsgiApp, request: AWSPreparedRequest) -> AWSResponse:
+    url = urllib.parse.urlsplit(request.url)
+    http = request_from_botocore(request)
     host, _, port = url.netloc.partition(":")
     response = call_wsgi(app, environ_for(http, host, int(port or 80)))
     return AWSResponse(request.url, response.status, dict(response.headers), _RawBody(response.body))

@@ -41,7 +41,6 @@ CreateUser ignores it), so awslab keeps user boundaries itself when the emulator
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import re
@@ -417,7 +416,7 @@ class IamEnforcement:
         try:
             if kind == "kms-ciphertext":
                 context = json.loads(which[2]) if len(which) > 2 else {}
-                answer = gateway.internal_client("kms", region).decrypt(CiphertextBlob=base64.b64decode(ref),
+                answer = gateway.internal_client("kms", region).decrypt(CiphertextBlob=ref,
                                                                         EncryptionContext=context)
                 return answer.get("KeyId")
             if ref.startswith("arn:"):

@@ -31,7 +31,6 @@ moto stores any policy it is given. AWS refuses two kinds, with MalformedPolicyD
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import Any
@@ -63,7 +62,7 @@ class KmsKeyPolicy:
             if call.operation == "CreateKey" and not call.params.get("KeyUsage") and call.protocol == "json":
                 return forward(call.with_params({**call.params, "KeyUsage": "ENCRYPT_DECRYPT"}))
         if (call.service == "kms" and call.operation == "ReEncrypt" and call.protocol == "json"
-                and not call.params.get("SourceKeyId") and isinstance(call.params.get("CiphertextBlob"), str)):
+                and not call.params.get("SourceKeyId") and isinstance(call.params.get("CiphertextBlob"), bytes)):
             source = _ciphertext_key(call, gateway)
             if source is not None:
                 return forward(call.with_params({**call.params, "SourceKeyId": source}))
@@ -118,7 +117,7 @@ def _ciphertext_key(call: AwsCall, gateway: Gateway) -> str | None:
     context = call.params.get("SourceEncryptionContext")
     try:
         answer = gateway.internal_client("kms", call.region or gateway.region).decrypt(
-            CiphertextBlob=base64.b64decode(call.params["CiphertextBlob"]),
+            CiphertextBlob=call.params["CiphertextBlob"],
             EncryptionContext=context if isinstance(context, dict) else {})
     except (botocore.exceptions.ClientError, ValueError, TypeError):
         return None  # not a ciphertext, or another context: the backend answers for it

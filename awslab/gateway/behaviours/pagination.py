@@ -5,20 +5,13 @@ On when `gateway.settings["page_size"]` is set; the learner's own smaller page s
 
 from __future__ import annotations
 
-import urllib.parse
-
-from ..aws_request import AwsCall, HttpRequest
+from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..wire import Response
 
-# operation -> (query parameter, boto3 parameter) of the S3 list calls
-_S3_LISTS = {
-    "ListObjectVersions": ("max-keys", "MaxKeys"),
-    "ListObjects": ("max-keys", "MaxKeys"),
-    "ListObjectsV2": ("max-keys", "MaxKeys"),
-    "ListMultipartUploads": ("max-uploads", "MaxUploads"),
-    "ListParts": ("max-parts", "MaxParts"),
-}
+# operation -> page size parameter of the S3 list calls
+_S3_LISTS = {"ListObjectVersions": "MaxKeys", "ListObjects": "MaxKeys", "ListObjectsV2": "MaxKeys",
+             "ListMultipartUploads": "MaxUploads", "ListParts": "MaxParts"}
 # JSON services: operation -> parameter
 _JSON_LISTS = {
     ("sqs", "ListQueues"): "MaxResults",
@@ -37,18 +30,10 @@ class SmallPages:
         if not size:
             return forward(call)
         if call.service == "s3" and call.operation in _S3_LISTS:
-            query_name, param = _S3_LISTS[call.operation]
-            asked = call.params.get(param)
-            effective = min(int(asked), size) if asked else size
-            query = urllib.parse.parse_qs(call.http.query, keep_blank_values=True)
-            query[query_name] = [str(effective)]
-            http = HttpRequest(call.http.method, call.http.path, call.http.raw_path,
-                               urllib.parse.urlencode(query, doseq=True), call.http.headers, call.http.body)
-            call.note("page_size", effective)
-            return forward(AwsCall(call.service, call.operation, call.params, call.region, call.access_key,
-                                   call.protocol, http, call.log_entry))
-        param = _JSON_LISTS.get((call.service, call.operation))
-        if param and call.protocol == "json":
+            param = _S3_LISTS[call.operation]
+        else:
+            param = _JSON_LISTS.get((call.service, call.operation)) if call.protocol == "json" else None
+        if param:
             asked = call.params.get(param)
             effective = min(int(asked), size) if asked else size
             call.note("page_size", effective)

@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 from xml.sax.saxutils import escape
 
 import botocore.exceptions
-from botocore.serialize import create_serializer
 
 from awslab.iam import PolicyError, Request, evaluate
 from awslab.sns_delivery import (
@@ -46,7 +44,7 @@ from awslab.sns_delivery import (
     validate_scope,
 )
 
-from ..aws_request import AwsCall, region_of_arn, service_model
+from ..aws_request import AwsCall, region_of_arn
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..wire import Response
@@ -199,7 +197,7 @@ class SnsDelivery:
         stripped = {k: v for k, v in attributes.items() if k != "FilterPolicy"}
         params = dict(call.params, Attributes=stripped) if stripped else {
             k: v for k, v in call.params.items() if k != "Attributes"}
-        retried = forward(_rewritten(call, params))
+        retried = forward(call.with_params(params))
         if not retried.ok:
             return response
         arn = _result_field(retried, "SubscriptionArn")
@@ -543,16 +541,6 @@ def _with_attributes(call: AwsCall, response: Response, extra: dict[str, str]) -
     body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
     return Response(response.status, headers, body)
-
-
-def _rewritten(call: AwsCall, params: dict[str, Any]) -> AwsCall:
-    """`call` with other parameters, nested ones included (with_params rewrites scalars only)."""
-    if call.protocol != "query":
-        return call.with_params(params)
-    operation = service_model(call.service).operation_model(call.operation)
-    serialized = create_serializer("query").serialize_to_request(params, operation)
-    body = urllib.parse.urlencode(serialized["body"]).encode()
-    return call._with_body(params, body)
 
 
 BEHAVIOUR = SnsDelivery

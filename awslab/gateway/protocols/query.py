@@ -15,7 +15,8 @@ import urllib.parse
 from typing import Any
 
 from botocore.model import ServiceModel, Shape
-from botocore.utils import parse_timestamp
+
+from .aws_json import timestamp
 
 _VALUE = None  # the key of a tree node's own value (`Foo=1` as well as `Foo.Bar=2`)
 _MISSING = object()
@@ -127,7 +128,7 @@ def scalar(shape: Shape, text: str) -> Any:
         if kind == "blob":
             return base64.b64decode(text, validate=True)
         if kind == "timestamp":
-            return parse_timestamp(text)
+            return timestamp(text)
     except (ValueError, TypeError, OverflowError):
         return text
     return text

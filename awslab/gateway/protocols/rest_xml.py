@@ -1,0 +1,90 @@
+"""The REST-XML protocol (S3): REST routing (rest.py) and an XML body read along the input shape,
+as botocore's `RestXMLSerializer` writes it (element names, flattened lists, maps, attributes)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from botocore.model import ServiceModel, Shape
+
+from . import rest
+from .aws_json import Unreadable
+from .query import scalar
+
+
+def read_request(model: ServiceModel, method: str, raw_path: str, query: dict[str, list[str]],
+                 headers: dict[str, str], body: bytes) -> tuple[str | None, dict]:
+    found = rest.find_route(model, method, raw_path, query, headers)
+    if found is None:
+        return None, {}
+    route, labels = found
+    params = rest.read_outside_body(route, labels, query, headers)
+    payload = rest.payload_member(route)
+    if payload is not None:
+        name, member = payload
+        if body and member.type_name in ("blob", "string"):
+            params[name] = rest.raw_payload(member, body)
+        elif body:
+            params[name] = read_xml(member, _parse(body))
+    elif body and route.operation.input_shape is not None and rest.body_members(route.operation.input_shape):
+        params.update(read_xml(route.operation.input_shape, _parse(body)))
+    return route.operation.name, params
+
+
+def _parse(body: bytes) -> ET.Element:
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise Unreadable from exc
+
+
+def local_name(tag: str) -> str:
+    """An element's or attribute's name without its namespace (`{uri}Name` or `prefix:Name`)."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def read_xml(shape: Shape, node: ET.Element) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        out: dict[str, Any] = {}
+        children = list(node)
+        for name, member in shape.members.items():
+            wire = member.serialization.get("name", name)
+            if "location" in member.serialization:
+                continue
+            if member.serialization.get("xmlAttribute"):
+                value = next((v for k, v in node.attrib.items() if local_name(k) == local_name(wire)), None)
+                if value is not None:
+                    out[name] = scalar(member, value)
+            elif member.type_name == "list" and member.serialization.get("flattened"):
+                matches = [c for c in children if local_name(c.tag) == wire]
+                if matches:
+                    out[name] = [read_xml(member.member, c) for c in matches]
+            elif member.type_name == "map" and member.serialization.get("flattened"):
+                matches = [c for c in children if local_name(c.tag) == wire]
+                if matches:
+                    out[name] = _map_entries(member, matches)
+            else:
+                match = next((c for c in children if local_name(c.tag) == wire), None)
+                if match is not None:
+                    out[name] = read_xml(member, match)
+        return out
+    if kind == "list":
+        item = shape.member.serialization.get("name", "member")
+        return [read_xml(shape.member, c) for c in node if local_name(c.tag) == item]
+    if kind == "map":
+        return _map_entries(shape, [c for c in node if local_name(c.tag) == "entry"])
+    return scalar(shape, node.text or "")
+
+
+def _map_entries(shape: Shape, entries: list[ET.Element]) -> dict:
+    key_name = shape.key.serialization.get("name", "key")
+    value_name = shape.value.serialization.get("name", "value")
+    out = {}
+    for entry in entries:
+        key = next((c.text or "" for c in entry if local_name(c.tag) == key_name), None)
+        value = next((c for c in entry if local_name(c.tag) == value_name), None)
+        if key is not None and value is not None:
+            out[key] = read_xml(shape.value, value)
+    return out
