@@ -6,10 +6,12 @@
    directly (moto's own mock_aws), for the grader's in-process clients and for a learner's
    client over loopback HTTP.
 
-    python3 benchmarks/engine.py [LAB ...] [--runs N] [--requests N] [--skip-requests] [--baseline TREE]
+    python3 benchmarks/engine.py [LAB ...] [--runs N] [--requests N] [--skip-requests] [--requests-only]
+                                 [--baseline TREE]
 
 --baseline TREE times each check a second time with the awslab of another checkout (e.g. `git worktree
-add --detach /tmp/base main`), run by run in turn with this one, and prints both with their ratio.
+add --detach /tmp/base main`), run by run in turn with this one, and prints both with their ratio; the
+per-request figures are then measured for that checkout too, in the same run.
 awslab, labs/ and solutions/ are byte-compiled first (as `pip install` does for an installed package,
 and as the floor's boto3 and moto are): with PYTHONDONTWRITEBYTECODE set, an editable checkout would
 otherwise compile about 900 modules' source on every run.
@@ -101,6 +103,10 @@ def request_overheads(count: int) -> None:
         clients = [aws.client(s) for s in ("sqs", "s3", "dynamodb")]
         url = setup(*clients)
         grader = per_request("awslab gateway, grader client (in-process)", calls(*clients, url), count)
+        behaviours = list(aws.gateway.behaviours)
+        aws.gateway.behaviours.clear()
+        per_request("  the same, no behaviours (the wire alone)", calls(*clients, url), count)
+        aws.gateway.behaviours.extend(behaviours)
         http = [boto3.client(s, endpoint_url=aws.endpoint_url, region_name="us-east-1",
                              aws_access_key_id=LEARNER_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET)
                 for s in ("sqs", "s3", "dynamodb")]
@@ -125,15 +131,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--skip-requests", action="store_true", help="only the whole-process check figures")
+    parser.add_argument("--requests-only", action="store_true", help="only the per-request figures")
     parser.add_argument("--baseline", type=Path, metavar="TREE",
                         help="another awslab checkout to time beside this one (e.g. main before a change)")
     args = parser.parse_args()
+    if args.baseline is not None and not (args.baseline / "awslab" / "__init__.py").is_file():
+        parser.error(f"--baseline {args.baseline}: not an awslab checkout (no awslab/__init__.py there)")
+    if args.requests_only:
+        request_overheads_of_both(args)
+        return
     from awslab.grading import all_labs
 
     labs = args.labs or [lab.id for lab in all_labs()]
     trees = (ROOT,) if args.baseline is None else (args.baseline.resolve(), ROOT)
-    if args.baseline is not None and not (args.baseline / "awslab" / "__init__.py").is_file():
-        parser.error(f"--baseline {args.baseline}: not an awslab checkout (no awslab/__init__.py there)")
     for tree in trees:
         byte_compile(tree)
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -155,7 +165,17 @@ def main() -> None:
             (before, before_cpu), (after, after_cpu) = figures
             print(f"    {'':<20} now {after / before:.2f}x the baseline's wall time, {after_cpu / before_cpu:.2f}x its CPU")
     if not args.skip_requests:
-        request_overheads(args.requests)
+        request_overheads_of_both(args)
+
+
+def request_overheads_of_both(args: argparse.Namespace) -> None:
+    """This checkout's per-request figures, then (with --baseline) the baseline's, by this script."""
+    request_overheads(args.requests)
+    if args.baseline is not None:
+        print(f"\nBaseline: {args.baseline.resolve()}")
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--requests-only", "--requests",
+                        str(args.requests)], env={**os.environ, "PYTHONPATH": str(args.baseline.resolve())},
+                       cwd=args.baseline, check=False)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import time
 
 import urllib3
 
-from ..gateway.wire import HttpUpstream
+from ..gateway.upstreams import HttpUpstream
 from .base import Backend, BackendError
 from .health import wait_healthy
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..gateway.aws_request import HttpRequest
-from ..gateway.wire import WsgiUpstream
+from ..gateway.wire import HttpRequest
+from ..gateway.upstreams import WsgiUpstream
 from .base import Backend, moto_serves, moto_settings
 
 

@@ -14,7 +14,7 @@ import sys
 
 import urllib3
 
-from ..gateway.wire import HttpUpstream
+from ..gateway.upstreams import HttpUpstream
 from .base import Backend, BackendError, moto_serves, moto_settings
 from .health import wait_healthy
 

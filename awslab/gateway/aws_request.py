@@ -10,36 +10,24 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.session
 from botocore.model import ServiceModel
+from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from botocore.utils import percent_encode_sequence
 
 from .protocols import aws_json, ec2, query, rest_json, rest_xml
+from .wire import HttpRequest, Response
 
 # Credential-scope names that differ from botocore's service names.
 SCOPE_TO_SERVICE = {"monitoring": "cloudwatch", "email": "ses", "execute-api": "apigateway", "states": "stepfunctions",
                     "s3express": "s3", "s3-object-lambda": "s3"}
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
-
-
-@dataclass
-class HttpRequest:
-    """The raw request as the gateway received it."""
-
-    method: str
-    path: str  # percent-decoded path
-    raw_path: str  # as sent
-    query: str
-    headers: dict[str, str]  # lower-cased names
-    body: bytes
-
-    def query_params(self) -> dict[str, list[str]]:
-        return urllib.parse.parse_qs(self.query, keep_blank_values=True)
 
 
 @dataclass
@@ -64,6 +52,42 @@ class AwsCall:
         if self.log_entry is not None:
             self.log_entry.notes[key] = value
 
+    # -- answers in the call's own protocol (what behaviours answer with) -------------------------
+    def answer(self, data: dict[str, Any] | None = None) -> Response:
+        """A success for this call: `data` in boto3's shape of the operation's output."""
+        model, request_id = service_model(self.service), str(uuid.uuid4())
+        if self.protocol == "json":
+            return aws_json.write_result(model, data, request_id)
+        if self.protocol in ("query", "ec2"):
+            writer = ec2 if self.protocol == "ec2" else query
+            return writer.write_result(model, self.operation, data, request_id)
+        raise ValueError(f"awslab does not write {self.protocol} answers; edit the emulator's")
+
+    def error(self, code: str, message: str, status: int = 400, extra: dict | None = None) -> Response:
+        """AWS's error for this call, in the shape its protocol uses: boto3 raises what a learner expects."""
+        request_id = str(uuid.uuid4())
+        if self.protocol == "json":
+            return aws_json.write_error(service_model(self.service), code, message, status, request_id, extra)
+        if self.protocol == "rest-json":
+            return rest_json.write_error(code, message, status, request_id, extra)
+        writer = {"ec2": ec2, "rest-xml": rest_xml}.get(self.protocol, query)
+        return writer.write_error(code, message, status, request_id)
+
+    def answer_of(self, response: Response) -> dict[str, Any] | None:
+        """The emulator's answer to this call read by botocore, as boto3 returns it (without
+        ResponseMetadata); None for an error or an answer botocore cannot read."""
+        if not response.ok:
+            return None
+        op = service_model(self.service).operation_model(self.operation)
+        try:
+            parsed = create_parser(op.metadata["protocol"]).parse(
+                {"status_code": response.status, "headers": dict(response.headers), "body": response.body},
+                op.output_shape)
+        except Exception:  # noqa: BLE001 - botocore's parsers raise several kinds on a malformed body
+            return None
+        parsed.pop("ResponseMetadata", None)
+        return parsed
+
     def with_params(self, params: dict[str, Any]) -> "AwsCall":
         """The same call with other parameters, serialised by botocore as boto3 would have sent them;
         the request log keeps the original. The only way a behaviour changes a call."""
@@ -75,9 +99,15 @@ def serialised(call: AwsCall, params: dict[str, Any]) -> HttpRequest:
     """`call`'s request carrying `params` instead (other headers, the path of an SQS queue URL, and a
     streaming body the log only knows by its size are kept)."""
     op = service_model(call.service).operation_model(call.operation)
-    request = _serializer(op.metadata["protocol"]).serialize_to_request(params, op)
     old = call.http
     headers = dict(old.headers)
+    try:
+        request = _serializer(op.metadata["protocol"]).serialize_to_request(params, op)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        if call.protocol != "json":
+            raise
+        # a value of the wrong type (raw JSON, not boto3's): sent as it is, for the emulator to refuse
+        request = {"body": aws_json.dumps(params), "headers": {}}
     body = request["body"]
     if isinstance(body, dict):
         body = urllib.parse.urlencode(list(body.items()), doseq=True)

@@ -1,4 +1,8 @@
-"""boto3 clients that reach the gateway in-process, with awslab's fake credentials."""
+"""boto3 clients that reach the gateway in-process, with awslab's fake credentials.
+
+A grader client's request goes to `Gateway.handle_http` (log, behaviours), a behaviour's internal
+client's straight to the upstream emulator: no socket, no WSGI environ. The learner's code, in its
+own process, uses real HTTP on loopback."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import boto3
 from botocore.config import Config
 
 from ..safety import FAKE_SECRET, GRADER_ACCESS_KEY
-from . import transport
+from .wire import UNLOGGED_HEADER, from_botocore, to_botocore
 
 # The endpoint is never dialled: the in-process transport answers first. It only has to be local.
 PLACEHOLDER_ENDPOINT = "http://127.0.0.1:4566"
@@ -30,5 +34,13 @@ def make_client(gateway, service: str, *, internal: bool = False, access_key: st
         service, endpoint_url=PLACEHOLDER_ENDPOINT, region_name=region or gateway.region,
         aws_access_key_id=access_key or GRADER_ACCESS_KEY, aws_secret_access_key=secret_key or FAKE_SECRET,
         aws_session_token=session_token, config=base.merge(config) if config else base)
-    transport.attach(client, gateway, {"x-awslab-internal": gateway.internal_token} if internal else None)
+    send = gateway.upstream.send if internal else gateway.handle_http
+
+    def before_send(request, **kwargs):  # noqa: ARG001
+        http = from_botocore(request)
+        if internal:
+            http.headers[UNLOGGED_HEADER] = "1"
+        return to_botocore(request, send(http))
+
+    client.meta.events.register_first("before-send", before_send)
     return client

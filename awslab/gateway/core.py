@@ -5,48 +5,61 @@
 The gateway reads each request into boto3 terms (`AwsCall`), runs it through the chain of
 simulated behaviours (virtual-time long polls, small pages, capacity metering, IAM enforcement,
 ...), forwards what is left to the emulator, and records the call in the request log.
-A behaviour is an object with `name` and `handle(call, forward, gateway) -> Response`; it may
-answer itself, change the call, call `forward(call)` once or several times, or edit the response.
+A behaviour is an object with `handle(call, forward, gateway) -> Response`; it may answer itself,
+change the call (`call.with_params`), call `forward(call)` once or several times, or edit the
+response. It may declare `services` (and `operations`) it handles: the chain is built per service
+and operation, so an SQS receive never visits S3's behaviours. Its name is its module's name.
 """
 
 from __future__ import annotations
 
-import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from ..clock import VirtualClock
 from .clients import make_client
-from .aws_request import AwsCall, HttpRequest, identify
+from .aws_request import AwsCall, identify
 from .errors import error_of
 from .request_log import LoggedCall, RequestLog
-from .wire import Response, request_from_environ
+from .wire import UNLOGGED_HEADER, HttpRequest, Response, request_from_environ
 
 Forward = Callable[[AwsCall], Response]
 
-INTERNAL_HEADER = "x-awslab-internal"
-# What an internal request carries upstream instead: the emulator leaves it out of S3 server access
-# logs (awslab/backends/moto_embedded.py), as AWS logs only the requests the account's callers make.
-UNLOGGED_HEADER = "x-awslab-unlogged"
 CONTROL_PATHS = ("/_awslab/", "/moto-api", "/_localstack/", "/_aws/")
 _MAX_LOGGED_RESPONSE = 256 * 1024
 
 
 class Behaviour(Protocol):
-    name: str
-
     def handle(self, call: AwsCall, forward: Forward, gateway: "Gateway") -> Response: ...
+
+    # Optional: `services` / `operations` (frozensets; absent: every one), `attach(gateway)`, `reset()`.
 
 
 class Upstream(Protocol):
     def send(self, http: HttpRequest) -> Response: ...
 
 
+class CallableUpstream:
+    """An upstream that is a function of the request (a fake emulator in tests, as httpx's MockTransport)."""
+
+    def __init__(self, answer: Callable[[HttpRequest], Response]) -> None:
+        self.send = answer
+
+
+def behaviour_name(behaviour: Any) -> str:
+    """A behaviour's name: its module's (`gateway.behaviour("pagination")`), or its own `name`."""
+    module = type(behaviour).__module__
+    if module.startswith(__package__ + ".behaviours."):
+        return module.rsplit(".", 1)[-1]
+    return getattr(behaviour, "name", None) or type(behaviour).__name__
+
+
 class Gateway:
-    def __init__(self, upstream: Upstream, clock: VirtualClock, *, region: str = "us-east-1",
-                 account_id: str = "123456789012", features: frozenset[str] = frozenset()) -> None:
-        self.upstream = upstream
+    def __init__(self, upstream: Upstream | Callable[[HttpRequest], Response], clock: VirtualClock, *,
+                 region: str = "us-east-1", account_id: str = "123456789012",
+                 features: frozenset[str] = frozenset()) -> None:
+        self.upstream = upstream if hasattr(upstream, "send") else CallableUpstream(upstream)
         self.clock = clock
         self.region = region
         self.account_id = account_id
@@ -55,12 +68,15 @@ class Gateway:
         self.behaviours: list[Behaviour] = []
         self.sources: dict[str, str] = {}  # access key id -> "learner" | "grader"
         self.settings: dict[str, Any] = {}
-        self.internal_token = secrets.token_hex(16)
-        self.state: dict[str, Any] = {}  # per-scenario memory of behaviours (e.g. capacity meters)
+        self.state: dict[str, Any] = {}  # per-scenario memory of behaviours (see memory())
         # Whether the learner's process is running a call now (set by the grader): a behaviour that
         # runs learner code itself (Lambda's poller) waits until it is not, or the two would deadlock.
         self.learner_busy: Callable[[], bool] = lambda: False
         self._lock = threading.RLock()
+        self._chains: dict[tuple[str, str], tuple[list, Forward]] = {}
+        self._internal_clients: dict[tuple[str, str], Any] = {}  # kept across resets: they hold no state
+        self._advancing = threading.local()  # the service whose call moves the clock (a long poll's)
+        self._pending_listeners: dict[Callable, frozenset[str]] = {}
 
     # -- configuration -------------------------------------------------------------------------
     def add(self, behaviour: Behaviour) -> Behaviour:
@@ -73,13 +89,59 @@ class Gateway:
         return behaviour
 
     def behaviour(self, name: str) -> Behaviour | None:
-        return next((b for b in self.behaviours if b.name == name), None)
+        return next((b for b in self.behaviours if behaviour_name(b) == name), None)
+
+    def memory(self, key: str, start: Callable[[], Any] = dict) -> Any:
+        """A behaviour's memory of the current scenario under `key` (made by `start()` on first use,
+        forgotten by reset())."""
+        with self._lock:
+            if key not in self.state:
+                self.state[key] = start()
+            return self.state[key]
+
+    # -- the virtual clock, per service -----------------------------------------------------------
+    def on_advance(self, listener: Callable, *, services: Iterable[str] | None = None,
+                   stops: Callable | None = None) -> None:
+        """Follow the virtual clock (`clock.on_advance`). With `services`, a move of the clock made for
+        another service's call (each virtual second of an SQS long poll) skips the listener: it
+        catches up on the next move of the clock that is not, or before its services' next call."""
+        wanted = frozenset(services) if services is not None else None
+
+        def moved(now):
+            scope = getattr(self._advancing, "service", None)
+            if wanted is None or scope is None or scope in wanted:
+                self._pending_listeners.pop(listener, None)
+                listener(now)
+            else:
+                self._pending_listeners[listener] = wanted
+
+        def halts(old, new):
+            scope = getattr(self._advancing, "service", None)
+            return stops(old, new) if wanted is None or scope is None or scope in wanted else []
+
+        self.clock.on_advance(moved, stops=halts if stops is not None else None)
+
+    def advance_for(self, call: AwsCall, seconds: float) -> None:
+        """Move the virtual clock on for `call` alone (a long poll waiting): listeners of other
+        services wait."""
+        self._advancing.service = call.service
+        try:
+            self.clock.advance(seconds=seconds)
+        finally:
+            self._advancing.service = None
+
+    def _catch_up(self, service: str) -> None:
+        for listener, services in list(self._pending_listeners.items()):
+            if service in services:
+                self._pending_listeners.pop(listener, None)
+                listener(self.clock.now())
 
     def reset(self) -> None:
         """Forget the log, the scenario's settings and behaviour state (the backend resets itself)."""
         self.log.clear()
         self.state.clear()
         self.settings.clear()
+        self._pending_listeners.clear()
         for behaviour in self.behaviours:
             reset = getattr(behaviour, "reset", None)
             if reset:
@@ -92,12 +154,11 @@ class Gateway:
         SQS, SNS and DynamoDB keep each region's resources apart."""
         region = region or self.region
         with self._lock:
-            cache = self.state.setdefault("_internal_clients", {})
-            if (service, region) not in cache:
-                cache[(service, region)] = make_client(self, service, internal=True, region=region)
-            return cache[(service, region)]
+            if (service, region) not in self._internal_clients:
+                self._internal_clients[(service, region)] = make_client(self, service, internal=True, region=region)
+            return self._internal_clients[(service, region)]
 
-    # -- WSGI entry ------------------------------------------------------------------------------
+    # -- entries: WSGI (loopback HTTP), handle_http (in-process clients) -----------------------------
     def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
         http = request_from_environ(environ)
         response = self.handle_http(http)
@@ -112,11 +173,7 @@ class Gateway:
     def handle_http(self, http: HttpRequest) -> Response:
         if http.path.startswith("/_awslab/health"):
             return Response(200, [("Content-Type", "application/json")], b'{"status": "ok"}')
-        if http.headers.get(INTERNAL_HEADER) == self.internal_token:
-            http.headers.pop(INTERNAL_HEADER)
-            http.headers[UNLOGGED_HEADER] = "1"
-            return self.upstream.send(http)
-        http.headers.pop(UNLOGGED_HEADER, None)
+        http.headers.pop(UNLOGGED_HEADER, None)  # only awslab's own requests are left out of the logs
         if http.path.startswith(CONTROL_PATHS):
             # The emulators' control routes (reset, time travel, storage class) are the grader's
             # alone: through the gateway, learner code could otherwise change its own verdict.
@@ -132,7 +189,9 @@ class Gateway:
                            params=call.params, region=call.region, access_key=call.access_key,
                            source=self.sources.get(call.access_key or "", "other"))
         call.log_entry = entry  # behaviours annotate entry.notes
-        response = self._chain(0)(call)
+        if self._pending_listeners:
+            self._catch_up(call.service)
+        response = self.chain(call.service, call.operation)(call)
         entry.status = response.status
         entry.error_code, entry.error_message = error_of(response)
         if call.protocol == "json" and len(response.body) <= _MAX_LOGGED_RESPONSE:
@@ -141,15 +200,31 @@ class Gateway:
         self.log.append(entry)
         return response
 
-    def _chain(self, index: int) -> Forward:
-        if index >= len(self.behaviours):
-            return self._send_upstream
-        behaviour = self.behaviours[index]
-        following = self._chain(index + 1)
-        return lambda call: behaviour.handle(call, following, self)
+    def chain(self, service: str, operation: str) -> Forward:
+        """The behaviours a call of `service`'s `operation` meets, in order, then the upstream."""
+        key = (service, operation)
+        cached = self._chains.get(key)
+        if cached is not None and cached[0] == self.behaviours:
+            return cached[1]
+        members = [b for b in self.behaviours if _handles(b, service, operation)]
+        forward: Forward = self._send_upstream
+        for behaviour in reversed(members):
+            forward = _link(behaviour, forward, self)
+        self._chains[key] = (list(self.behaviours), forward)
+        return forward
 
     def _send_upstream(self, call: AwsCall) -> Response:
         return self.upstream.send(call.http)
+
+
+def _handles(behaviour: Any, service: str, operation: str) -> bool:
+    services = getattr(behaviour, "services", None)
+    operations = getattr(behaviour, "operations", None)
+    return (services is None or service in services) and (operations is None or operation in operations)
+
+
+def _link(behaviour: Behaviour, following: Forward, gateway: Gateway) -> Forward:
+    return lambda call: behaviour.handle(call, following, gateway)
 
 
 def _reason(status: int) -> str:

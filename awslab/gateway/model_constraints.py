@@ -13,7 +13,7 @@ is a hand table of limits.
 from __future__ import annotations
 
 import functools
-import json
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from botocore.model import Shape
 
 from .aws_request import service_model
+from .wire import dumps
 
 # The services whose model constraints are enforced, with the error code AWS gives for them.
 # DynamoDB, IAM and KMS answer with their model validation (Coral) error (KMS's wording is the one
@@ -119,10 +120,12 @@ def _part(service: str, v: Violation) -> str:
 
 def _render(value: Any) -> str:
     if isinstance(value, (dict, list)):
-        text = json.dumps(value, separators=(",", ":"), default=str)
+        text = dumps(value, separators=(",", ":"))
         return "'" + (text if len(text) <= 200 else text[:200] + "...") + "'"
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
+    if isinstance(value, (bytes, dt.datetime)):
+        return f"'{dumps(value)[1:-1] if isinstance(value, bytes) else dumps(value)}'"
     return f"'{value}'"
 
 

@@ -1,7 +1,11 @@
-"""HTTP plumbing of the gateway: WSGI environs, responses, and the upstreams behind it."""
+"""The gateway's wire types: the HTTP request and response, and their conversions (a WSGI environ,
+botocore's request and response, JSON of boto3-shaped values). The upstreams behind the gateway are
+in upstreams.py; reading and writing each AWS protocol is in protocols/."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import io
 import json
 import urllib.parse
@@ -9,20 +13,48 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import urllib3
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, should_preserve_original_header_name
-from werkzeug.test import run_wsgi_app
 
-from .aws_request import HttpRequest
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
-# Headers a proxy must not pass on (RFC 9110 7.6.1) plus those the WSGI layer recomputes. An
-# answer's Content-Length is kept: the gateway recomputes it, except for HEAD, whose length is the
-# emulator's (the size of the body a GET would have).
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-               "transfer-encoding", "upgrade", "server", "date"}
-_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}
+_BODY_HEADERS = {"content-length", "content-md5", "x-amz-crc32"}  # what a new body makes wrong
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """JSON text of boto3-shaped values as the JSON protocols carry them: bytes as base64, datetimes
+    as epoch seconds (a behaviour that answers with what the caller sent, e.g. UnprocessedItems)."""
+    return json.dumps(value, default=_wire_value, **options)
+
+
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, dt.datetime):
+        seconds = value.timestamp()
+        return int(seconds) if seconds == int(seconds) else seconds
+    return str(value)
+
+
+# What an internal request (a behaviour's, clients.py) carries upstream: the emulator leaves it out of
+# S3 server access logs (awslab/backends/moto_embedded.py), as AWS logs only its callers' requests.
+UNLOGGED_HEADER = "x-awslab-unlogged"
+
+
+@dataclass
+class HttpRequest:
+    """The raw request as the gateway received it."""
+
+    method: str
+    path: str  # percent-decoded path
+    raw_path: str  # as sent
+    query: str
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+    def query_params(self) -> dict[str, list[str]]:
+        return urllib.parse.parse_qs(self.query, keep_blank_values=True)
 
 
 @dataclass
@@ -45,10 +77,20 @@ class Response:
                 self._json = False
         return self._json if self._json is not False else None
 
-    def with_json(self, data: Any) -> "Response":
-        body = json.dumps(data).encode()
-        headers = [(k, v) for k, v in self.headers if k.lower() not in ("content-length", "x-amz-crc32")]
+    def with_headers(self, headers: dict[str, str] | list[tuple[str, str]] | None = None, *,
+                     without: Iterable[str] = ()) -> "Response":
+        """The same answer with `headers` set (each replacing any of its name) and `without` gone."""
+        added = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
+        gone = {name.lower() for name in without} | {name.lower() for name, _ in added}
+        return Response(self.status, [(k, v) for k, v in self.headers if k.lower() not in gone] + added, self.body)
+
+    def with_body(self, body: bytes) -> "Response":
+        """The same answer with another body (the old body's length and checksums go)."""
+        headers = [(k, v) for k, v in self.headers if k.lower() not in _BODY_HEADERS]
         return Response(self.status, headers, body)
+
+    def with_json(self, data: Any) -> "Response":
+        return self.with_body(dumps(data).encode())
 
     @property
     def ok(self) -> bool:
@@ -123,40 +165,41 @@ def environ_for(http: HttpRequest, host: str = "127.0.0.1", port: int = 80) -> d
     return environ
 
 
-def call_wsgi(app: WsgiApp, environ: dict) -> Response:
-    app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
-    try:
-        body = b"".join(app_iter)
-    finally:
-        close = getattr(app_iter, "close", None)
-        if close:
-            close()
-    return Response(int(status.split(" ", 1)[0]), list(headers.items()), body)
+class _RawBody(io.BytesIO):
+    """What botocore expects of `AWSResponse.raw`: read() for streaming bodies, stream() for the rest."""
+
+    def stream(self, **kwargs):  # noqa: ARG002 - botocore passes decode_content
+        contents = self.read()
+        while contents:
+            yield contents
+            contents = self.read()
 
 
-class WsgiUpstream:
-    """An emulator living in this process, reached by calling its WSGI app (embedded moto)."""
+def from_botocore(request: AWSPreparedRequest) -> HttpRequest:
+    """The HTTP request botocore is about to send (with the Host header urllib3 would add)."""
+    url = urllib.parse.urlsplit(request.url)
+    body = request.body
+    if hasattr(body, "read"):
+        body = body.read()
+    if isinstance(body, str):
+        body = body.encode()
+    headers = {k.lower(): (v.decode() if isinstance(v, bytes) else str(v)) for k, v in request.headers.items()}
+    headers.setdefault("host", url.netloc)
+    return HttpRequest(
+        method=request.method.upper(),
+        path=urllib.parse.unquote(url.path or "/"),
+        raw_path=url.path or "/",
+        query=url.query,
+        headers=headers,
+        body=body or b"",
+    )
 
-    def __init__(self, app: WsgiApp) -> None:
-        self.app = app
 
-    def send(self, http: HttpRequest) -> Response:
-        return call_wsgi(self.app, environ_for(http))
-
-
-class HttpUpstream:
-    """An emulator in another process, reached over loopback HTTP (moto server, LocalStack)."""
-
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.pool = urllib3.PoolManager(maxsize=16, retries=False, timeout=urllib3.Timeout(connect=5, read=timeout))
-
-    def send(self, http: HttpRequest) -> Response:
-        url = self.base_url + http.raw_path + (f"?{http.query}" if http.query else "")
-        # The Host header goes on: the emulator names resources after it (a queue URL is the
-        # endpoint the caller used, not the emulator's private port).
-        headers = {k: v for k, v in http.headers.items() if k not in _NOT_FORWARDED}
-        reply = self.pool.request(http.method, url, body=http.body or None, headers=headers,
-                                  redirect=False, preload_content=True, decode_content=False)
-        return Response(reply.status, [(k, v) for k, v in reply.headers.items() if k.lower() not in _HOP_BY_HOP],
-                        reply.data)
+def to_botocore(request: AWSPreparedRequest, response: Response) -> AWSResponse:
+    """The answer as botocore reads it off the wire: a HEAD's has no body but keeps the emulator's
+    Content-Length (the size a GET would return: HeadObject's ContentLength)."""
+    if request.method.upper() == "HEAD":
+        return AWSResponse(request.url, response.status, dict(response.headers), _RawBody(b""))
+    headers = {k: v for k, v in response.headers if k.lower() not in ("content-length", "transfer-encoding")}
+    headers["Content-Length"] = str(len(response.body))
+    return AWSResponse(request.url, response.status, headers, _RawBody(response.body))

@@ -22,7 +22,7 @@ from botocore.config import Config
 from botocore.model import Shape
 
 from awslab.gateway.aws_request import identify, service_model
-from awslab.gateway.transport import request_from_botocore
+from awslab.gateway.wire import from_botocore as request_from_botocore
 
 SERVICES = ("sqs", "sns", "s3", "dynamodb", "iam", "sts", "kms", "ec2", "lambda", "events")
 # Members botocore or HTTP add to a request (a checksum, the body's length), which the caller never passed.

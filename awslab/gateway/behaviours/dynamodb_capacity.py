@@ -100,6 +100,7 @@ def table_name(name_or_arn: str) -> str:
 
 class DynamoDBCapacity:
     name = "dynamodb_capacity"
+    services = frozenset({"dynamodb"})
 
     def __init__(self) -> None:
         # Buckets are shared state: one request is priced and admitted at a time.

@@ -45,7 +45,6 @@ import datetime as dt
 import json
 import re
 import threading
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -483,10 +482,8 @@ class IamEnforcement:
             memory["user_boundaries"][name] = call.params.get("PermissionsBoundary")
         else:
             memory["user_boundaries"].pop(name, None)
-        body = (f'<{call.operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata>'
-                f"<RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></{call.operation}Response>")
         call.note("user_boundary", "kept by awslab (the emulator does not store user permissions boundaries)")
-        return Response(200, [("Content-Type", "text/xml")], body.encode())
+        return call.answer()
 
 
 def _because(decision: Decision, action: str) -> str:

@@ -52,6 +52,7 @@ _PLACEHOLDER_KEY = "00000000-0000-0000-0000-000000000000"
 
 class KmsKeyPolicy:
     name = "kms_key_policy"
+    services = frozenset({"kms"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if call.service == "kms" and call.operation in ("CreateKey", "PutKeyPolicy"):

@@ -36,7 +36,7 @@ from botocore.exceptions import ClientError
 from ..aws_request import AwsCall, region_of_arn
 from ..core import Forward, Gateway
 from ..errors import aws_error
-from ..wire import Response
+from ..wire import Response, dumps
 
 POLLER_ACCESS_KEY = "AKIDAWSLABLAMBDA0000"  # the pollers' requests, logged with source "lambda"
 POLLERS = 5  # "Lambda reads up to five batches and sends them to your function" (with-sqs.html)
@@ -175,6 +175,7 @@ class LambdaContext:
 
 class LambdaSqsMapping:
     name = "lambda_sqs"
+    services = frozenset({"lambda", "sqs"})
 
     def __init__(self) -> None:
         self.gateway: Gateway | None = None
@@ -857,7 +858,7 @@ def _changes_what_pollers_read(call: AwsCall) -> str:
 
 def _json(status: int, body: dict) -> Response:
     return Response(status, [("Content-Type", "application/json"), ("x-amzn-RequestId", str(uuid.uuid4()))],
-                    json.dumps(body).encode())
+                    dumps(body).encode())
 
 
 BEHAVIOUR = LambdaSqsMapping

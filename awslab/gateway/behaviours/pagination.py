@@ -23,7 +23,8 @@ _JSON_LISTS = {
 
 
 class SmallPages:
-    name = "small_pages"
+    name = "pagination"
+    services = frozenset({"s3", "sqs", "dynamodb"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         size = gateway.settings.get("page_size")

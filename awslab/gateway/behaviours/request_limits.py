@@ -25,7 +25,7 @@ from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..limits import Limit, limits_for
 from ..model_constraints import CODES, SOURCES, refusal, violations
-from ..wire import Response
+from ..wire import Response, dumps
 
 
 # The smallest MaximumMessageSize a queue can have: a message no larger fits every queue.
@@ -223,7 +223,7 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
                 names = key_names(table)
             except Exception:  # no such table: the emulator answers for it
                 continue
-            seen = {json.dumps({n: key.get(n) for n in names}, sort_keys=True) for key in keys}
+            seen = {dumps({n: key.get(n) for n in names}, sort_keys=True) for key in keys}
             if len(seen) < len(keys):
                 return fields
         return None
@@ -304,7 +304,7 @@ def _batch_keys(requests: Any) -> list[dict]:
 
 
 def _compact(value: Any, cap: int = 200) -> str:
-    text = json.dumps(value, separators=(",", ":"), default=str)
+    text = dumps(value, separators=(",", ":"))
     return text if len(text) <= cap else text[:cap] + "..."
 
 

@@ -19,6 +19,7 @@ from ..wire import Response
 
 class S3DeleteMarkers:
     name = "s3_delete_markers"
+    services = frozenset({"s3"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         response = forward(call)
@@ -39,8 +40,7 @@ class S3DeleteMarkers:
             refused = aws_error(call, "MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
             extra = [("Last-Modified", headers["last-modified"])] if headers.get("last-modified") else []
             return Response(405, refused.headers + marker + extra, refused.body)
-        kept = [(k, v) for k, v in response.headers if k.lower() not in ("x-amz-delete-marker", "x-amz-version-id")]
-        return Response(response.status, kept + marker, response.body)
+        return response.with_headers(marker)
 
 
 BEHAVIOUR = S3DeleteMarkers

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,6 +42,7 @@ from ...s3_lifecycle import (
 )
 from ...s3_lifecycle.bucket import NULL_VERSION
 from ..aws_request import AwsCall
+from ..protocols import rest_xml
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..wire import Response
@@ -68,6 +68,7 @@ class BucketLifecycle:
 
 class S3Lifecycle:
     name = "s3_lifecycle"
+    services = frozenset({"s3"})
 
     def __init__(self) -> None:
         self.gateway: Gateway | None = None
@@ -76,7 +77,7 @@ class S3Lifecycle:
     # -- wiring ------------------------------------------------------------------------------------
     def attach(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        gateway.clock.on_advance(self._on_clock, stops=self._due_midnights)
+        gateway.on_advance(self._on_clock, services=self.services, stops=self._due_midnights)
 
     def reset(self) -> None:
         """Nothing to do: the per-scenario memory lives in gateway.state, which the gateway clears."""
@@ -169,7 +170,7 @@ class S3Lifecycle:
                 previous=known.previous if known else None, events=known.events if known else [],
                 seen=known.seen if known else {})
         call.note("lifecycle_rules", [rule.id for rule in config.rules])
-        return _with_header(response, _MINIMUM_SIZE_HEADER, config.minimum_object_size)
+        return response.with_headers({_MINIMUM_SIZE_HEADER: config.minimum_object_size})
 
     def _get(self, call: AwsCall, forward: Forward) -> Response:
         response = forward(call)
@@ -177,13 +178,11 @@ class S3Lifecycle:
         if not response.ok or state is None:
             return response
         # Answer with what the learner sent: moto's copy has lost NewerNoncurrentVersions and size filters.
-        body = _lifecycle_xml(state.sent.get("LifecycleConfiguration", {}))
-        headers = [(k, v) for k, v in response.headers if k.lower() not in ("content-length", "content-md5")]
-        return _with_header(Response(response.status, headers, body), _MINIMUM_SIZE_HEADER,
-                            state.config.minimum_object_size)
+        body = rest_xml.write_payload(_lifecycle_shape(), state.sent.get("LifecycleConfiguration", {}))
+        return response.with_body(body).with_headers({_MINIMUM_SIZE_HEADER: state.config.minimum_object_size})
 
     def _upload_created(self, call: AwsCall, response: Response, gateway: Gateway) -> Response:
-        upload_id = _xml_text(response.body, "UploadId")
+        upload_id = (call.answer_of(response) or {}).get("UploadId")
         if not upload_id:
             return response
         bucket, key = call.params.get("Bucket"), call.params.get("Key", "")
@@ -193,8 +192,7 @@ class S3Lifecycle:
         state = self._buckets.get(bucket)
         due = abort_date(state.config, key, now) if state else None
         if due is not None:  # R4.9: S3 tells the uploader when the upload will be aborted
-            response = _with_header(response, "x-amz-abort-date", _rfc1123(due[0]))
-            response = _with_header(response, "x-amz-abort-rule-id", due[1])
+            response = response.with_headers({"x-amz-abort-date": _rfc1123(due[0]), "x-amz-abort-rule-id": due[1]})
         return response
 
     def _initiated(self, bucket: str, upload_id: str) -> dt.datetime | None:
@@ -326,37 +324,16 @@ class S3Lifecycle:
         state.events.append(Event(at=midnight, action=action, new_version_id=new_version_id))
 
 
-def _with_header(response: Response, name: str, value: str) -> Response:
-    headers = [(k, v) for k, v in response.headers if k.lower() != name.lower()] + [(name, value)]
-    return Response(response.status, headers, response.body)
-
-
-def _xml_text(body: bytes, name: str) -> str | None:
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError:
-        return None
-    for element in root.iter():
-        if element.tag.rsplit("}", 1)[-1] == name:
-            return element.text
-    return None
-
-
 def _rfc1123(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-def _lifecycle_xml(configuration: dict[str, Any]) -> bytes:
-    """The GetBucketLifecycleConfiguration body for a configuration in boto3's shape: the same XML
-    as the PUT body, which botocore's own serializer writes."""
-    from botocore.serialize import create_serializer
-
+def _lifecycle_shape():
+    """The LifecycleConfiguration document's shape: GET answers with the XML the PUT carried."""
     from ..aws_request import service_model
 
     operation = service_model("s3").operation_model("PutBucketLifecycleConfiguration")
-    request = create_serializer("rest-xml", include_validation=False).serialize_to_request(
-        {"Bucket": "b", "LifecycleConfiguration": configuration}, operation)
-    return request["body"]
+    return operation.input_shape.members["LifecycleConfiguration"]
 
 
 BEHAVIOUR = S3Lifecycle

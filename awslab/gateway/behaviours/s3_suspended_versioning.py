@@ -26,6 +26,7 @@ WRITES = frozenset({"PutObject", "DeleteObject", "CopyObject"})
 
 class S3SuspendedVersioning:
     name = "s3_suspended_versioning"
+    services = frozenset({"s3"})
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -52,8 +53,7 @@ class S3SuspendedVersioning:
             if not response.ok or not edit("s3-latest-null", account_id=account, bucket=bucket, key=key):
                 return response
         call.note("moto_deviation", "write to a versioning-suspended bucket replaces only the null version")
-        headers = [(k, v) for k, v in response.headers if k.lower() != "x-amz-version-id"]
-        return Response(response.status, headers + [("x-amz-version-id", "null")], response.body)
+        return response.with_headers({"x-amz-version-id": "null"})
 
 
 BEHAVIOUR = S3SuspendedVersioning

@@ -31,6 +31,7 @@ STATE_KEY = "s3_last_write"
 
 class S3WriteOrder:
     name = "s3_write_order"
+    services = frozenset({"s3"})
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

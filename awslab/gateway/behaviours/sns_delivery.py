@@ -28,9 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-import xml.etree.ElementTree as ET
 from typing import Any
-from xml.sax.saxutils import escape
 
 import botocore.exceptions
 
@@ -90,6 +88,7 @@ def _remembered(gateway: Gateway, kind: str, key: str, look_up):
 
 class SnsDelivery:
     name = "sns_delivery"
+    services = frozenset({"sns"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if (call.service, call.operation) in _KEEP_LOOKUPS:
@@ -138,7 +137,7 @@ class SnsDelivery:
         result = {"MessageId": message_id}
         if topic.fifo:
             result["SequenceNumber"] = topic.sequence_number(gateway)
-        return _success(call, result)
+        return call.answer(result)
 
     def _publish_batch(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         topic_arn = call.params.get("TopicArn")
@@ -175,7 +174,7 @@ class SnsDelivery:
             successful.append(item)
         call.note("message_ids", message_ids)
         call.note("deliveries", deliveries)
-        return _success(call, {"Successful": successful, "Failed": failed})
+        return call.answer({"Successful": successful, "Failed": failed})
 
     # -- filter policies ---------------------------------------------------------------------------
     def _subscribe(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
@@ -190,7 +189,7 @@ class SnsDelivery:
             return aws_error(call, error.code, error.message, error.http_status)
         response = forward(call)
         if response.ok:
-            _remember_scope(gateway, _result_field(response, "SubscriptionArn"), attributes)
+            _remember_scope(gateway, _result_field(call, response, "SubscriptionArn"), attributes)
         if response.ok or not policy:
             return response
         # AWS accepts this policy but the emulator does not: keep it in awslab.
@@ -200,7 +199,7 @@ class SnsDelivery:
         retried = forward(call.with_params(params))
         if not retried.ok:
             return response
-        arn = _result_field(retried, "SubscriptionArn")
+        arn = _result_field(call, retried, "SubscriptionArn")
         if arn:
             _remember_scope(gateway, arn, attributes)
             gateway.state.setdefault(_OVERRIDES, {})[arn] = policy
@@ -235,7 +234,7 @@ class SnsDelivery:
             elif value and response.status == 400:
                 overrides[arn] = value  # valid in AWS, refused by the emulator
                 call.note("filter_policy_kept_by_awslab", "the emulator refused a filter policy AWS accepts")
-                return _success(call, None)
+                return call.answer()
         return response
 
     def _get_subscription_attributes(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
@@ -475,72 +474,16 @@ def _check_attribute(name: str, attribute: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- responses
-def _success(call: AwsCall, result: dict[str, Any] | None) -> Response:
-    """A successful answer to `call` in its protocol (SNS speaks query XML; JSON if botocore moves)."""
-    request_id = str(uuid.uuid4())
-    if call.protocol == "json":
-        body = json.dumps(result or {}).encode()
-        return Response(200, [("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-RequestId", request_id)],
-                        body)
-    inner = f"<{call.operation}Result>{_xml(result)}</{call.operation}Result>" if result is not None else ""
-    body = (f'<{call.operation}Response xmlns="{SNS_XMLNS}">{inner}'
-            f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
-            f"</{call.operation}Response>")
-    return Response(200, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body.encode())
-
-
-def _xml(value: Any) -> str:
-    if isinstance(value, dict):
-        return "".join(f"<{k}>{_xml(v)}</{k}>" for k, v in value.items())
-    if isinstance(value, list):
-        return "".join(f"<member>{_xml(v)}</member>" for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return escape(str(value))
-
-
-def _result_field(response: Response, name: str) -> str | None:
-    data = response.json()
-    if isinstance(data, dict):
-        return data.get(name)
-    try:
-        root = ET.fromstring(response.body)
-    except ET.ParseError:
-        return None
-    found = next((node.text for node in root.iter() if node.tag.rsplit("}", 1)[-1] == name), None)
-    return found
+def _result_field(call: AwsCall, response: Response, name: str) -> str | None:
+    return (call.answer_of(response) or {}).get(name)
 
 
 def _with_attributes(call: AwsCall, response: Response, extra: dict[str, str]) -> Response:
     """GetSubscriptionAttributes' answer with awslab's own attributes put in."""
-    data = response.json()
-    if isinstance(data, dict) and call.protocol == "json":
-        attributes = dict(data.get("Attributes") or {}, **extra)
-        return response.with_json(dict(data, Attributes=attributes))
-    ET.register_namespace("", SNS_XMLNS)
-    try:
-        root = ET.fromstring(response.body)
-    except ET.ParseError:
+    data = call.answer_of(response)
+    if data is None:
         return response
-    holder = next((n for n in root.iter() if n.tag.rsplit("}", 1)[-1] == "Attributes"), None)
-    if holder is None:
-        return response
-    prefix = holder.tag[: -len("Attributes")]
-    present = {}
-    for entry in list(holder):
-        key = entry.find(f"{prefix}key")
-        if key is not None:
-            present[key.text] = entry
-    for name, value in extra.items():
-        if name in present:
-            present[name].find(f"{prefix}value").text = value
-            continue
-        entry = ET.SubElement(holder, f"{prefix}entry")
-        ET.SubElement(entry, f"{prefix}key").text = name
-        ET.SubElement(entry, f"{prefix}value").text = value
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
-    return Response(response.status, headers, body)
+    return call.answer(dict(data, Attributes={**(data.get("Attributes") or {}), **extra}))
 
 
 BEHAVIOUR = SnsDelivery

@@ -26,6 +26,7 @@ MAX_RESULTS = 1000
 
 class SqsDeadLetters:
     name = "sqs_dead_letters"
+    services = frozenset({"sqs"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if call.service != "sqs" or call.protocol != "json":

@@ -20,6 +20,8 @@ MAX_WAIT_SECONDS = 20
 
 class VirtualLongPoll:
     name = "sqs_long_poll"
+    services = frozenset({"sqs"})
+    operations = frozenset({"ReceiveMessage"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if call.service != "sqs" or call.operation != "ReceiveMessage":
@@ -42,7 +44,7 @@ class VirtualLongPoll:
             if not response.ok or (data or {}).get("Messages") or waited >= wait:
                 call.note("virtual_wait", waited)
                 return response
-            gateway.clock.advance(seconds=1)
+            gateway.advance_for(call, seconds=1)  # S3 lifecycle and the like wait for it
             waited += 1
 
     @staticmethod

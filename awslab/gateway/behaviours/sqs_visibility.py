@@ -43,6 +43,7 @@ def queue_of(url: str) -> tuple[str, str] | None:
 
 class SqsVisibility:
     name = "sqs_visibility"
+    services = frozenset({"sqs"})
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if (call.service != "sqs" or FEATURE not in gateway.features or call.protocol != "json"

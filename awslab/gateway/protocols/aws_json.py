@@ -17,6 +17,8 @@ from typing import Any
 from botocore.model import ServiceModel, Shape
 from botocore.utils import parse_timestamp
 
+from ..wire import Response, dumps
+
 
 class Unreadable(Exception):
     """The body is not what the protocol says (not JSON, not XML)."""
@@ -78,3 +80,34 @@ def timestamp(value: Any) -> Any:
 
 def _members_by_wire_name(shape: Shape) -> dict[str, tuple[str, Shape]]:
     return {member.serialization.get("name", name): (name, member) for name, member in shape.members.items()}
+
+
+# --------------------------------------------------------------------------- answers
+_NAMESPACE = {"dynamodb": "com.amazonaws.dynamodb.v20120810", "sqs": "com.amazonaws.sqs"}
+# SQS's JSON protocol also carries the legacy query error code (awsQueryCompatible).
+_SQS_QUERY_CODES = {"AccessDenied": "AccessDenied", "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue"}
+_SQS_QUERY_PREFIX = "AWS.SimpleQueueService."
+
+
+def content_type(model: ServiceModel) -> str:
+    return f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
+
+
+def write_result(model: ServiceModel, data: dict | None, request_id: str) -> Response:
+    return Response(200, [("Content-Type", content_type(model)), ("x-amzn-RequestId", request_id)],
+                    dumps(data or {}).encode())
+
+
+def write_error(model: ServiceModel, code: str, message: str, status: int, request_id: str,
+                extra: dict | None = None) -> Response:
+    service = model.service_name
+    namespace = _NAMESPACE.get(service, f"com.amazonaws.{service}")
+    query_code = code
+    if service == "sqs" and code.startswith(_SQS_QUERY_PREFIX):
+        # the JSON type is the bare shape name; the legacy prefixed code rides in the header
+        code = code[len(_SQS_QUERY_PREFIX):]
+    body = {"__type": f"{namespace}#{code}", "message": message, **(extra or {})}
+    headers = [("Content-Type", content_type(model)), ("x-amzn-RequestId", request_id)]
+    if service == "sqs":
+        headers.append(("x-amzn-query-error", f"{_SQS_QUERY_CODES.get(query_code, query_code)};Sender"))
+    return Response(status, headers, dumps(body).encode())

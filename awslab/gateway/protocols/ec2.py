@@ -7,8 +7,12 @@ first letter capitalised, else by the member's name; every list is flat (`Filter
 
 from __future__ import annotations
 
-from botocore.model import Shape
+import xml.etree.ElementTree as ET
 
+from botocore.model import ServiceModel, Shape
+
+from ..wire import Response
+from . import xml_writer
 from .query import QueryReader, Tree
 
 
@@ -30,3 +34,25 @@ class Ec2Reader(QueryReader):
 
 
 READER = Ec2Reader()
+
+
+# --------------------------------------------------------------------------- answers
+def write_result(model: ServiceModel, operation: str, data: dict | None, request_id: str) -> Response:
+    """`<OperationResponse xmlns=...><requestId/>members...</OperationResponse>`: EC2 has no Result
+    wrapper and names its lists' items `item`."""
+    op = model.operation_model(operation)
+    root = ET.Element(f"{operation}Response",
+                      {"xmlns": f"http://ec2.amazonaws.com/doc/{model.metadata['apiVersion']}/"})
+    ET.SubElement(root, "requestId").text = request_id
+    if op.output_shape is not None and data:
+        xml_writer.fill(root, op.output_shape, data)
+    return Response(200, [("Content-Type", "text/xml;charset=UTF-8")], xml_writer.to_bytes(root))
+
+
+def write_error(code: str, message: str, status: int, request_id: str) -> Response:
+    root = ET.Element("Response")
+    error = ET.SubElement(ET.SubElement(root, "Errors"), "Error")
+    ET.SubElement(error, "Code").text = code
+    ET.SubElement(error, "Message").text = message
+    ET.SubElement(root, "RequestID").text = request_id
+    return Response(status, [("Content-Type", "text/xml;charset=UTF-8")], xml_writer.to_bytes(root))

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import base64
 import urllib.parse
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from botocore.model import ServiceModel, Shape
 
+from ..wire import Response
+from . import xml_writer
 from .aws_json import timestamp
 
 _VALUE = None  # the key of a tree node's own value (`Foo=1` as well as `Foo.Bar=2`)
@@ -135,3 +138,26 @@ def scalar(shape: Shape, text: str) -> Any:
 
 
 READER = QueryReader()
+
+
+# --------------------------------------------------------------------------- answers
+def write_result(model: ServiceModel, operation: str, data: dict | None, request_id: str) -> Response:
+    """`<OperationResponse><OperationResult>...</OperationResult><ResponseMetadata>...`, the
+    result written along the operation's output shape."""
+    op = model.operation_model(operation)
+    root = ET.Element(f"{operation}Response", {"xmlns": model.metadata.get("xmlNamespace", "")})
+    if op.output_shape is not None and data is not None:
+        wrapper = op.output_shape.serialization.get("resultWrapper", f"{operation}Result")
+        root.append(xml_writer.element(op.output_shape, data, wrapper))
+    ET.SubElement(ET.SubElement(root, "ResponseMetadata"), "RequestId").text = request_id
+    return Response(200, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], xml_writer.to_bytes(root))
+
+
+def write_error(code: str, message: str, status: int, request_id: str) -> Response:
+    root = ET.Element("ErrorResponse")
+    error = ET.SubElement(root, "Error")
+    ET.SubElement(error, "Type").text = "Sender"
+    ET.SubElement(error, "Code").text = code
+    ET.SubElement(error, "Message").text = message
+    ET.SubElement(root, "RequestId").text = request_id
+    return Response(status, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], xml_writer.to_bytes(root))

@@ -7,6 +7,7 @@ import json
 
 from botocore.model import ServiceModel
 
+from ..wire import Response, dumps
 from . import aws_json, rest
 
 
@@ -37,3 +38,10 @@ def _json(body: bytes):
         return json.loads(body)
     except ValueError as exc:
         raise aws_json.Unreadable from exc
+
+
+def write_error(code: str, message: str, status: int, request_id: str, extra: dict | None = None) -> Response:
+    """Lambda's shape: the code in x-amzn-ErrorType (botocore reads it there), Type and message in the body."""
+    body = {"Type": "User", "message": message, **(extra or {})}
+    return Response(status, [("Content-Type", "application/json"), ("x-amzn-RequestId", request_id),
+                             ("x-amzn-ErrorType", code)], dumps(body).encode())

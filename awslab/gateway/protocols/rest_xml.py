@@ -8,7 +8,8 @@ from typing import Any
 
 from botocore.model import ServiceModel, Shape
 
-from . import rest
+from ..wire import Response
+from . import rest, xml_writer
 from .aws_json import Unreadable
 from .query import scalar
 
@@ -88,3 +89,22 @@ def _map_entries(shape: Shape, entries: list[ET.Element]) -> dict:
         if key is not None and value is not None:
             out[key] = read_xml(shape.value, value)
     return out
+
+
+# --------------------------------------------------------------------------- answers
+def write_error(code: str, message: str, status: int, request_id: str) -> Response:
+    root = ET.Element("Error")
+    ET.SubElement(root, "Code").text = code
+    ET.SubElement(root, "Message").text = message
+    ET.SubElement(root, "RequestId").text = request_id
+    body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml_writer.to_bytes(root)
+    return Response(status, [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)], body)
+
+
+def write_payload(shape: Shape, data: dict) -> bytes:
+    """An XML document for a structure `shape` (a payload member: LifecycleConfiguration, ...)."""
+    root = xml_writer.element(shape, data, shape.serialization.get("name", shape.name))
+    namespace = shape.serialization.get("xmlNamespace")
+    if namespace:
+        root.set("xmlns", namespace["uri"] if isinstance(namespace, dict) else namespace)
+    return xml_writer.to_bytes(root)
