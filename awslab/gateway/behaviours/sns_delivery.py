@@ -88,7 +88,7 @@ def _remembered(gateway: Gateway, kind: str, key: str, look_up):
 
 class SnsDelivery:
     name = "sns_delivery"
-    services = frozenset({"sns"})
+    services = frozenset({"sns", "sqs"})  # an SQS call may change a queue it delivers to (its lookups)
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         if (call.service, call.operation) in _KEEP_LOOKUPS:
