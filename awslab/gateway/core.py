@@ -7,8 +7,9 @@ simulated behaviours (virtual-time long polls, small pages, capacity metering, I
 ...), forwards what is left to the emulator, and records the call in the request log.
 A behaviour is an object with `handle(call, forward, gateway) -> Response`; it may answer itself,
 change the call (`call.with_params`), call `forward(call)` once or several times, or edit the
-response. It may declare `services` (and `operations`) it handles: the chain is built per service
-and operation, so an SQS receive never visits S3's behaviours. Its name is its module's name.
+response. It may declare `services` (and `operations`, of every one of them or per service) it
+handles: the chain is built per service and operation, so an SQS receive never visits S3's
+behaviours. Its name is its module's name.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ _MAX_LOGGED_RESPONSE = 256 * 1024
 class Behaviour(Protocol):
     def handle(self, call: AwsCall, forward: Forward, gateway: "Gateway") -> Response: ...
 
-    # Optional: `services` / `operations` (frozensets; absent: every one), `attach(gateway)`, `reset()`.
+    # Optional: `services` / `operations` (frozensets; absent: every one; `operations` may also map a
+    # service to its operations, a service it does not name: every operation), `attach(gateway)`, `reset()`.
 
 
 class Upstream(Protocol):
@@ -220,6 +222,8 @@ class Gateway:
 def _handles(behaviour: Any, service: str, operation: str) -> bool:
     services = getattr(behaviour, "services", None)
     operations = getattr(behaviour, "operations", None)
+    if isinstance(operations, dict):
+        operations = operations.get(service)
     return (services is None or service in services) and (operations is None or operation in operations)
 
 

@@ -126,6 +126,16 @@ def test_a_behaviour_meets_only_the_services_it_declares(gateway, sqs):
     assert seen == [("sqs only", "SendMessage"), ("everything", "SendMessage")]
 
 
+def test_a_behaviour_may_name_its_operations_per_service(gateway, sqs):
+    seen: list = []
+    recorder = gateway.add(Recorder("queue changes", seen, services={"sns", "sqs"}))
+    recorder.operations = {"sqs": frozenset({"DeleteQueue"})}  # every SNS operation, one of SQS's
+    sqs.send_message(QueueUrl=QUEUE, MessageBody="hello")
+    sqs.delete_queue(QueueUrl=QUEUE)
+    assert seen == [("queue changes", "DeleteQueue")]
+    assert _handles(recorder, "sns", "Publish") and not _handles(recorder, "sqs", "ReceiveMessage")
+
+
 def test_an_sqs_call_meets_no_s3_dynamodb_or_sns_behaviour(gateway):
     for behaviour in default_behaviours():
         gateway.add(behaviour)

@@ -67,16 +67,12 @@ class PublishRejected(Exception):
 
 # gateway.state key: what Publish looked up in the emulator (topics with their subscriptions,
 # subscription attributes, queues with their policies), kept while only calls that cannot change
-# any of it pass: a run of publishes, and the receives and deletes between them, ask the emulator
-# once instead of four times per subscription per message. Any other call forgets it all.
+# any of it pass: a run of publishes, and the receives and deletes between them (SQS calls that
+# cannot change a queue do not meet this behaviour), ask the emulator once instead of four times
+# per subscription per message. Any other SNS call, or an SQS call that may change a queue, forgets it all.
 _LOOKUPS = "sns_delivery_lookups"
-_KEEP_LOOKUPS = frozenset({
-    ("sns", "Publish"), ("sns", "PublishBatch"), ("sns", "GetTopicAttributes"), ("sns", "ListTopics"),
-    ("sns", "ListSubscriptions"), ("sns", "ListSubscriptionsByTopic"), ("sns", "GetSubscriptionAttributes"),
-    ("sqs", "SendMessage"), ("sqs", "SendMessageBatch"), ("sqs", "ReceiveMessage"), ("sqs", "DeleteMessage"),
-    ("sqs", "DeleteMessageBatch"), ("sqs", "ChangeMessageVisibility"), ("sqs", "ChangeMessageVisibilityBatch"),
-    ("sqs", "GetQueueAttributes"), ("sqs", "GetQueueUrl"), ("sqs", "ListQueues"),
-})
+_KEEP_LOOKUPS = frozenset({"Publish", "PublishBatch", "GetTopicAttributes", "ListTopics", "ListSubscriptions",
+                           "ListSubscriptionsByTopic", "GetSubscriptionAttributes"})
 
 
 def _remembered(gateway: Gateway, kind: str, key: str, look_up):
@@ -88,10 +84,14 @@ def _remembered(gateway: Gateway, kind: str, key: str, look_up):
 
 class SnsDelivery:
     name = "sns_delivery"
-    services = frozenset({"sns", "sqs"})  # an SQS call may change a queue it delivers to (its lookups)
+    services = frozenset({"sns", "sqs"})
+    # Of SQS, the calls that may change what Publish remembers of a queue (its URL, policy, existence):
+    # they make it forget its lookups. A receive or a send never meets this behaviour.
+    operations = {"sqs": frozenset({"CreateQueue", "DeleteQueue", "SetQueueAttributes", "AddPermission",
+                                    "RemovePermission"})}
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
-        if (call.service, call.operation) in _KEEP_LOOKUPS:
+        if call.service == "sns" and call.operation in _KEEP_LOOKUPS:
             return self._handle(call, forward, gateway)
         gateway.state.pop(_LOOKUPS, None)
         try:
