@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import botocore.loaders
 import botocore.session
 from botocore.model import ServiceModel
 from botocore.parsers import create_parser
@@ -148,7 +149,12 @@ def service_model(service: str) -> ServiceModel:
 
 @functools.lru_cache(maxsize=1)
 def _session() -> botocore.session.Session:
-    return botocore.session.get_session()
+    # A loader of its own, not the one clients share (awslab.service_models): botocore rewrites a
+    # client's S3 models on the first call of each operation (`/{Bucket}?versions` becomes
+    # `?versions`), and the gateway reads and writes requests by the models as AWS publishes them.
+    session = botocore.session.get_session()
+    session.register_component("data_loader", botocore.loaders.create_loader())
+    return session
 
 
 def region_of_arn(arn: str | None, default: str) -> str:
