@@ -31,7 +31,8 @@ STATE_KEY = "s3_last_write"
 
 class S3WriteOrder:
     name = "s3_write_order"
-    services = frozenset({"s3"})
+    services = frozenset({"s3", "dynamodb"})
+    operations = {"s3": WRITES, "dynamodb": frozenset(op for service, op in INSTANT_IDS if service == "dynamodb")}
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
