@@ -144,17 +144,18 @@ def _serializer(protocol: str):
 
 @functools.lru_cache(maxsize=None)
 def service_model(service: str) -> ServiceModel:
+    if service == "s3":
+        # botocore rewrites an S3 client's operation models on the first call of each operation
+        # (`/{Bucket}?versions` becomes `?versions`), in the model data that clients share with every
+        # user of the process's loader (awslab.service_models): the gateway reads and writes requests
+        # by the model as published, so it reads S3's from disk with a loader of its own.
+        return ServiceModel(botocore.loaders.create_loader().load_service_model("s3", "service-2"), service_name="s3")
     return _session().get_service_model(service)
 
 
 @functools.lru_cache(maxsize=1)
 def _session() -> botocore.session.Session:
-    # A loader of its own, not the one clients share (awslab.service_models): botocore rewrites a
-    # client's S3 models on the first call of each operation (`/{Bucket}?versions` becomes
-    # `?versions`), and the gateway reads and writes requests by the models as AWS publishes them.
-    session = botocore.session.get_session()
-    session.register_component("data_loader", botocore.loaders.create_loader())
-    return session
+    return botocore.session.get_session()
 
 
 def region_of_arn(arn: str | None, default: str) -> str:
