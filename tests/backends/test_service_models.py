@@ -48,20 +48,47 @@ def test_moto_extras_stay_out_of_the_clients_model():
     assert clients is botocore.session.Session().get_component("data_loader")
 
 
+# In a fresh process (an S3 client that made calls earlier in this one has changed its own model).
+COMPARE_MODELS = """
+import json, sys
+import botocore.loaders, botocore.session
+import moto.core.loaders, moto.core.utils
+from awslab.service_models import share_loaders
+share_loaders()
+service = sys.argv[1]
+alone = moto.core.loaders.Loader(extra_search_paths=[moto.core.loaders.moto_root])
+assert json.dumps(moto.core.utils._load_service_model(service, "service-2")) == \\
+    json.dumps(alone.load_service_model(service, "service-2")), "moto's model is not the one it reads alone"
+clients = botocore.session.Session().get_component("data_loader").load_service_model(service, "service-2")
+assert json.dumps(clients) == json.dumps(botocore.loaders.Loader().load_service_model(service, "service-2")), \\
+    "the clients' model is not botocore's"
+"""
+
+
 @pytest.mark.parametrize("service", ["ec2", "s3", "sqs", "dynamodb", "iam", "sns", "kms", "sts", "lambda"])
 def test_moto_reads_the_model_it_would_read_alone_and_the_clients_model_stays_botocores(service):
     """ec2, s3 and sqs have moto extras (merged into a copy), the others none (the clients' model)."""
-    import json
+    done = subprocess.run([sys.executable, "-c", COMPARE_MODELS, service], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
 
-    import botocore.loaders
-    import moto.core.loaders
-    import moto.core.utils
 
-    from awslab.service_models import share_loaders
+# An S3 client's first ListObjectVersions rewrites its operation model's requestUri in place
+# ("/{Bucket}?versions" -> "?versions"); moto must still read S3's model as botocore ships it.
+S3_MODEL_AFTER_CLIENT_CALLS = """
+import moto.core.utils
+from awslab.local_aws import LocalAWS
+with LocalAWS("moto") as aws:
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="model-check")
+    s3.list_object_versions(Bucket="model-check")
+    model = moto.core.utils._load_service_model("s3", "service-2")
+    print(model["operations"]["ListObjectVersions"]["http"]["requestUri"])
+"""
 
-    share_loaders()
-    alone = moto.core.loaders.Loader(extra_search_paths=[moto.core.loaders.moto_root])
-    assert json.dumps(moto.core.utils._load_service_model(service, "service-2")) == \
-        json.dumps(alone.load_service_model(service, "service-2"))
-    clients = botocore.session.Session().get_component("data_loader").load_service_model(service, "service-2")
-    assert json.dumps(clients) == json.dumps(botocore.loaders.Loader().load_service_model(service, "service-2"))
+
+def test_an_s3_clients_rewrite_of_its_model_never_reaches_motos_model():
+    done = subprocess.run([sys.executable, "-c", S3_MODEL_AFTER_CLIENT_CALLS], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "/{Bucket}?versions"
