@@ -10,12 +10,17 @@ the bare target keep real sleeps.
 
 The test process also reads the time the emulator keeps, as a learner's process does: it travels to
 the virtual clock (time-machine) when it starts, after each `POST /moto-api/reset` (which rewinds the
-clock) and after each sleep, and ticks on from there at real speed, as the learner's does (a test that
-polls moto in its own process waits on real seconds). A sleep ends `n` seconds after it began: the
-served clock goes to the test process's time when it called sleep, plus n (or n past the served
-clock, if that is later). moto's tests compare the emulator's timestamps with `utcnow()` (an object
-lock retained until `utcnow() + 2 s` and a 2 s sleep before the delete; `IfUnmodifiedSince=utcnow() -
-1 h`), which against a clock ~11 months ahead of the emulator's would not hold.
+clock) and after each sleep. Unlike the learner's process (which ticks on from there, since a learner
+may time their own code), the test process stands still between those points as the emulator's clock
+does: moto's tests compare the emulator's timestamps with `utcnow()` to the second (an object lock
+retained until `utcnow() + 2 s` and a 2 s sleep before the delete; `IfUnmodifiedSince=utcnow() - 1 h`),
+which against a clock ~11 months ahead of the emulator's, or ticking ahead of it, would not hold. A
+clock that ticked would also let real seconds into what a sleep refills (botocore's back-off after a
+throttled write), and a test's outcome would depend on the machine's load.
+
+A test in a `test_server.py` file talks to moto's app in its own process, not to awslab (moto's
+`create_backend_app`), and waits on that app in real time (test_sqs/test_server.py long-polls an empty
+queue): it runs on the process's own clock and real sleeps.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ def _control(endpoint: str, token: str, route: str, body: dict | None = None) ->
 
 
 _travel: dict = {}
+_own_time: dict = {}  # {"on": True} while a test runs on the process's own clock (test_server.py)
 
 
 def _follow(answer: dict) -> None:
@@ -47,11 +53,13 @@ def _follow(answer: dict) -> None:
 
     import time_machine
 
+    if _own_time:
+        return
     when = dt.datetime.fromisoformat(answer["now"])
     if "coordinates" in _travel:
         _travel["coordinates"].move_to(when)
     else:
-        _travel["traveller"] = time_machine.travel(when, tick=True)
+        _travel["traveller"] = time_machine.travel(when, tick=False)
         _travel["coordinates"] = _travel["traveller"].start()
 
 
@@ -67,17 +75,10 @@ def virtual_sleep_for(endpoint: str, token: str):
     def sleep(seconds: float) -> None:
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
-        if not seconds:
-            return
-        if "coordinates" not in _travel:
+        if _own_time:
+            _REAL_SLEEP(seconds)
+        elif seconds:
             _follow(_control(endpoint, token, "clock/advance", {"seconds": float(seconds)}))
-            return
-        import datetime as dt
-
-        began = max(dt.datetime.now(dt.timezone.utc),
-                    dt.datetime.fromisoformat(_control(endpoint, token, "clock")["now"]))
-        _follow(_control(endpoint, token, "clock/set",
-                         {"time": (began + dt.timedelta(seconds=float(seconds))).isoformat()}))
 
     return sleep
 
@@ -114,3 +115,13 @@ def pytest_runtest_setup(item) -> None:
     # same, whichever files run before it (the core files in CI, --all on demand, one file alone).
     if getattr(item.config, "_awslab_virtual_sleep", False):
         random.seed(zlib.crc32(item.nodeid.encode()))
+        if item.path.name == "test_server.py":
+            stop_following()
+            _own_time["on"] = True
+
+
+def pytest_runtest_teardown(item) -> None:
+    if getattr(item.config, "_awslab_virtual_sleep", False) and _own_time:
+        _own_time.clear()
+        endpoint, _, token = os.environ["AWSLAB_CONFORMANCE_CONTROL"].partition(" ")
+        _follow(_control(endpoint, token, "clock"))

@@ -142,17 +142,14 @@ def test_test_process_reads_the_served_clock_after_a_sleep_and_a_reset(tmp_path)
             request = urllib.request.Request(f"{endpoint}/_awslab/control/clock", headers={"X-Awslab-Token": token})
             return dt.datetime.fromisoformat(json.loads(urllib.request.urlopen(request, timeout=10).read())["now"])
 
-        def behind() -> float:  # how far the test process is ahead of the served clock (it ticks)
-            return (dt.datetime.now(dt.timezone.utc) - served_now()).total_seconds()
-
         plugin._follow(plugin._control(endpoint, token, "clock"))
-        assert 0 <= behind() < 5
+        assert dt.datetime.now(dt.timezone.utc) == served_now()
         until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)  # an object lock's end
         plugin.virtual_sleep_for(endpoint, token)(2)
-        assert served_now() >= until and 0 <= behind() < 5
+        assert dt.datetime.now(dt.timezone.utc) == served_now() == until
         urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10)
         plugin._follow(plugin._control(endpoint, token, "clock"))
-        assert 0 <= behind() < 5
+        assert dt.datetime.now(dt.timezone.utc) == served_now()
     finally:
         plugin.stop_following()
         process.terminate()
@@ -192,3 +189,37 @@ def test_a_file_that_cannot_be_imported_does_not_stop_the_others(tmp_path):
     result = run.run_tests(tmp_path, files, "http://127.0.0.1:9", tmp_path / "r.xml", 120, 30)
     assert result["tests/test_sqs/test_ok.py::test_fine"] == "passed"
     assert result["tests/test_sqs/test_broken.py::<collection>"] == "failed"
+
+
+def test_moto_in_process_server_tests_run_on_real_time_and_the_others_stand_still(tmp_path):
+    """A test in test_server.py waits on moto's app in its own process (test_sqs/test_server.py long-polls
+    an empty queue for real seconds): it gets the process's own clock and real sleeps. Every other test
+    stands still on the served clock, so real seconds never enter what a sleep refills (a ticking clock
+    made test_query_gsi_pagination_with_string_gsi_range throttle in CI under load and pass alone)."""
+    (tmp_path / "tests" / "test_sqs").mkdir(parents=True)
+    (tmp_path / "tests" / "test_sqs" / "test_server.py").write_text(
+        "import time\n\n"
+        "def test_real_time():\n"
+        "    began, wall = time.perf_counter(), time.time()\n"
+        "    time.sleep(0.3)\n"
+        "    assert time.perf_counter() - began >= 0.3 and time.time() - wall >= 0.3\n")
+    (tmp_path / "tests" / "test_sqs" / "test_virtual.py").write_text(
+        "import time\n\n"
+        "def test_stands_still():\n"
+        "    wall = time.time()\n"
+        "    began = time.perf_counter()\n"
+        "    while time.perf_counter() - began < 0.2:\n"
+        "        pass\n"
+        "    assert time.time() == wall\n"
+        "    time.sleep(3600)\n"
+        "    assert time.time() == wall + 3600 and time.perf_counter() - began < 30\n")
+    (tmp_path / "target").mkdir()
+    process, endpoint, token = run.start_target("awslab:moto", tmp_path / "target")
+    try:
+        files = ["tests/test_sqs/test_server.py", "tests/test_sqs/test_virtual.py"]
+        result = run.run_tests(tmp_path, files, endpoint, tmp_path / "r.xml", 300, 120, token)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert result == {"tests/test_sqs/test_server.py::test_real_time": "passed",
+                      "tests/test_sqs/test_virtual.py::test_stands_still": "passed"}
