@@ -23,7 +23,9 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 def meter(clock: VirtualClock) -> CapacityMeter:
-    return CapacityMeter(clock)
+    # A starting fill of one second (no burst): these tests count the bucket's mechanics from an
+    # exact, small balance. The default fill (two seconds) has tests of its own.
+    return CapacityMeter(clock, initial_seconds=1.0)
 
 
 @pytest.fixture

@@ -34,6 +34,15 @@ def test_fresh_table_takes_one_seconds_worth_and_throttles_the_next(meter):
     assert admission.throttles[0].reason == "TableWriteProvisionedThroughputExceeded"
 
 
+def test_fresh_table_starts_with_its_current_second_and_one_second_of_burst(clock):
+    # The default fill: moto's aws_verified tests put an item and then an 11-WCU transaction at once on
+    # a fresh 5-WCU table, and AWS accepted both (docs/dynamodb.md, issue 16).
+    meter = CapacityMeter(clock)
+    meter.provision("orders", read=5, write=5)
+    assert writes_admitted(meter, "orders", 10) == 10
+    assert not meter.admit("orders", ONE_WCU).admitted
+
+
 def test_sustained_rate_is_the_provisioned_rate(meter, clock):
     # 60 WCU is 60 writes per second, not 3,600 in one second (R5.1's example, scaled down).
     meter.provision("orders", read=1, write=60)
@@ -101,7 +110,7 @@ def test_item_larger_than_a_seconds_capacity_is_admitted_and_repaid(meter, clock
 
 def test_item_costing_more_than_the_whole_burst_pool_is_still_writable(clock):
     # 400 WCU item, 1 WCU table: the bucket never holds 400, AWS still accepts the item.
-    bucket = TokenBucket(1, clock)
+    bucket = TokenBucket(1, clock, initial_seconds=1)
     assert bucket.try_consume(400)
     assert bucket.tokens == -399
 
@@ -124,7 +133,7 @@ def test_update_table_keeps_the_balance_and_refills_at_the_new_rate(meter, clock
 
 
 def test_clock_going_backwards_refills_nothing(clock):
-    bucket = TokenBucket(5, clock)
+    bucket = TokenBucket(5, clock, initial_seconds=1)
     bucket.try_consume(5)
     clock.advance(-10)
     assert bucket.tokens == 0

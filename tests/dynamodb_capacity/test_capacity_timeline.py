@@ -8,7 +8,7 @@ ONE_WCU = Cost("write", 1.0)
 
 
 def loaded_meter(clock):
-    meter = CapacityMeter(clock)
+    meter = CapacityMeter(clock, initial_seconds=1.0)
     meter.provision("orders", read=2, write=5, global_indexes={"by_customer": (1, 1)})
     for _ in range(8):  # 5 admitted, 3 throttled in the first second
         meter.admit("orders", ONE_WCU)
@@ -28,7 +28,7 @@ def test_timeline_counts_consumed_provisioned_and_throttled_per_second(clock):
 
 
 def test_provisioned_follows_update_table_and_on_demand(clock):
-    meter = CapacityMeter(clock)
+    meter = CapacityMeter(clock, initial_seconds=1.0)
     meter.provision("t", read=1, write=1)
     meter.admit("t", ONE_WCU)
     clock.advance(1)
@@ -41,7 +41,7 @@ def test_provisioned_follows_update_table_and_on_demand(clock):
 
 
 def test_long_idle_stretches_are_grouped_keeping_the_peak(clock):
-    meter = CapacityMeter(clock)
+    meter = CapacityMeter(clock, initial_seconds=1.0)
     meter.provision("t", read=1, write=100)
     for _ in range(200):
         meter.admit("t", ONE_WCU)
@@ -64,7 +64,7 @@ def test_terminal_chart_without_traffic(clock):
 
 
 def test_html_chart_is_self_contained_and_escaped(clock):
-    meter = CapacityMeter(clock)
+    meter = CapacityMeter(clock, initial_seconds=1.0)
     meter.provision("<orders>", read=1, write=1)
     meter.admit("<orders>", ONE_WCU)
     meter.admit("<orders>", ONE_WCU)

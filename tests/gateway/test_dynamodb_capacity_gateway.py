@@ -25,6 +25,9 @@ def aws():
 def fresh(aws):
     aws.reset()
     aws.settings.clear()
+    # Tables start with one second of their rate (no burst), so the tests count throttles from a
+    # small exact balance; the default starting fill has tests of its own below.
+    aws.settings["dynamodb_capacity_initial_seconds"] = 1.0
     return aws
 
 
@@ -277,6 +280,32 @@ def test_throttled_transaction_is_cancelled(fresh, learner):
                                                     for n in range(2)])
     assert raised.value.response["Error"]["Code"] == "TransactionCanceledException"
     assert [r["Code"] for r in raised.value.response["CancellationReasons"]] == ["ProvisionedThroughputExceeded"] * 2
+
+
+def test_fresh_table_takes_a_put_then_a_transaction_above_its_rate_as_aws_did(aws):
+    """moto's aws_verified test_transact_write_items_put_conditional_expressions, which passed against
+    AWS: a put and then a transaction costing twice the table's rate, at once on a new 5-WCU table.
+    With a starting fill of one second (awslab before) the transaction was cancelled."""
+    aws.reset()
+    aws.settings.clear()
+    learner = aws.client_as("dynamodb", safety.LEARNER_ACCESS_KEY, safety.FAKE_SECRET,
+                            config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+    table = make_table(aws, wcu=5, gsi=False)
+    learner.put_item(TableName=table, Item=item(99, customer=None))
+    learner.transact_write_items(TransactItems=[{"Put": {"TableName": table, "Item": item(n, customer=None)}}
+                                                for n in range(5)])  # 2 WCU each, transactional
+    with pytest.raises(ClientError) as raised:  # ten of ten units spent: the next write waits
+        learner.put_item(TableName=table, Item=item(98, customer=None))
+    assert raised.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+
+
+def test_a_scenario_can_set_a_new_tables_starting_fill(fresh, learner):
+    fresh.settings["dynamodb_capacity_initial_seconds"] = 3.0
+    table = make_table(fresh, wcu=2, gsi=False)
+    for n in range(6):
+        learner.put_item(TableName=table, Item=item(n, customer=None))
+    with pytest.raises(ClientError):
+        learner.put_item(TableName=table, Item=item(6, customer=None))
 
 
 def test_on_demand_tables_do_not_throttle(fresh, learner):

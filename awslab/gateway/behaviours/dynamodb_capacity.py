@@ -18,6 +18,9 @@ The grader's own traffic (source "grader": set-up and verification) is neither t
 to the buckets or the timeline, so a check's look at the table never changes what the learner sees;
 `settings["dynamodb_capacity_meter_grader"] = True` meters it too. `settings["dynamodb_capacity"] =
 False` turns the behaviour off (the emulator's own numbers come back).
+`settings["dynamodb_capacity_initial_seconds"]` sets a new table's starting fill (default 2: the
+current second and one of burst, awslab.dynamodb_capacity.throttling); it applies to the meter the
+first call of a scenario creates.
 
 Request-log notes: `consumed_capacity` ({table as given: units, the top-level CapacityUnits}),
 `capacity_kind` ("read" | "write"), `throttled` (bool), and for batches `throttled_items`.
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...dynamodb_capacity import (
+    INITIAL_SECONDS,
     Admission,
     CapacityMeter,
     Cost,
@@ -63,6 +67,7 @@ from ..wire import Response
 STATE_KEY = "dynamodb_capacity"
 SETTING_ON = "dynamodb_capacity"
 SETTING_METER_GRADER = "dynamodb_capacity_meter_grader"
+SETTING_INITIAL_SECONDS = "dynamodb_capacity_initial_seconds"  # a new table's starting fill, in seconds of rate
 
 _NAME_TOKEN = re.compile(r"#[A-Za-z0-9_]+")
 _VALUE_TOKEN = re.compile(r":[A-Za-z0-9_]+")
@@ -82,7 +87,9 @@ class CapacityState:
 def capacity_state(gateway: Gateway) -> CapacityState:
     state = gateway.state.get(STATE_KEY)
     if state is None:
-        state = gateway.state[STATE_KEY] = CapacityState(CapacityMeter(gateway.clock.timestamp))
+        initial = gateway.settings.get(SETTING_INITIAL_SECONDS, INITIAL_SECONDS)
+        state = gateway.state[STATE_KEY] = CapacityState(CapacityMeter(gateway.clock.timestamp,
+                                                                       initial_seconds=initial))
     return state
 
 
