@@ -13,7 +13,7 @@ from awslab.clock import VirtualClock
 from awslab.gateway import Gateway, Response, identify
 from awslab.gateway.behaviours import default_behaviours
 from awslab.gateway.clients import make_client
-from awslab.gateway.queue_configuration import COUNTS, queue_configuration
+from awslab.gateway.queue_configuration import BY_NAME, CONFIGURATION, queue_configuration
 
 DEFAULTS = {"VisibilityTimeout": "30", "MaximumMessageSize": "1048576", "ReceiveMessageWaitTimeSeconds": "0",
             "DelaySeconds": "0", "MessageRetentionPeriod": "345600"}
@@ -26,6 +26,7 @@ class FakeSqs:
         self.queues: dict[str, dict[str, str]] = {}
         self.messages: dict[str, list[str]] = {}
         self.operations: list[str] = []
+        self.attribute_names: list[list[str]] = []  # of each GetQueueAttributes
 
     def __call__(self, http):
         call = identify(http)
@@ -43,6 +44,7 @@ class FakeSqs:
         if call.operation == "GetQueueAttributes":
             everything = {**self.queues[url], "ApproximateNumberOfMessages": str(len(self.messages[url]))}
             names = params.get("AttributeNames", [])
+            self.attribute_names.append(names)
             return _json({"Attributes": {k: v for k, v in everything.items() if "All" in names or k in names}})
         if call.operation == "SetQueueAttributes":
             self.queues[url].update(params["Attributes"])
@@ -75,9 +77,12 @@ def upstream():
     return FakeSqs()
 
 
-@pytest.fixture
-def gateway(upstream):
-    gateway = Gateway(upstream, VirtualClock(), features=frozenset({"virtual_time", "moto_state"}))
+@pytest.fixture(params=["All", "by name"])
+def gateway(upstream, request):
+    """A gateway whose backend computes every attribute for each name asked (moto's own), or only the
+    names asked (awslab's moto)."""
+    features = {"virtual_time", "moto_state"} | ({BY_NAME} if request.param == "by name" else set())
+    gateway = Gateway(upstream, VirtualClock(), features=frozenset(features))
     gateway.backend = FakeMotoState()
     for behaviour in default_behaviours():
         gateway.add(behaviour)
@@ -148,7 +153,14 @@ def test_message_counts_are_not_kept_for_the_call(gateway, sqs, queue):
     gateway.add(Look())
     sqs.send_message(QueueUrl=queue, MessageBody="hello")
     (configuration,) = seen
-    assert configuration["VisibilityTimeout"] == "30" and not COUNTS & configuration.keys()
+    assert configuration["VisibilityTimeout"] == "30" and "ApproximateNumberOfMessages" not in configuration
+    assert set(configuration) <= set(CONFIGURATION)
+
+
+def test_a_backend_that_computes_only_what_is_asked_is_asked_for_the_configuration(gateway, sqs, queue, upstream):
+    sqs.send_message(QueueUrl=queue, MessageBody="x" * 2000)  # request limits read MaximumMessageSize
+    expected = list(CONFIGURATION) if BY_NAME in gateway.features else ["All"]
+    assert upstream.attribute_names == [expected]
 
 
 def test_a_missing_queue_is_read_once_and_refused_by_the_emulator(sqs, upstream):
