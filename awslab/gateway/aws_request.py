@@ -21,7 +21,7 @@ from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from botocore.utils import percent_encode_sequence
 
-from .protocols import aws_json, ec2, query, rest_json, rest_xml
+from .protocols import aws_json, ec2, query, rest, rest_json, rest_xml
 from .wire import HttpRequest, Response
 
 # Credential-scope names that differ from botocore's service names.
@@ -204,8 +204,8 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
         elif model.protocol in ("rest-xml", "rest-json"):
             protocol = model.protocol
             reader = rest_xml if protocol == "rest-xml" else rest_json
-            operation, params = reader.read_request(model, http.method, http.raw_path, http.query_params(),
-                                                    http.headers, http.body)
+            operation, params = rest.read_request(model, http.method, http.raw_path, http.query_params(),
+                                                  http.headers, http.body, reader.read_body)
         else:
             return None
     except aws_json.Unreadable:
