@@ -11,6 +11,8 @@ FEATURES = {
                                  "transition does (same version id, same Last-Modified)",
     "moto_state": "editing the emulator's own state where its API cannot express AWS's behaviour (awslab's "
                   "corrections of moto's deviations: SQS visibility, S3 versioning on suspended buckets)",
+    "sqs_attributes_by_name": "GetQueueAttributes computes only the attributes asked for (moto_sqs_attributes.py; "
+                              "moto's own computes them all, message counts included, for each name)",
     "s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS",
 }
 

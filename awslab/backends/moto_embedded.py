@@ -55,7 +55,7 @@ class EmbeddedMotoBackend(Backend):
     account_id = "123456789012"
     follows_process_clock = True
     features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
-                          "moto_state"})
+                          "moto_state", "sqs_attributes_by_name"})
 
     def serves(self, service: str) -> bool:
         return moto_serves(service)

@@ -23,7 +23,7 @@ class MotoServerBackend(Backend):
     name = "moto-server"
     account_id = "123456789012"
     features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
-                          "moto_state"})
+                          "moto_state", "sqs_attributes_by_name"})
 
     def serves(self, service: str) -> bool:
         return moto_serves(service)

@@ -21,7 +21,7 @@ from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from botocore.utils import percent_encode_sequence
 
-from .protocols import aws_json, ec2, query, rest_json, rest_xml
+from .protocols import aws_json, ec2, query, rest, rest_json, rest_xml
 from .wire import HttpRequest, Response
 
 # Credential-scope names that differ from botocore's service names.
@@ -43,6 +43,9 @@ class AwsCall:
     protocol: str
     http: HttpRequest = field(repr=False)
     log_entry: Any = field(default=None, repr=False)  # the request log's entry; behaviours add notes
+    # What the chain has read of queues' configuration during this call, by (region, queue URL): one
+    # lookup per queue and call, shared by the call's rewrites (queue_configuration.py).
+    queues: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @property
     def target(self) -> str:
@@ -93,7 +96,7 @@ class AwsCall:
         """The same call with other parameters, serialised by botocore as boto3 would have sent them;
         the request log keeps the original. The only way a behaviour changes a call."""
         return AwsCall(self.service, self.operation, params, self.region, self.access_key, self.protocol,
-                       serialised(self, params), self.log_entry)
+                       serialised(self, params), self.log_entry, self.queues)
 
 
 def serialised(call: AwsCall, params: dict[str, Any]) -> HttpRequest:
@@ -201,8 +204,8 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
         elif model.protocol in ("rest-xml", "rest-json"):
             protocol = model.protocol
             reader = rest_xml if protocol == "rest-xml" else rest_json
-            operation, params = reader.read_request(model, http.method, http.raw_path, http.query_params(),
-                                                    http.headers, http.body)
+            operation, params = rest.read_request(model, http.method, http.raw_path, http.query_params(),
+                                                  http.headers, http.body, reader.read_body)
         else:
             return None
     except aws_json.Unreadable:

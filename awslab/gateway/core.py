@@ -22,6 +22,7 @@ from ..clock import VirtualClock
 from .clients import make_client
 from .aws_request import AwsCall, identify
 from .errors import error_of
+from .queue_configuration import forget_if_changed
 from .request_log import LoggedCall, RequestLog
 from .wire import UNLOGGED_HEADER, HttpRequest, Response, request_from_environ
 
@@ -216,7 +217,9 @@ class Gateway:
         return forward
 
     def _send_upstream(self, call: AwsCall) -> Response:
-        return self.upstream.send(call.http)
+        response = self.upstream.send(call.http)
+        forget_if_changed(call)  # a behaviour looking after this answer reads the queue's new settings
+        return response
 
 
 def _handles(behaviour: Any, service: str, operation: str) -> bool:

@@ -57,6 +57,7 @@ from ..clients import make_client
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..iam_map import Target, targets
+from ..queue_configuration import queue_configuration
 from ..wire import Response
 
 SECURE_TRANSPORT_HEADER = "x-awslab-secure-transport"
@@ -212,7 +213,7 @@ class IamEnforcement:
                 target = Target(target.action, key_arn, target.context, ("kms", key_arn))
             resource = target.resource.replace("${caller}", caller)
             try:
-                decision = self._decide(target, resource, caller, context, policies, gateway)
+                decision = self._decide(call, target, resource, caller, context, policies, gateway)
             except PolicyError as error:
                 call.note("iam", {"decision": "ExplicitlyDenied", "reason": f"a policy cannot be read: {error}",
                                   "action": target.action, "resource": resource, "principal": caller})
@@ -226,12 +227,12 @@ class IamEnforcement:
             call.note("iam", note)
         return None
 
-    def _decide(self, target: Target, resource: str, caller: str, context: dict, policies: Policies,
+    def _decide(self, call: AwsCall, target: Target, resource: str, caller: str, context: dict, policies: Policies,
                 gateway: Gateway) -> Decision:
         if policies.problem:
             raise PolicyError([policies.problem])
-        resource_policy = (self._resource_policy(target.policy_of, region_of_arn(resource, gateway.region), gateway)
-                           if target.policy_of else None)
+        resource_policy = (self._resource_policy(call, target.policy_of, region_of_arn(resource, gateway.region),
+                                                 gateway) if target.policy_of else None)
         resource_account = None
         if target.policy_of and target.policy_of[0] == "s3":
             owners = gateway.settings.get("iam_bucket_owners") or {}
@@ -377,7 +378,7 @@ class IamEnforcement:
             out.identity.append(_compiled(_managed_document(iam, arn), "identity", f"managed policy {arn}"))
             out.identity_names.append(f"managed {arn} ({kind} {name})")
 
-    def _resource_policy(self, which: tuple[str, str], region: str, gateway: Gateway):
+    def _resource_policy(self, call: AwsCall, which: tuple[str, str], region: str, gateway: Gateway):
         memory = self._memory(gateway)
         cache = memory["resource_policies"]
         kind, name = which
@@ -389,8 +390,7 @@ class IamEnforcement:
             if kind == "s3":
                 document = gateway.internal_client("s3").get_bucket_policy(Bucket=name).get("Policy")
             elif kind == "sqs":
-                document = gateway.internal_client("sqs", region).get_queue_attributes(
-                    QueueUrl=name, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+                document = queue_configuration(gateway, call, name, region).get("Policy")
             elif kind == "sns":
                 document = gateway.internal_client("sns", region).get_topic_attributes(
                     TopicArn=name).get("Attributes", {}).get("Policy")

@@ -36,6 +36,7 @@ from botocore.exceptions import ClientError
 from ..aws_request import AwsCall, region_of_arn
 from ..core import Forward, Gateway
 from ..errors import aws_error
+from ..queue_configuration import queue_configuration
 from ..wire import Response, dumps
 
 POLLER_ACCESS_KEY = "AKIDAWSLABLAMBDA0000"  # the pollers' requests, logged with source "lambda"
@@ -301,7 +302,7 @@ class LambdaSqsMapping:
                              "Unsupported DestinationConfig parameter for given event source mapping type.")
         batch_size = int(params.get("BatchSize", 10))
         window = int(params.get("MaximumBatchingWindowInSeconds", 0))
-        refusal = self._semantic_refusal(gateway, function, queue_url, source, batch_size, window)
+        refusal = self._semantic_refusal(call, gateway, function, queue_url, source, batch_size, window)
         if refusal:
             return aws_error(call, "InvalidParameterValueException", refusal)
         for existing in self.mappings.values():
@@ -335,7 +336,8 @@ class LambdaSqsMapping:
                              "Unsupported DestinationConfig parameter for given event source mapping type.")
         batch_size = int(params.get("BatchSize", mapping.batch_size))
         window = int(params.get("MaximumBatchingWindowInSeconds", mapping.window))
-        refusal = self._semantic_refusal(gateway, function, mapping.queue_url, mapping.source_arn, batch_size, window)
+        refusal = self._semantic_refusal(call, gateway, function, mapping.queue_url, mapping.source_arn, batch_size,
+                                         window)
         if refusal:
             return aws_error(call, "InvalidParameterValueException", refusal)
         mapping.function_arn, mapping.batch_size, mapping.window = function["FunctionArn"], batch_size, window
@@ -412,7 +414,7 @@ class LambdaSqsMapping:
         except Exception:  # noqa: BLE001 - no such queue
             return None
 
-    def _semantic_refusal(self, gateway: Gateway, function: dict, queue_url: str, source: str,
+    def _semantic_refusal(self, call: AwsCall, gateway: Gateway, function: dict, queue_url: str, source: str,
                           batch_size: int, window: int) -> str | None:
         if source.endswith(".fifo") and batch_size > 10:
             return f"Invalid batch size {batch_size} for FIFO queue: must be between 1 and 10"
@@ -423,7 +425,8 @@ class LambdaSqsMapping:
         if missing:
             return f"The provided execution role does not have permissions to call {missing} on SQS"
         timeout = int((config or {}).get("Timeout", 3))
-        visibility = self._visibility_timeout(gateway, queue_url, region_of_arn(source, gateway.region))
+        visibility = int(queue_configuration(gateway, call, queue_url, region_of_arn(source, gateway.region))
+                         .get("VisibilityTimeout", 30))
         if visibility < timeout:
             return f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
         return None
@@ -468,18 +471,18 @@ class LambdaSqsMapping:
         self.configurations[function_arn] = config
         return config
 
-    def _queue_attribute(self, queue_url: str, region: str, name: str, default: int) -> int:
-        """A queue attribute the pollers need (VisibilityTimeout, DelaySeconds), read once until changed."""
+    def _queue_attribute(self, queue_url: str, region: str, name: str, default: int,
+                         call: AwsCall | None = None) -> int:
+        """A queue attribute the pollers need (VisibilityTimeout, DelaySeconds), read once until changed
+        (within a learner's call, with what the call's other behaviours read of the queue)."""
         if queue_url not in self.queue_attributes:
-            self.queue_attributes[queue_url] = self.gateway.internal_client("sqs", region).get_queue_attributes(
-                QueueUrl=queue_url, AttributeNames=["VisibilityTimeout", "DelaySeconds"])["Attributes"]
+            if call is not None:
+                attributes = queue_configuration(self.gateway, call, queue_url, region)
+            else:
+                attributes = self.gateway.internal_client("sqs", region).get_queue_attributes(
+                    QueueUrl=queue_url, AttributeNames=["VisibilityTimeout", "DelaySeconds"])["Attributes"]
+            self.queue_attributes[queue_url] = attributes
         return int(self.queue_attributes[queue_url].get(name, default))
-
-    @staticmethod
-    def _visibility_timeout(gateway: Gateway, queue_url: str, region: str) -> int:
-        attributes = gateway.internal_client("sqs", region).get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])["Attributes"]
-        return int(attributes.get("VisibilityTimeout", 30))
 
     # -- virtual time ------------------------------------------------------------------------------------
     def _note_send(self, call: AwsCall, gateway: Gateway) -> None:
@@ -489,7 +492,7 @@ class LambdaSqsMapping:
         delays = [call.params.get("DelaySeconds")] if call.operation == "SendMessage" else \
             [e.get("DelaySeconds") for e in call.params.get("Entries") or [] if isinstance(e, dict)]
         if any(d is None for d in delays):
-            queue_delay = self._queue_attribute(url, call.region, "DelaySeconds", 0)
+            queue_delay = self._queue_attribute(url, call.region, "DelaySeconds", 0, call)
             delays = [queue_delay if d is None else d for d in delays]
         now = gateway.clock.now()
         for delay in delays or [0]:

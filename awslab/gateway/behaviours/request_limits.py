@@ -25,6 +25,7 @@ from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..limits import Limit, limits_for
 from ..model_constraints import CODES, SOURCES, refusal, violations
+from ..queue_configuration import queue_configuration
 from ..wire import Response, dumps
 
 
@@ -57,9 +58,7 @@ class RequestLimits:
                 return None
             if "queue_max_size" not in cache:
                 try:
-                    attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
-                        QueueUrl=url, AttributeNames=["MaximumMessageSize"])["Attributes"]
-                    cache["queue_max_size"] = int(attributes["MaximumMessageSize"])
+                    cache["queue_max_size"] = int(queue_configuration(gateway, call, url)["MaximumMessageSize"])
                 except Exception:  # no such queue, or no answer: the emulator answers for it
                     cache["queue_max_size"] = None
             return cache["queue_max_size"]

@@ -16,6 +16,7 @@ import json
 from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..errors import aws_error
+from ..queue_configuration import queue_configuration
 from ..wire import Response
 
 ATTRIBUTE = "DeadLetterQueueSourceArn"
@@ -43,8 +44,7 @@ class SqsDeadLetters:
         messages = (data or {}).get("Messages")
         if not messages or not call.params.get("QueueUrl"):
             return response
-        attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
-            QueueUrl=call.params["QueueUrl"], AttributeNames=["QueueArn", "RedrivePolicy"])["Attributes"]
+        attributes = queue_configuration(gateway, call, call.params["QueueUrl"])
         here = attributes.get("QueueArn")
         try:
             target = json.loads(attributes.get("RedrivePolicy") or "{}").get("deadLetterTargetArn")

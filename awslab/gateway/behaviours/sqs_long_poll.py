@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..aws_request import AwsCall
 from ..core import Forward, Gateway
+from ..queue_configuration import queue_configuration
 from ..wire import Response
 
 
@@ -58,8 +59,7 @@ class VirtualLongPoll:
         if not queue_url:
             return 0, "default"
         try:
-            attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
-                QueueUrl=queue_url, AttributeNames=["ReceiveMessageWaitTimeSeconds"])["Attributes"]
+            attributes = queue_configuration(gateway, call, queue_url)
             return int(attributes.get("ReceiveMessageWaitTimeSeconds", 0)), "queue"
         except Exception:  # a missing queue: let the forwarded call report it
             return 0, "default"

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..errors import aws_error, error_of
+from ..queue_configuration import queue_configuration
 from ..wire import Response
 
 FEATURE = "moto_state"
@@ -65,8 +66,7 @@ class SqsVisibility:
             return response
         timeout = _seconds(call.params.get("VisibilityTimeout"))
         if timeout is None:
-            timeout = int(gateway.internal_client("sqs", call.region).get_queue_attributes(
-                QueueUrl=url, AttributeNames=["VisibilityTimeout"])["Attributes"].get("VisibilityTimeout", 30))
+            timeout = int(queue_configuration(gateway, call, url).get("VisibilityTimeout", 30))
         now = gateway.clock.now()
         for message in messages:
             memory["received_at"][message["MessageId"]] = now

@@ -1,10 +1,11 @@
-"""What the REST protocols (S3's REST-XML, Lambda's REST-JSON) share: the route and the
-parameters outside the body.
+"""What the REST protocols (S3's REST-XML, Lambda's REST-JSON) share: reading a request, the route
+and the parameters outside the body.
 
 An operation is found by its method, its URI template (`/{Bucket}/{Key+}?uploads`), the literal
 query keys of that template and the query keys and headers it requires; its parameters come from
 the path's labels, the query string, and headers, as botocore's `BaseRestSerializer` placed them.
-The body is each protocol's own (rest_xml.py, rest_json.py).
+The body is each protocol's own: `read_request` takes the protocol's `read_body` (rest_xml.py,
+rest_json.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import base64
 import functools
 import json
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +87,31 @@ def match_path(segments: tuple[str, ...], raw_path: str) -> dict[str, str] | Non
         elif segment != urllib.parse.unquote(parts[index]):
             return None
     return labels if not any(parts[len(segments):]) else None
+
+
+def read_request(model: ServiceModel, method: str, raw_path: str, query: dict[str, list[str]],
+                 headers: dict[str, str], body: bytes,
+                 read_body: Callable[[Shape, bytes], Any]) -> tuple[str | None, dict]:
+    """(operation, parameters) of a REST request; `read_body(shape, body)` reads a body along a shape
+    (the payload member, or the whole input whose body members it holds) in the protocol's format."""
+    found = find_route(model, method, raw_path, query, headers)
+    if found is None:
+        return None, {}
+    route, labels = found
+    params = read_outside_body(route, labels, query, headers)
+    shape = route.operation.input_shape
+    payload = payload_member(route)
+    if payload is not None:
+        name, member = payload
+        if body and member.type_name in ("blob", "string"):
+            params[name] = raw_payload(member, body)
+        elif body:
+            params[name] = read_body(member, body)
+    elif body and shape is not None:
+        members = read_body(shape, body)
+        if isinstance(members, dict):
+            params.update(members)
+    return route.operation.name, params
 
 
 def find_route(model: ServiceModel, method: str, raw_path: str, query: dict[str, list[str]],

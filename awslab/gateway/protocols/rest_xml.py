@@ -1,12 +1,12 @@
-"""The REST-XML protocol (S3): REST routing (rest.py) and an XML body read along the input shape,
-as botocore's `RestXMLSerializer` writes it (element names, flattened lists, maps, attributes)."""
+"""The REST-XML protocol (S3): REST routing and reading (rest.py) and an XML body read along the input
+shape, as botocore's `RestXMLSerializer` writes it (element names, flattened lists, maps, attributes)."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from botocore.model import ServiceModel, Shape
+from botocore.model import Shape
 
 from ..wire import Response
 from . import rest, xml_writer
@@ -14,23 +14,12 @@ from .aws_json import Unreadable
 from .query import scalar
 
 
-def read_request(model: ServiceModel, method: str, raw_path: str, query: dict[str, list[str]],
-                 headers: dict[str, str], body: bytes) -> tuple[str | None, dict]:
-    found = rest.find_route(model, method, raw_path, query, headers)
-    if found is None:
-        return None, {}
-    route, labels = found
-    params = rest.read_outside_body(route, labels, query, headers)
-    payload = rest.payload_member(route)
-    if payload is not None:
-        name, member = payload
-        if body and member.type_name in ("blob", "string"):
-            params[name] = rest.raw_payload(member, body)
-        elif body:
-            params[name] = read_xml(member, _parse(body))
-    elif body and route.operation.input_shape is not None and rest.body_members(route.operation.input_shape):
-        params.update(read_xml(route.operation.input_shape, _parse(body)))
-    return route.operation.name, params
+def read_body(shape: Shape, body: bytes) -> Any:
+    """An XML body as boto3's value of `shape` (rest.read_request's body reader); a structure whose
+    members all live in the URI and headers reads nothing from it (S3 ignores such a body)."""
+    if shape.type_name == "structure" and not rest.body_members(shape):
+        return {}
+    return read_xml(shape, _parse(body))
 
 
 def _parse(body: bytes) -> ET.Element:
