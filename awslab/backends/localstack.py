@@ -116,7 +116,7 @@ class LocalStackBackend(Backend):
             for service, future in [(name, pool.submit(touch, name)) for name in cold]:
                 try:
                     future.result(timeout=timeout)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     if service == "dynamodb":
                         self._note_dynamodb(f"it did not start ({type(exc).__name__}: {exc})")
                     else:
@@ -200,7 +200,7 @@ class LocalStackBackend(Backend):
 
             try:
                 sweep(self.admin_client, swept)
-            except Exception as exc:  # noqa: BLE001 - botocore errors of any kind
+            except Exception as exc:  # botocore errors of any kind
                 raise BackendError(f"could not reset LocalStack at {self.url} ({type(exc).__name__}: {exc})") from exc
 
     def admin_client(self, service: str, read_timeout: float = 60):

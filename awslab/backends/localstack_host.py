@@ -33,7 +33,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-
 from .base import BackendError
 from .health import wait_healthy
 from .supervisor import ProcessRef, stop_tree

@@ -74,7 +74,7 @@ def _install_reset_route() -> None:
             skip = {s for s in request.args.get("skip", "").split(",") if s}
             try:
                 done = _reset_services(skip)
-            except Exception as exc:  # noqa: BLE001 - the caller falls back to deleting through the API
+            except Exception as exc:  # the caller falls back to deleting through the API
                 LOG.exception("state reset failed")
                 return Response(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), status=500,
                                 mimetype="application/json")

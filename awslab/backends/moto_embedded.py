@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..gateway.wire import HttpRequest
 from ..gateway.upstreams import WsgiUpstream
+from ..gateway.wire import HttpRequest
 from .base import Backend, moto_serves, moto_settings
 
 
@@ -11,7 +11,7 @@ def moto_app():
     import os
 
     import moto.backends
-    import moto.core.utils  # noqa: F401 - imported before share_loaders, which shares its loader too
+    import moto.core.utils  # imported before share_loaders, which shares its loader too
 
     from ..service_models import share_loaders
 

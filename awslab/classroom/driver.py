@@ -26,8 +26,8 @@ from ..grading import Lab
 from ..grading.labs import solutions_dir
 from . import isolation as isolation_
 from .cgroups import StudentGroup, StudentGroups
+from .folders import Refused, Submission, file_name, read_regular_file
 from .forkserver import Template, TemplateFailed
-from .folders import Submission, file_name, read_regular_file, Refused
 from .roster import Student, fingerprint, student_files
 
 GRADED, NOT_SUBMITTED, TIMEOUT, ERROR = "graded", "not_submitted", "timeout", "error"

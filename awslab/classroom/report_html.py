@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..escaping import html_text as esc
 from ..files import write_atomically
-from .summary import BUCKETS, distribution, most_failed
 from .gradebook import student_names
+from .summary import BUCKETS, distribution, most_failed
 
 VERSIONED = ("awslab", "boto3", "botocore", "moto")
 

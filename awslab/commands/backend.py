@@ -83,8 +83,7 @@ def up(
 
 
 def _start_localstack(port: int, mode: str) -> dict:
-    from ..backends import BackendError
-    from ..backends import localstack_host as host
+    from ..backends import BackendError, localstack_host as host
     from ..backends.localstack import LocalStackBackend
 
     mode = os.environ.get("AWSLAB_LOCALSTACK_MODE", mode) if mode == "auto" else mode

@@ -18,7 +18,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ..escaping import plain
-from ..workspace import DONE, NOT_STARTED, PARTIAL, Workspace, WorkspaceError, init_workspace, untouched_functions
+from ..workspace import (
+    DONE,
+    NOT_STARTED,
+    PARTIAL,
+    Workspace,
+    WorkspaceError,
+    init_workspace,
+    untouched_functions,
+)
 
 console = Console()
 

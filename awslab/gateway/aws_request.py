@@ -187,7 +187,7 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
     service = SCOPE_TO_SERVICE.get(scope, scope)
     try:
         model = service_model(service)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no model for this service: not a call awslab can name
         return None
     region = region or default_region
     try:

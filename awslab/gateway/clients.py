@@ -36,7 +36,7 @@ def make_client(gateway, service: str, *, internal: bool = False, access_key: st
         aws_session_token=session_token, config=base.merge(config) if config else base)
     send = gateway.upstream.send if internal else gateway.handle_http
 
-    def before_send(request, **kwargs):  # noqa: ARG001
+    def before_send(request, **kwargs):
         http = from_botocore(request)
         if internal:
             http.headers[UNLOGGED_HEADER] = "1"

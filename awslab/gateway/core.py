@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from ..clock import VirtualClock
-from .clients import make_client
 from .aws_request import AwsCall, identify
+from .clients import make_client
 from .errors import error_of
 from .request_log import LoggedCall, RequestLog
 from .wire import UNLOGGED_HEADER, HttpRequest, Response, request_from_environ

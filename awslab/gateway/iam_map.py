@@ -14,7 +14,6 @@ awslab.iam's service rules, so its decision is in the request log like any other
 from __future__ import annotations
 
 import json
-
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any

@@ -14,11 +14,11 @@ import ast
 import importlib.util
 import os
 import re
-from importlib.metadata import entry_points
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +213,7 @@ def _entry_point_folder(entry) -> Path:
     try:
         loaded = entry.load()
         value = loaded() if callable(loaded) else loaded
-    except Exception as exc:  # noqa: BLE001 - a broken pack is named, not a traceback
+    except Exception as exc:  # a broken pack is named, not a traceback
         raise LabError(f"lab pack {entry.name} ({entry.value}) does not load: {type(exc).__name__}: {exc}") from exc
     if hasattr(value, "__file__") and value.__file__:
         value = Path(value.__file__).parent / "labs"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import codecs
 import importlib.util
+import inspect
 import itertools
 import json
-import inspect
 import os
-import random
 import queue
+import random
 import sys
 import threading
 import time
@@ -512,7 +512,7 @@ def _serve(args: argparse.Namespace) -> None:
     while True:
         message = _channel.next_command()
         if message.get("type") == "call":
-            _run(capture, message, lambda: (None, _call(module, path, message)))
+            _run(capture, message, lambda message=message: (None, _call(module, path, message)))
 
 
 # -- the warm learner: one per student, forking a fresh learner per lab ---------------------------

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from awslab.commands.iam import app  # noqa: F401 - `awslab.iam.cli.app` is the iam command group
+from awslab.commands.iam import app  # `awslab.iam.cli.app` is the iam command group
 from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, evaluate
 from awslab.iam.explain import Decision
 from awslab.iam.policy import PolicyError, infer_kind, validate as validate_policy

@@ -2,7 +2,7 @@
 
 from .json_report import render_json
 from .junit import render_junit
-from .text import render_text, render_summary
+from .text import render_summary, render_text
 
 FORMATS = ("text", "json", "junit")
 

@@ -13,8 +13,8 @@ from .bucket import BucketSnapshot, ObjectVersion
 from .dates import as_utc, start_of_day
 from .plan import ABORT_MULTIPART, EXPIRE_CURRENT
 from .rules import LifecycleConfig, parse_config
-from .storage_classes import MINIMUM_TRANSITION_SIZE, SMALL_OBJECT_TARGETS
 from .simulate import Event, Timeline, simulate
+from .storage_classes import MINIMUM_TRANSITION_SIZE, SMALL_OBJECT_TARGETS
 
 _STYLE = {
     "transition": "cyan",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from .protocols import ALL, FULL, FlowError, TCP, UDP, port_range, protocol_name, protocol_number
+from .protocols import ALL, FULL, TCP, UDP, FlowError, port_range, protocol_name, protocol_number
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from ..limits import Limit, limits_for
 from ..model_constraints import CODES, SOURCES, refusal, violations
 from ..wire import Response, dumps
 
-
 # The smallest MaximumMessageSize a queue can have: a message no larger fits every queue.
 _SMALLEST_MAXIMUM = 1024
 
@@ -60,7 +59,7 @@ class RequestLimits:
                     attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
                         QueueUrl=url, AttributeNames=["MaximumMessageSize"])["Attributes"]
                     cache["queue_max_size"] = int(attributes["MaximumMessageSize"])
-                except Exception:  # no such queue, or no answer: the emulator answers for it
+                except Exception:  # noqa: BLE001 - no such queue, or no answer: the emulator answers for it
                     cache["queue_max_size"] = None
             return cache["queue_max_size"]
 
@@ -221,7 +220,7 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
                 continue
             try:
                 names = key_names(table)
-            except Exception:  # no such table: the emulator answers for it
+            except Exception:  # noqa: BLE001 - no such table: the emulator answers for it
                 continue
             seen = {dumps({n: key.get(n) for n in names}, sort_keys=True) for key in keys}
             if len(seen) < len(keys):

@@ -42,9 +42,9 @@ from ...s3_lifecycle import (
 )
 from ...s3_lifecycle.bucket import NULL_VERSION
 from ..aws_request import AwsCall
-from ..protocols import rest_xml
 from ..core import Forward, Gateway
 from ..errors import aws_error
+from ..protocols import rest_xml
 from ..wire import Response
 
 STORAGE_CLASS_FEATURE = "s3_storage_class_in_place"

@@ -13,7 +13,6 @@ from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..wire import Response
 
-
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
 MAX_WAIT_SECONDS = 20
 
@@ -61,6 +60,6 @@ class VirtualLongPoll:
             attributes = gateway.internal_client("sqs", call.region).get_queue_attributes(
                 QueueUrl=queue_url, AttributeNames=["ReceiveMessageWaitTimeSeconds"])["Attributes"]
             return int(attributes.get("ReceiveMessageWaitTimeSeconds", 0)), "queue"
-        except Exception:  # a missing queue: let the forwarded call report it
+        except Exception:  # noqa: BLE001 - a missing queue: let the forwarded call report it
             return 0, "default"
 BEHAVIOUR = VirtualLongPoll
