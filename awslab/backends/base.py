@@ -37,7 +37,7 @@ class Backend:
     features: frozenset[str] = frozenset()
     # True when the emulator runs inside this process and so follows a process-wide time travel.
     follows_process_clock: ClassVar[bool] = False
-    lacks: ClassVar[dict[str, str]] = {}  # feature -> why this backend lacks it, for not-applicable checks
+    lacks: dict[str, str] = {}  # feature -> why this backend lacks it, for not-applicable checks
 
     def start(self) -> None:
         """Make the backend reachable (start a server, check health)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING, Any
 
 import urllib3
 
@@ -28,9 +29,12 @@ from ..gateway.upstreams import HttpUpstream
 from .base import Backend, BackendError
 from .health import wait_healthy
 
+if TYPE_CHECKING:
+    from .localstack_host import HostLocalStack
+
 # What a reset deletes when LocalStack has no state-reset route: every running service that
 # awslab.backends.sweep knows how to empty (sweep.SWEEPERS).
-WARM_CALLS = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
+WARM_CALLS: dict[str, tuple[str, dict[str, Any]]] = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
               "iam": ("list_users", {}), "sts": ("get_caller_identity", {}), "dynamodb": ("list_tables", {})}
 
 
@@ -71,7 +75,7 @@ class LocalStackBackend(Backend):
         self.port = port
         self.log = log
         self.url: str | None = self.requested_url
-        self.launched = None  # a HostLocalStack, or a Docker state record, when this backend started one
+        self.launched: HostLocalStack | dict[str, Any] | None = None  # a HostLocalStack, or a Docker state record, when this backend started one
         self.mode = "external"
         self.features = type(self).features
         self.lacks = dict(type(self).lacks)
@@ -136,8 +140,9 @@ class LocalStackBackend(Backend):
             with socket.socket() as probe:  # a free loopback port for this run's container
                 probe.bind(("127.0.0.1", self.port))
                 port = probe.getsockname()[1]
-            self.launched = host.start_docker(client, port, log=self.log, name=f"{host.CONTAINER_NAME}-{port}")
-            self.url, self.mode = self.launched["url"], "docker"
+            container = self.launched = host.start_docker(client, port, log=self.log,
+                                                          name=f"{host.CONTAINER_NAME}-{port}")
+            self.url, self.mode = container["url"], "docker"
             return
         server = host.HostLocalStack(port=self.port, log=self.log).start()
         self.launched, self.url, self.mode = server, server.url, "host"
@@ -152,7 +157,7 @@ class LocalStackBackend(Backend):
         launched, self.launched = self.launched, None
         if launched is None:
             return
-        if self.mode == "docker":
+        if isinstance(launched, dict):  # a Docker container's state record
             from .localstack_host import stop_docker
 
             stop_docker(launched)

@@ -106,8 +106,11 @@ class MotoServerBackend(Backend):
 def _read_line(process: subprocess.Popen, timeout: float) -> str:
     import selectors
 
+    stdout = process.stdout
+    if stdout is None:
+        raise ValueError("the process was started without stdout=subprocess.PIPE: there is no line to read")
     selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+    selector.register(stdout, selectors.EVENT_READ)
     if not selector.select(timeout):
         return ""
-    return process.stdout.readline().decode().strip()
+    return stdout.readline().decode().strip()

@@ -46,7 +46,7 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
                                 "max_score": record["max_score"], "load_error": result.get("load_error"),
                                 "checks": result["checks"], "pictures": result.get("pictures", []),
                                 "limits": result.get("limits", [])})
-        refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+        refused: list = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
         students.append({"student": student, "refused": refused, "score": sum(r["score"] for r in lab_results),
                          "max_score": sum(r["max_score"] for r in lab_results), "labs": lab_results})
     document = {"labs": [{"id": lab.id, "title": lab.title, "max_score": lab.max_score} for lab in labs],
@@ -60,7 +60,7 @@ def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: li
     records = {key: {**record, "result": student_facing(record["result"])}
                for key, record in records.items() if key[0] == student}
     lines = [f"# Feedback for {md(student)}", ""]
-    refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+    refused: list = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
     if refused:
         lines += ["Files in your folder that were not read (links and special files never are):", ""]
         lines += [f"- {md(item['file'])}: {md(item['reason'])}" for item in refused]

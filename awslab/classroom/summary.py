@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -45,12 +46,12 @@ def most_failed(records: dict[tuple[str, str], dict], limit: int = 10) -> list[t
 
 
 def render_summary(records: dict[tuple[str, str], dict], labs: list[Lab], *, isolation: str = "",
-                   skipped: list = ()) -> Group:
+                   skipped: Sequence = ()) -> Group:
     """`skipped`: folders.Skipped entries (not graded, with why); files students had refused are
     counted too, so the instructor sees them without opening every feedback file."""
     from ..escaping import plain
 
-    parts = []
+    parts: list[RenderableType] = []
     students = {student for student, _ in records}
     scores = Table(title=f"Score distribution ({len(students)} students)", title_justify="left", box=None,
                    pad_edge=False)

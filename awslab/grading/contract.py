@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def _defined_functions(path: Path) -> set[str] | None:
     return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
-def content_problems(lab: Lab, others: list[Lab] = ()) -> list[str]:
+def content_problems(lab: Lab, others: Sequence[Lab] = ()) -> list[str]:
     """What breaks the contract in the lab's files, before anything is graded."""
     problems = []
     for other in others:
@@ -247,7 +248,7 @@ def score_problems(lab: Lab, answer: Answer, result: LabResult, *, allow_not_app
 
 
 # -- the whole contract, for `awslab lab test` -------------------------------------------------------
-def run_contract(lab: Lab, aws, directory: Path, others: list[Lab] = ()):
+def run_contract(lab: Lab, aws, directory: Path, others: Sequence[Lab] = ()):
     """Yield (what, problems) for the lab's content, then for each answer graded on `aws`."""
     from .runner import grade_submission
 

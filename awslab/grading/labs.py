@@ -109,6 +109,8 @@ class Lab:
             raise LabError(f"lab {self.id} has no checks.py")
         module_name = f"awslab_lab_{self.id}_checks"
         spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise LabError(f"lab {self.id}: {path} cannot be imported as a module")
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
@@ -232,9 +234,9 @@ def lab_sources() -> list[tuple[Path, bool, str]]:
         if not folder.is_dir():
             raise LabError(f"lab pack folder {folder} (AWSLAB_LABS_PATH or --labs) is not a folder")
         sources.append((folder, True, f"folder {folder}"))
-    for entry in entry_points(group="awslab.labs"):
-        folder = _entry_point_folder(entry)
-        sources.append((folder, True, f"package {entry.dist.name if entry.dist else entry.name}"))
+    for point in entry_points(group="awslab.labs"):
+        folder = _entry_point_folder(point)
+        sources.append((folder, True, f"package {point.dist.name if point.dist else point.name}"))
     return sources
 
 
@@ -250,7 +252,8 @@ def all_labs(directory: Path | None = None) -> list[Lab]:
     if directory is not None:
         labs = _labs_in(directory)
     else:
-        labs, seen = [], {}
+        labs = []
+        seen: dict[str, str] = {}  # lab id -> the folder it came from
         for root, pack, source in lab_sources():
             if seen and any(root.resolve() == Path(r).resolve() for r in seen.values()):
                 continue  # the same folder named twice

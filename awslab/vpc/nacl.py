@@ -71,7 +71,7 @@ class NaclRule:
 
 
 def implicit_star(egress: bool) -> NaclRule:
-    return NaclRule(STAR, False, ALL, ipaddress.ip_network("0.0.0.0/0"), FULL, egress)
+    return NaclRule(STAR, False, ALL, ipaddress.IPv4Network("0.0.0.0/0"), FULL, egress)
 
 
 def rules_of(entries: list[dict], egress: bool) -> list[NaclRule]:

@@ -178,10 +178,16 @@ class LambdaSqsMapping:
     services = frozenset({"lambda", "sqs"})
 
     def __init__(self) -> None:
-        self.gateway: Gateway | None = None
+        self._gateway: Gateway | None = None
         self._lock = threading.RLock()
         self._poller_clients: dict[str, Any] = {}  # region -> the pollers' SQS client
         self.reset()
+
+    @property
+    def gateway(self) -> Gateway:
+        if self._gateway is None:
+            raise RuntimeError("lambda_sqs is not attached to a gateway (Gateway.add attaches it)")
+        return self._gateway
 
     def reset(self) -> None:
         with getattr(self, "_lock", threading.RLock()):
@@ -202,7 +208,7 @@ class LambdaSqsMapping:
             self._running = False
 
     def attach(self, gateway: Gateway) -> None:
-        self.gateway = gateway
+        self._gateway = gateway
         self._poller_clients = {}
         gateway.clock.on_advance(self._on_clock, stops=self._stops, replan=True)
 
@@ -509,7 +515,7 @@ class LambdaSqsMapping:
         return [stop for stop in stops if old < stop < new]
 
     def _on_clock(self, now: dt.datetime) -> None:
-        if not self.mappings or self.gateway is None:
+        if not self.mappings or self._gateway is None:
             return
         with self._lock:
             if self._invoking or self._running or self.gateway.learner_busy():

@@ -71,12 +71,18 @@ class S3Lifecycle:
     services = frozenset({"s3"})
 
     def __init__(self) -> None:
-        self.gateway: Gateway | None = None
+        self._gateway: Gateway | None = None
         self._lock = threading.RLock()
+
+    @property
+    def gateway(self) -> Gateway:
+        if self._gateway is None:
+            raise RuntimeError("s3_lifecycle is not attached to a gateway (Gateway.add attaches it)")
+        return self._gateway
 
     # -- wiring ------------------------------------------------------------------------------------
     def attach(self, gateway: Gateway) -> None:
-        self.gateway = gateway
+        self._gateway = gateway
         gateway.on_advance(self._on_clock, services=self.services, stops=self._due_midnights)
 
     def reset(self) -> None:
@@ -201,7 +207,7 @@ class S3Lifecycle:
     # -- virtual time --------------------------------------------------------------------------------
     def _due_midnights(self, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
         """The midnights in (old, new] where lifecycle will act, as the model predicts from the buckets now."""
-        if self.gateway is None or new <= old:
+        if self._gateway is None or new <= old:
             return []
         stops: set[dt.datetime] = set()
         with self._lock:
@@ -218,7 +224,7 @@ class S3Lifecycle:
         return sorted(stops)
 
     def _on_clock(self, now: dt.datetime) -> None:
-        if self.gateway is None:
+        if self._gateway is None:
             return
         with self._lock:
             for bucket, state in list(self._buckets.items()):
@@ -304,12 +310,11 @@ class S3Lifecycle:
         s3 = self.gateway.internal_client("s3")
         new_version_id = None
         if action.kind in (TRANSITION, NONCURRENT_TRANSITION):
-            backend = getattr(self.gateway, "backend", None)
-            if STORAGE_CLASS_FEATURE not in self.gateway.features or backend is None:
+            if STORAGE_CLASS_FEATURE not in self.gateway.features or not self.gateway.has_backend:
                 state.skipped.append(f"{midnight:%Y-%m-%d} {action.key} {action.version_id}: "
                                      f"not moved to {action.storage_class} (the backend cannot change it in place)")
                 return
-            backend.set_storage_class(bucket, action.key, action.version_id, action.storage_class)
+            self.gateway.backend.set_storage_class(bucket, action.key, action.version_id, action.storage_class)
         elif action.kind == EXPIRE_CURRENT:
             response = s3.delete_object(Bucket=bucket, Key=action.key)
             if response.get("DeleteMarker"):
