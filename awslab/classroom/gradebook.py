@@ -10,19 +10,24 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import escaping
 from ..files import write_atomically
 from ..grading import Lab
 from .folders import file_name
 
+if TYPE_CHECKING:
+    from .shards import LabSummary  # a lab as a merge of shards knows it
+
 
 def student_names(records: dict[tuple[str, str], dict]) -> list[str]:
     return sorted({student for student, _ in records})
 
 
-def render_csv(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+def render_csv(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> str:
     """student, one column per lab (points), total; a second header-like row would confuse LMS imports."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -33,7 +38,7 @@ def render_csv(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     return out.getvalue()
 
 
-def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+def render_json(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> str:
     students = []
     for student in student_names(records):
         lab_results = []
@@ -54,7 +59,7 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> str:
     """What a student reads: per lab, the score, then each check that failed, why, and the hint."""
     md = escaping.markdown
     records = {key: {**record, "result": student_facing(record["result"])}
@@ -103,7 +108,7 @@ def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: li
     return "\n".join(lines)
 
 
-def write_outputs(records: dict[tuple[str, str], dict], labs: list[Lab], out: Path, output_format: str) -> dict:
+def write_outputs(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary], out: Path, output_format: str) -> dict:
     """The gradebook at `out` (csv or json), the JSON of every check beside a CSV, feedback files."""
     written: dict[str, Path] = {}
     if output_format == "json":

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -114,8 +114,8 @@ def hint_renderable(lab: Any, workspace: Workspace | None, *, level: int | None,
                 failing.append(f"  (hint {len(levels)} of {total})", style="dim")
                 deepest = deepest and len(levels) >= total
             failing.append("\n")
-            for number, text in enumerate(levels, 1):
-                failing.append(f"      {number}. {text}\n", style="bold" if number == len(levels) else "")
+            for number, rung in enumerate(levels, 1):
+                failing.append(f"      {number}. {rung}\n", style="bold" if number == len(levels) else "")
             climbed[key] = len(levels)
         parts.append(failing)
         if workspace and climbed:
@@ -166,8 +166,10 @@ def progress_table(labs: list[Any], workspace: Workspace, current: str | None = 
     done = sum(1 for r in rows if r["status"] == DONE)
     table = Table(title=f"Your progress: {done}/{len(rows)} labs done",
                   caption="time: first graded → completed, or time spent in awslab watch")
-    for column, justify in (("#", "right"), ("lab", "left"), ("status", "left"), ("best score", "right"),
-                            ("attempts", "right"), ("time", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("lab", "left"), ("status", "left"), ("best score", "right"), ("attempts", "right"),
+        ("time", "right"))
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for row in rows:
         label, style = _STATUS_STYLE[row["status"]]

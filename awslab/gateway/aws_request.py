@@ -196,12 +196,12 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
             protocol = "json"
         elif model.protocol in ("query", "ec2") or _is_form(http):
             protocol = "ec2" if model.protocol == "ec2" else "query"
-            reader = ec2.READER if protocol == "ec2" else query.READER
-            operation, params = reader.read_request(model, http.query, http.body)
+            form = ec2.READER if protocol == "ec2" else query.READER
+            operation, params = form.read_request(model, http.query, http.body)
         elif model.protocol in ("rest-xml", "rest-json"):
             protocol = model.protocol
-            reader = rest_xml if protocol == "rest-xml" else rest_json
-            operation, params = reader.read_request(model, http.method, http.raw_path, http.query_params(),
+            rest = rest_xml if protocol == "rest-xml" else rest_json
+            operation, params = rest.read_request(model, http.method, http.raw_path, http.query_params(),
                                                     http.headers, http.body)
         else:
             return None

@@ -85,8 +85,8 @@ def _s3(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
         found = []
         for item in objects:
             action = "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject"
-            context = {"s3:VersionId": item["VersionId"]} if item.get("VersionId") else {}
-            found.append(Target(action, f"{bucket_arn}/{item.get('Key', '')}", context, policy))
+            version = {"s3:VersionId": item["VersionId"]} if item.get("VersionId") else {}
+            found.append(Target(action, f"{bucket_arn}/{item.get('Key', '')}", version, policy))
         return found or [Target("s3:DeleteObject", f"{bucket_arn}/*", {}, policy)]
     key = params.get("Key")
     context: dict[str, Any] = {}

@@ -224,26 +224,26 @@ def score_problems(lab: Lab, answer: Answer, result: LabResult, *, allow_not_app
         elif lost(c) and not (c.message.strip() and c.hint.strip()):
             problems.append(f"{answer.label} lost {c.name} without a message and a hint to show")
     for check_name, words in answer.says.items():
-        c = by_name.get(check_name)
+        said = by_name.get(check_name)
         for text in words:
-            if c is not None and lost(c) and text not in c.message:
+            if said is not None and lost(said) and text not in said.message:
                 problems.append(f"{answer.label}: the message of {check_name} should say {text!r}; it says "
-                                f"{c.message!r}")
+                                f"{said.message!r}")
     for check_name, words in answer.notes.items():
-        c = by_name.get(check_name)
+        noted = by_name.get(check_name)
         for text in words:
-            if c is not None and not any(text in detail for detail in c.details):
+            if noted is not None and not any(text in detail for detail in noted.details):
                 problems.append(f"{answer.label}: the details of {check_name} should say {text!r}; they say "
-                                f"{c.details!r}")
+                                f"{noted.details!r}")
     if answer.name == SOLUTION and result.score != result.max_score:
         problems.append(f"the reference solution scored {result.score} of {result.max_score}")
     if result.virtual_seconds < answer.virtual_seconds_at_least:
         problems.append(f"{answer.label} covered {result.virtual_seconds:.0f} s of virtual time; the lab says "
                         f"at least {answer.virtual_seconds_at_least:.0f} s")
     titles = [title for title, _ in result.pictures]
-    for words in answer.pictures:
-        if not any(words in title for title in titles):
-            problems.append(f"{answer.label}: no picture titled with {words!r} (pictures: {titles})")
+    for wanted in answer.pictures:
+        if not any(wanted in title for title in titles):
+            problems.append(f"{answer.label}: no picture titled with {wanted!r} (pictures: {titles})")
     return problems
 
 

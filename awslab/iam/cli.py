@@ -216,8 +216,8 @@ def validate(file: Path, kind: Optional[str]) -> None:
         console.print(f"[green]ok[/] {escape(str(file))}: no problems ({shown} policy)", soft_wrap=True)
         raise typer.Exit(0)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    for problem in problems:
-        errors.print(f"[bold red]error:[/] {escape(str(file))}: {escape(' '.join(str(problem).split()))}")
+    for found in problems:
+        errors.print(f"[bold red]error:[/] {escape(str(file))}: {escape(' '.join(str(found).split()))}")
     raise typer.Exit(2)
 
 

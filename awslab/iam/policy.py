@@ -92,9 +92,10 @@ class Statement:
                     return None
                 kind = WILDCARD
             else:
-                kind = principal.match(request.caller)
-                if kind is None:
+                named = principal.match(request.caller)
+                if named is None:
                     return None
+                kind = named
         context = request.context
         for clause in self.conditions:
             if not clause.test(context):
@@ -388,9 +389,9 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     """
     if policy.__class__ is dict and kind in POLICY_KINDS:
         result = _documents.get(policy, kind)
-        if result.__class__ is CompiledPolicy:
-            return result
-        raise PolicyError(result.problems)
+        if isinstance(result, PolicyError):
+            raise PolicyError(result.problems)
+        return result
     _check_kind(kind)
     if isinstance(policy, CompiledPolicy):
         if (policy.kind in _WITH_PRINCIPAL) != (kind in _WITH_PRINCIPAL):

@@ -110,9 +110,11 @@ def render_timeline(timeline: Timeline, notes: Mapping[tuple[str, str], list[str
             )
     _mark_quiet(root)
     for (key, version_id), lines in (notes or {}).items():
-        node = version_nodes.get((key, version_id))
-        for line in lines if node is not None else ():
-            node.add(Text(line, style="yellow"))
+        noted = version_nodes.get((key, version_id))
+        if noted is None:
+            continue
+        for note in lines:
+            noted.add(Text(note, style="yellow"))
     if not timeline.initial.versions and not timeline.initial.uploads:
         root.add(Text("no objects and no incomplete multipart uploads", style="dim"))
     return root

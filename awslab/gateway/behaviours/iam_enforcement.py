@@ -243,7 +243,7 @@ class IamEnforcement:
     @staticmethod
     def _names(policies: Policies, target: Target, decision: Decision) -> list[str]:
         names = [f"identity policy {n}: {name}" for n, name in enumerate(policies.identity_names, 1)]
-        if any(p.kind == "resource" for p in decision.singles):
+        if target.policy_of is not None and any(p.kind == "resource" for p in decision.singles):
             names.append(f"resource policy: {target.policy_of[0]} {target.policy_of[1]}")
         if policies.boundary_name:
             names.append(f"permissions boundary: {policies.boundary_name}")
@@ -381,9 +381,9 @@ class IamEnforcement:
         memory = self._memory(gateway)
         cache = memory["resource_policies"]
         kind, name = which
-        which = (kind, name, region)  # a queue URL names no region: the same one may exist in two
-        if which in cache:
-            return cache[which]
+        key = (kind, name, region)  # a queue URL names no region: the same one may exist in two
+        if key in cache:
+            return cache[key]
         document = None
         try:
             if kind == "s3":
@@ -403,7 +403,7 @@ class IamEnforcement:
             document = None  # no policy, or no such resource (the emulator will say so)
         compiled = _compiled(document, "resource", f"the resource policy of {kind} {name}") if document else None
         with self._lock:
-            cache[which] = compiled
+            cache[key] = compiled
         return compiled
 
     @staticmethod

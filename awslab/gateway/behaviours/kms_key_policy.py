@@ -43,6 +43,7 @@ from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..wire import Response
+from .iam_enforcement import IamEnforcement
 
 LOCKOUT_MESSAGE = ("The new key policy will not allow you to update the key policy in the future.")
 INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals."
@@ -105,7 +106,7 @@ class KmsKeyPolicy:
         if call.access_key is None or call.access_key in gateway.sources:
             return root, []
         enforcement = gateway.behaviour("iam_enforcement")
-        if enforcement is None or not gateway.settings.get("iam_enforcement"):
+        if not isinstance(enforcement, IamEnforcement) or not gateway.settings.get("iam_enforcement"):
             return root, []  # without simulated IAM every key stands for the account
         principal = enforcement._principal(call.access_key, gateway)
         if principal is None:

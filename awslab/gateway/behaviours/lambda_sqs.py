@@ -331,11 +331,12 @@ class LambdaSqsMapping:
         refusal = _model_refusal(params)
         if refusal:
             return aws_error(call, "ValidationException", refusal)
-        function = {"FunctionArn": mapping.function_arn}
+        function: dict = {"FunctionArn": mapping.function_arn}
         if params.get("FunctionName"):
-            function = self._resolve_function(call, gateway, params["FunctionName"])
-            if isinstance(function, Response):
-                return function
+            resolved = self._resolve_function(call, gateway, params["FunctionName"])
+            if isinstance(resolved, Response):
+                return resolved
+            function = resolved
         if params.get("DestinationConfig"):
             return aws_error(call, "InvalidParameterValueException",
                              "Unsupported DestinationConfig parameter for given event source mapping type.")
@@ -384,7 +385,7 @@ class LambdaSqsMapping:
                              if call.protocol == "json" else call)
             data = others.json() if others.ok else None
             found += [m for m in (data or {}).get("EventSourceMappings", []) if m.get("UUID") not in self.mappings]
-        page = {"EventSourceMappings": found[start:start + size]}
+        page: dict[str, Any] = {"EventSourceMappings": found[start:start + size]}
         if start + size < len(found):
             page["NextMarker"] = str(start + size)
         return _json(200, page)
@@ -617,16 +618,16 @@ class LambdaSqsMapping:
 
     @staticmethod
     def _ready(mapping: Mapping, poller: Poller, now: dt.datetime) -> bool:
-        if not poller.messages:
+        if not poller.messages or poller.since is None:  # `since` is set with the first message
             return False
         if not mapping.window or len(poller.messages) >= mapping.batch_size:
             return True
         return now >= poller.since + dt.timedelta(seconds=mapping.window)
 
     def _next_ready(self, now: dt.datetime) -> tuple[Mapping, Poller] | None:
-        ready = [(poller.since, mapping, poller) for mapping in self.mappings.values()
+        ready = [(since, mapping, poller) for mapping in self.mappings.values()
                  for poller in self.pollers.get(mapping.uuid, [])
-                 if not poller.invoking and self._ready(mapping, poller, now)]
+                 if not poller.invoking and self._ready(mapping, poller, now) and (since := poller.since) is not None]
         if not ready:
             return None
         _, mapping, poller = min(ready, key=lambda item: item[0])

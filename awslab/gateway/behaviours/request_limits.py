@@ -113,7 +113,7 @@ def _entry_by_entry(call: AwsCall, forward: Forward, limits: list[Limit],
                     json.dumps(answer).encode())
 
 
-def _lookup(params: dict, path: str) -> Any:
+def _lookup(params: dict, path: str | None) -> Any:
     value: Any = params
     if not path:
         return params
@@ -184,7 +184,7 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
         except (ValueError, AttributeError):
             return None  # not a policy document: the emulator answers for it
         statements = [statements] if isinstance(statements, dict) else statements or []
-        sids = [s.get("Sid") for s in statements if isinstance(s, dict) and isinstance(s.get("Sid"), str)]
+        sids = [sid for s in statements if isinstance(s, dict) and isinstance(sid := s.get("Sid"), str)]
         return fields if any(not re.fullmatch(limit.allowed[0], sid) for sid in sids) else None
     if limit.rule == "max_keys":
         if isinstance(value, dict) and len(value) > limit.high:

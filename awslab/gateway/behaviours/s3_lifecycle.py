@@ -128,9 +128,9 @@ class S3Lifecycle:
                         events=tuple(state.events))
 
     def _seen_uploads(self, bucket: str, state: BucketLifecycle) -> tuple[MultipartUpload, ...]:
-        aborted = {e.upload_id: e for e in state.events if e.kind == ABORT_MULTIPART}
-        uploads = [MultipartUpload(key=e.key, upload_id=e.upload_id, initiated=self._initiated(bucket, e.upload_id)
-                                   or e.at) for e in aborted.values()]
+        aborted = {e.upload_id: e for e in state.events if e.kind == ABORT_MULTIPART and e.upload_id is not None}
+        uploads = [MultipartUpload(key=e.key, upload_id=upload_id, initiated=self._initiated(bucket, upload_id)
+                                   or e.at) for upload_id, e in aborted.items()]
         if state.previous is not None:
             uploads += [u for u in state.previous.uploads if u.upload_id not in aborted]
         return tuple(uploads)
@@ -147,7 +147,7 @@ class S3Lifecycle:
         response = forward(call)
         if not response.ok:
             return response
-        bucket = call.params.get("Bucket")
+        bucket = call.params.get("Bucket") or ""
         state = self._buckets.get(bucket)
         if state is not None:
             state.predicted = None  # the bucket may have changed: the next run looks again
@@ -180,7 +180,7 @@ class S3Lifecycle:
 
     def _get(self, call: AwsCall, forward: Forward) -> Response:
         response = forward(call)
-        state = self._buckets.get(call.params.get("Bucket"))
+        state = self._buckets.get(call.params.get("Bucket") or "")
         if not response.ok or state is None:
             return response
         # Answer with what the learner sent: moto's copy has lost NewerNoncurrentVersions and size filters.
@@ -191,7 +191,7 @@ class S3Lifecycle:
         upload_id = (call.answer_of(response) or {}).get("UploadId")
         if not upload_id:
             return response
-        bucket, key = call.params.get("Bucket"), call.params.get("Key", "")
+        bucket, key = call.params.get("Bucket") or "", call.params.get("Key", "")
         now = gateway.clock.now()
         with self._lock:
             self._memory()["uploads"][(bucket, upload_id)] = now
@@ -251,7 +251,7 @@ class S3Lifecycle:
                 due = simulate(state.config, snapshot, now, start=state.since).events
                 midnight = due[0].at if due else None
             actions = plan(state.config, snapshot, midnight) if midnight is not None else []
-            if not actions:
+            if midnight is None or not actions:
                 state.since, state.previous = now, snapshot
                 return
             for action in actions:
