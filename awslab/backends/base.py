@@ -3,6 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+# The services a backend may serve, as features: a lab's check of one is not applicable where it lacks it.
+SERVICE_NAMES = {"s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS"}
+SERVICE_FEATURES = frozenset(SERVICE_NAMES)
+
 # What a backend can do beyond storing API state. Checks declare the features they need; a check
 # whose feature the backend lacks is reported "not applicable" with the reason, never passed.
 FEATURES = {
@@ -11,7 +15,7 @@ FEATURES = {
                                  "transition does (same version id, same Last-Modified)",
     "moto_state": "editing the emulator's own state where its API cannot express AWS's behaviour (awslab's "
                   "corrections of moto's deviations: SQS visibility, S3 versioning on suspended buckets)",
-    "s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS",
+    **SERVICE_NAMES,
 }
 
 
@@ -75,9 +79,6 @@ class Backend:
 
     def why_lacking(self, feature: str) -> str:
         return self.lacks.get(feature, f"the {self.name} backend does not support {FEATURES.get(feature, feature)}")
-
-    def describe(self) -> str:
-        return self.name
 
 
 def moto_serves(service: str) -> bool:

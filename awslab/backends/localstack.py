@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import urllib3
 
 from ..gateway.upstreams import HttpUpstream
-from .base import Backend, BackendError
+from .base import SERVICE_FEATURES, Backend, BackendError
 from .health import wait_healthy
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def running_endpoint() -> str | None:
 class LocalStackBackend(Backend):
     name = "localstack"
     account_id = "000000000000"
-    features = frozenset({"s3", "sqs", "sns", "dynamodb", "iam"})
+    features = SERVICE_FEATURES
     # said of any lab's check: no service named, since the reason is the clock, not the service
     lacks = {"virtual_time": "LocalStack keeps real time in its own process, so awslab cannot move its clock "
                              "(the check would wait out real days, hours or seconds of AWS time)"}
@@ -226,6 +226,3 @@ class LocalStackBackend(Backend):
         """The URL LocalStack gives queue NAME (path strategy)."""
         return f"{self.url}/queue/{region or self.region}/{self.account_id}/{name}"
 
-    def describe(self) -> str:
-        where = self.url or "(not started)"
-        return f"localstack ({self.mode}, {where})"

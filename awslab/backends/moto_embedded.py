@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..gateway.upstreams import WsgiUpstream
 from ..gateway.wire import HttpRequest
-from .base import Backend, moto_serves, moto_settings
+from .base import SERVICE_FEATURES, Backend, moto_serves, moto_settings
 
 
 def moto_app():
@@ -54,8 +54,7 @@ class EmbeddedMotoBackend(Backend):
     name = "moto"
     account_id = "123456789012"
     follows_process_clock = True
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
-                          "moto_state"})
+    features = SERVICE_FEATURES | {"virtual_time", "s3_storage_class_in_place", "moto_state"}
 
     def serves(self, service: str) -> bool:
         return moto_serves(service)

@@ -24,6 +24,7 @@ from typing import IO, Any
 from ..files import write_atomically
 from ..grading import Lab
 from ..grading.labs import solutions_dir
+from ..grading.learner import ended_by
 from . import isolation as isolation_
 from .cgroups import StudentGroup, StudentGroups
 from .folders import Refused, Submission, file_name, read_regular_file
@@ -444,14 +445,7 @@ def _all_failed(lab: Lab, student: Student, message: str) -> dict:
 
 
 def _exit_text(code: int | None) -> str:
-    if code is None:
-        return "still running"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
+    return "still running" if code is None else ended_by(code)
 
 
 def grade_one(files: dict[str, Path], labs: list[Lab], settings: Settings) -> dict[str, dict]:

@@ -226,8 +226,11 @@ def watch(
     labs = all_labs()
     if not labs:
         raise _usage("no labs found: set AWSLAB_LABS_DIR to a labs folder, or reinstall awslab with its labs/")
-    if backend not in ("moto", "moto-server", "localstack"):
-        raise _usage(f"unknown backend {backend!r}: use moto, moto-server or localstack")
+    from ..backends import BACKENDS
+
+    if backend not in BACKENDS:
+        *others, last = BACKENDS
+        raise _usage(f"unknown backend {backend!r}: use {', '.join(others)} or {last}")
     if lab_id is None:
         lab = next_lab(labs, workspace) or labs[0]
     else:

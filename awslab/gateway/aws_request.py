@@ -44,10 +44,6 @@ class AwsCall:
     http: HttpRequest = field(repr=False)
     log_entry: Any = field(default=None, repr=False)  # the request log's entry; behaviours add notes
 
-    @property
-    def target(self) -> str:
-        return f"{self.service}:{self.operation}"
-
     def note(self, key: str, value: Any) -> None:
         """Record what a simulated behaviour did with this call, for the request log."""
         if self.log_entry is not None:

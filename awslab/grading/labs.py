@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
 
 from .checks import Check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The names of backends.BACKENDS, without importing the backends (they bring moto): a lab that names
+# none in lab.toml runs on all of them (tests/backends/test_backend_names.py keeps the two the same).
+ALL_BACKENDS = ("moto", "moto-server", "localstack")
 # A built wheel carries the course as awslab/bundled/{labs,solutions} (setup.py copies them in); a
 # source or editable checkout has no such folder and reads the top-level labs/ and solutions/.
 BUNDLED = Path(__file__).resolve().parents[1] / "bundled"
@@ -52,7 +54,7 @@ class Lab:
     summary: str = ""
     order: int = 100
     estimated_minutes: int = 30
-    backends: list[str] = field(default_factory=lambda: ["moto", "moto-server", "localstack"])
+    backends: list[str] = field(default_factory=lambda: list(ALL_BACKENDS))
     functions: list[str] = field(default_factory=list)
     # The AWS services the lab uses (boto3's names: "sqs", "kms"): a backend that does not serve one
     # makes every check not applicable, saying so; LocalStack is started with them.
@@ -65,7 +67,8 @@ class Lab:
     # the configuration a Lambda handler's module reads when it is imported.
     import_environment: dict[str, str] = field(default_factory=dict)
     hints: dict[str, list[str]] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
+    # Why the lab does not run on a backend it leaves out (lab.toml `[not_offered]`): backend -> reason.
+    not_offered_because: dict[str, str] = field(default_factory=dict)
     # Where this lab's reference solution lives when it is not the course's solutions/ folder
     # (`awslab lab test PATH` on a lab outside the labs folder): <solutions_folder>/<lab_id>.py.
     solutions_folder: Path | None = None
@@ -75,8 +78,7 @@ class Lab:
         """Why the lab does not run on `backend` (lab.toml `[not_offered]`), or "" when it does or says nothing."""
         if backend in self.backends:
             return ""
-        reasons = self.meta.get("not_offered")
-        return str(reasons.get(backend, "")) if isinstance(reasons, dict) else ""
+        return self.not_offered_because.get(backend, "")
 
     @property
     def readme(self) -> Path:
@@ -183,6 +185,7 @@ def load_lab(folder: Path, solutions_folder: Path | None = None, source: str = "
 
 
 def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
+    not_offered = meta.get("not_offered")
     return Lab(
         id=folder.name,
         folder=folder,
@@ -190,14 +193,14 @@ def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
         summary=meta.get("summary", ""),
         order=int(meta.get("order", 100)),
         estimated_minutes=int(meta.get("estimated_minutes", 30)),
-        backends=list(meta.get("backends", ["moto", "moto-server", "localstack"])),
+        backends=list(meta.get("backends", ALL_BACKENDS)),
         functions=list(meta.get("functions", [])),
         services=[str(name) for name in meta.get("services", [])],
         call_timeout=float(meta.get("call_timeout", 10)),
         learner_packages=[str(p) for p in meta.get("learner_packages", [])],
         import_environment={str(k): str(v) for k, v in meta.get("import_environment", {}).items()},
         hints={k: list(v) for k, v in meta.get("hints", {}).items()},
-        meta=meta,
+        not_offered_because={str(k): str(v) for k, v in not_offered.items()} if isinstance(not_offered, dict) else {},
         solutions_folder=solutions_folder,
     )
 

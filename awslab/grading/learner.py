@@ -97,7 +97,6 @@ class LearnerProcess:
         self.clock: Callable[[], Any] | None = None
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
-        self.virtual_seconds_slept = 0.0
         self._process: subprocess.Popen | None = None
         self._to_child: int | None = None
         self._from_child: int | None = None
@@ -357,7 +356,6 @@ class LearnerProcess:
                     seconds = float(frame.get("seconds", 0))
                 except (TypeError, ValueError):
                     seconds = 0.0
-                self.virtual_seconds_slept += seconds
                 self.on_sleep(seconds)
                 self._send({"type": "slept", "reply_to": frame.get("id"), **self._virtual_now()})
             elif kind == "callback" and ours and callbacks is not None:
@@ -550,14 +548,19 @@ def _raised(function: str, reply: dict) -> LearnerError:
                          reply.get("exc_type", ""), reply.get("where", ""), reply.get("traceback", ""))
 
 
-def _exit_text(code: int | None) -> str:
-    if code is None:
-        return "it did not say why"
-    if code == CHANNEL_BROKEN:
-        return "it closed or broke the pipes awslab talks to it through; leave file descriptors alone"
+def ended_by(code: int) -> str:
+    """How a process that ended with returncode `code` ended: the signal that killed it, or its exit code."""
     if code < 0:
         try:
             return f"killed by {signal.Signals(-code).name}"
         except ValueError:
             return f"killed by signal {-code}"
-    return f"exit code {code}; os._exit() or a crash"
+    return f"exit code {code}"
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "it did not say why"
+    if code == CHANNEL_BROKEN:
+        return "it closed or broke the pipes awslab talks to it through; leave file descriptors alone"
+    return ended_by(code) if code < 0 else f"{ended_by(code)}; os._exit() or a crash"

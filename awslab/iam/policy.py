@@ -410,3 +410,11 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     if isinstance(result, PolicyError):
         raise PolicyError(result.problems)
     return result
+
+
+def parse_labelled(policy: PolicyInput, kind: str, label: str) -> CompiledPolicy:
+    """parse_policy, its PolicyError naming the policy (`label`: "managed policy arn:...", "boundary")."""
+    try:
+        return parse_policy(policy, kind)
+    except PolicyError as error:
+        raise error.with_label(label) from None

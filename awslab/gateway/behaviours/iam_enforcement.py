@@ -50,10 +50,10 @@ from typing import Any
 
 import botocore.exceptions
 
-from awslab.iam import Decision, PolicyError, Request, evaluate, parse_policy
+from awslab.iam import Decision, PolicyError, Request, evaluate, parse_labelled, parse_policy
 
 from ..aws_request import AwsCall, region_of_arn
-from ..clients import make_client
+from ..clients import all_pages, make_client
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..iam_map import Target, targets
@@ -338,7 +338,7 @@ class IamEnforcement:
                 name = principal.name
                 self._inline(out, iam, "user", name)
                 self._attached(out, iam, "user", name)
-                for group in _pages(iam, "list_groups_for_user", "Groups", UserName=name):
+                for group in all_pages(iam, "list_groups_for_user", "Groups", UserName=name):
                     self._inline(out, iam, "group", group["GroupName"])
                     self._attached(out, iam, "group", group["GroupName"])
                 user = iam.get_user(UserName=name)["User"]
@@ -364,17 +364,17 @@ class IamEnforcement:
     @staticmethod
     def _inline(out: Policies, iam, kind: str, name: str) -> None:
         title = kind.capitalize()
-        for policy_name in _pages(iam, f"list_{kind}_policies", "PolicyNames", **{f"{title}Name": name}):
+        for policy_name in all_pages(iam, f"list_{kind}_policies", "PolicyNames", **{f"{title}Name": name}):
             document = getattr(iam, f"get_{kind}_policy")(**{f"{title}Name": name, "PolicyName": policy_name})
-            out.identity.append(_compiled(document["PolicyDocument"], "identity", f"inline policy {policy_name} of {kind} {name}"))
+            out.identity.append(parse_labelled(document["PolicyDocument"], "identity", f"inline policy {policy_name} of {kind} {name}"))
             out.identity_names.append(f"inline {policy_name} ({kind} {name})")
 
     @staticmethod
     def _attached(out: Policies, iam, kind: str, name: str) -> None:
         title = kind.capitalize()
-        for attached in _pages(iam, f"list_attached_{kind}_policies", "AttachedPolicies", **{f"{title}Name": name}):
+        for attached in all_pages(iam, f"list_attached_{kind}_policies", "AttachedPolicies", **{f"{title}Name": name}):
             arn = attached["PolicyArn"]
-            out.identity.append(_compiled(_managed_document(iam, arn), "identity", f"managed policy {arn}"))
+            out.identity.append(parse_labelled(_managed_document(iam, arn), "identity", f"managed policy {arn}"))
             out.identity_names.append(f"managed {arn} ({kind} {name})")
 
     def _resource_policy(self, which: tuple[str, str], region: str, gateway: Gateway):
@@ -401,7 +401,7 @@ class IamEnforcement:
                 document = gateway.internal_client("iam").get_role(RoleName=name)["Role"].get("AssumeRolePolicyDocument")
         except botocore.exceptions.ClientError:
             document = None  # no policy, or no such resource (the emulator will say so)
-        compiled = _compiled(document, "resource", f"the resource policy of {kind} {name}") if document else None
+        compiled = parse_labelled(document, "resource", f"the resource policy of {kind} {name}") if document else None
         with self._lock:
             cache[key] = compiled
         return compiled
@@ -507,21 +507,9 @@ def _because(decision: Decision, action: str) -> str:
     return f"because no identity-based policy allows the {action} action"
 
 
-def _pages(client, method: str, key: str, **params) -> list:
-    paginator = client.get_paginator(method)
-    return [item for page in paginator.paginate(**params) for item in page.get(key, [])]
-
-
 def _managed_document(iam, arn: str) -> Any:
     version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
     return iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-
-
-def _compiled(document: Any, kind: str, label: str):
-    try:
-        return parse_policy(document, kind)
-    except PolicyError as error:
-        raise error.with_label(label) from None
 
 
 def _session_policy(params: dict, gateway: Gateway) -> dict | None:

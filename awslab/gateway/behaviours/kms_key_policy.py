@@ -70,9 +70,6 @@ class KmsKeyPolicy:
                 return forward(call.with_params({**call.params, "SourceKeyId": source}))
         return forward(call)
 
-    def reset(self) -> None:
-        pass
-
     def _refusal(self, call: AwsCall, gateway: Gateway) -> str | None:
         text = call.params.get("Policy")
         if not isinstance(text, str):

@@ -85,9 +85,6 @@ class S3Lifecycle:
         self._gateway = gateway
         gateway.on_advance(self._on_clock, services=self.services, stops=self._due_midnights)
 
-    def reset(self) -> None:
-        """Nothing to do: the per-scenario memory lives in gateway.state, which the gateway clears."""
-
     def _memory(self) -> dict[str, Any]:
         return self.gateway.state.setdefault("s3_lifecycle", {"buckets": {}, "uploads": {}})
 
