@@ -7,7 +7,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
@@ -208,7 +208,7 @@ def _grade(jobs, backend: str, *, start: bool, quiet: bool, endpoint: Optional[s
     from .grading import grade_submission
     from .local_aws import LocalAWS
 
-    options = {"start": True} if start else {"url": endpoint.rstrip("/")} if endpoint else {}
+    options: dict[str, Any] = {"start": True} if start else {"url": endpoint.rstrip("/")} if endpoint else {}
     try:
         aws = LocalAWS(make_backend(backend, **options)).start()
     except BackendError as exc:

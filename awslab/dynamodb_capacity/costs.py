@@ -42,7 +42,8 @@ class Cost:
     def charges(self) -> dict[str | None, float]:
         """Units per provisioned resource: ``None`` is the base table, otherwise a GSI name."""
         out: dict[str | None, float] = {None: self.table_capacity}
-        out.update(self.global_indexes)
+        for index, units in self.global_indexes.items():
+            out[index] = units
         return out
 
     def __add__(self, other: Cost) -> Cost:

@@ -387,7 +387,7 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     `kind` is one of identity, resource, boundary, session, scp, rcp: resource and rcp policies
     must name a Principal, the others must not. Raises PolicyError naming every problem.
     """
-    if policy.__class__ is dict and kind in POLICY_KINDS:
+    if type(policy) is dict and kind in POLICY_KINDS:  # the hot path: a document seen before
         result = _documents.get(policy, kind)
         if isinstance(result, PolicyError):
             raise PolicyError(result.problems)

@@ -178,14 +178,14 @@ def _plan_current_object(
                 result=result,
             )
     if transition is not None:
-        due, rule, storage_class, timing = transition
+        moves_at, rule, storage_class, timing = transition
         return Action(
             kind=TRANSITION,
             key=version.key,
             version_id=version.version_id,
             storage_class=storage_class,
             rule_id=rule.id,
-            due=due,
+            due=moves_at,
             reason=f"{timing}; rule {rule.id!r}",
             result=f"moved to {storage_class}",
         )
