@@ -7,7 +7,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
@@ -143,7 +143,7 @@ def check(
         raise UsageError(f"--endpoint must be a loopback http URL (http://127.0.0.1:PORT), not {endpoint!r}")
     from .workspace import Workspace
 
-    labs = all_labs() if all_labs_ else [get_lab(lab_id)]
+    labs = [get_lab(lab_id)] if lab_id else all_labs()  # one of the two was given (checked above)
     workspace = Workspace.find()  # from any folder inside it, as git finds its root
     jobs = []
     for lab in labs:
@@ -208,7 +208,7 @@ def _grade(jobs, backend: str, *, start: bool, quiet: bool, endpoint: Optional[s
     from .grading import grade_submission
     from .local_aws import LocalAWS
 
-    options = {"start": True} if start else {"url": endpoint.rstrip("/")} if endpoint else {}
+    options: dict[str, Any] = {"start": True} if start else {"url": endpoint.rstrip("/")} if endpoint else {}
     try:
         aws = LocalAWS(make_backend(backend, **options)).start()
     except BackendError as exc:
@@ -239,9 +239,9 @@ def _report(results, output_format: Format, output: Optional[Path], next_lab: Op
             render_text(results, console, next_lab=next_lab)
             return
         # Into a string first, then written as JSON and JUnit are: atomically, no file left open.
-        target = Console(file=io.StringIO(), width=120)
-        render_text(results, target, next_lab=next_lab)
-        text = target.file.getvalue()
+        buffer = io.StringIO()
+        render_text(results, Console(file=buffer, width=120), next_lab=next_lab)
+        text = buffer.getvalue()
     else:
         text = render_json(results) if output_format == Format.json else render_junit(results)
     if output:
@@ -294,12 +294,13 @@ def main() -> None:
             errors.print(f"[bold red]error:[/] {exc}", highlight=False)
             sys.exit(2)
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        if code == 2 and callable(getattr(exc, "format_message", None)):  # click's usage errors: one line
+        format_message = getattr(exc, "format_message", None)
+        if code == 2 and callable(format_message):  # click's usage errors: one line
             context = getattr(exc, "ctx", None)
             where = f" (see {context.command_path} -h)" if context is not None else ""
             from rich.markup import escape
 
-            message = " ".join(str(exc.format_message()).split())
+            message = " ".join(str(format_message()).split())
             errors.print(f"[bold red]error:[/] {escape(message + where)}", highlight=False)
             sys.exit(2)
         if callable(show) and isinstance(code, int):

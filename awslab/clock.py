@@ -15,6 +15,10 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from time_machine import Traveller, travel as Travel
 
 
 def _import_time_machine():
@@ -26,7 +30,7 @@ def _import_time_machine():
     if "pytest" in sys.modules or "time_machine" in sys.modules:
         import time_machine
     else:
-        sys.modules["pytest"] = None  # type: ignore[assignment] - `import pytest` raises ImportError
+        sys.modules["pytest"] = None  # `import pytest` raises ImportError
         try:
             import time_machine
         finally:
@@ -56,8 +60,8 @@ class VirtualClock:
         self.start_time = start or dt.datetime.fromtimestamp(time.time(), UTC)
         self.follow_process = follow_process
         self.advanced_seconds = 0.0  # virtual time skipped: the waiting that cost nothing
-        self._traveller: time_machine.travel | None = None
-        self._coordinates = None
+        self._traveller: Travel | None = None
+        self._coordinates: Traveller | None = None
         self._listeners: list[Callable[[dt.datetime], None]] = []
         self._stop_finders: list[Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]]] = []
         self._replanning_finders: list[Callable[[dt.datetime, dt.datetime], Iterable[dt.datetime]]] = []

@@ -20,6 +20,7 @@ from .clock import DEFAULT_START, VirtualClock
 from .gateway import Gateway
 from .gateway.behaviours import default_behaviours
 from .gateway.clients import make_client
+from .gateway.request_log import RequestLog
 from .gateway.server import LoopbackServer
 
 
@@ -32,7 +33,7 @@ class LocalAWS:
             # simulations (lifecycle ages, capacity) must start from the same instant.
             start = None
         self.clock = VirtualClock(start, follow_process=self.backend.follows_process_clock)
-        self.gateway: Gateway | None = None
+        self._gateway: Gateway | None = None
         self.server: LoopbackServer | None = None
         self._serve_http = serve_http
         self._started = False
@@ -49,14 +50,14 @@ class LocalAWS:
             if "virtual_time" in self.backend.features and not self.backend.follows_process_clock:
                 self.clock.on_advance(self.backend.set_time)
                 self.backend.set_time(self.clock.now())
-            self.gateway = Gateway(self.backend.upstream(), self.clock, region=self.backend.region,
-                                   account_id=self.backend.account_id, features=self.backend.features)
-            self.gateway.backend = self.backend  # capabilities beyond the API (e.g. set_storage_class)
-            self.gateway.sources = {safety.GRADER_ACCESS_KEY: "grader", safety.LEARNER_ACCESS_KEY: "learner"}
+            gateway = self._gateway = Gateway(
+                self.backend.upstream(), self.clock, region=self.backend.region, account_id=self.backend.account_id,
+                features=self.backend.features, backend=self.backend)
+            gateway.sources = {safety.GRADER_ACCESS_KEY: "grader", safety.LEARNER_ACCESS_KEY: "learner"}
             for behaviour in default_behaviours():
-                self.gateway.add(behaviour)
+                gateway.add(behaviour)
             if self._serve_http:
-                self.server = LoopbackServer(self.gateway).start()
+                self.server = LoopbackServer(gateway).start()
         except BaseException:
             self.stop()
             raise
@@ -86,13 +87,20 @@ class LocalAWS:
 
     # -- what scenarios use ----------------------------------------------------------------------
     @property
+    def gateway(self) -> Gateway:
+        """The gateway every call passes through; there is one from start() on."""
+        if self._gateway is None:
+            raise RuntimeError("this LocalAWS is not started: call start() or use it in a `with` block")
+        return self._gateway
+
+    @property
     def endpoint_url(self) -> str:
         if self.server is None:
             raise RuntimeError("this LocalAWS does not serve HTTP (serve_http=False)")
         return self.server.url
 
     @property
-    def log(self):
+    def log(self) -> RequestLog:
         return self.gateway.log
 
     @property

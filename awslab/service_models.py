@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+from typing import Any
 
 _lock = threading.Lock()
 _shared = False
@@ -39,7 +40,7 @@ def share_loaders() -> None:
 
             botocore.session.create_loader = create_loader
             _shared = True
-        utils = sys.modules.get("moto.core.utils")
+        utils: Any = sys.modules.get("moto.core.utils")
         if utils is not None and not hasattr(utils.create_loader, "cache_info"):
             utils.create_loader = functools.lru_cache(maxsize=None)(utils.create_loader)
             utils._load_service_model = _moto_model(utils._load_service_model, utils.create_loader)

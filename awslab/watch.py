@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.panel import Panel
@@ -24,6 +24,9 @@ from rich.text import Text
 from watchdog.events import FileSystemEventHandler
 
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .local_aws import LocalAWS
 
 # A learner function in watch gets at most this long per call (a lab's own limit is 10-20 s): an
 # endless loop costs a few seconds, and a save meanwhile stops the grade at once anyway.
@@ -44,7 +47,7 @@ class Watcher:
         self.html = html
         self.debounce = debounce
         self.events: queue.Queue = queue.Queue()
-        self.aws = None
+        self.aws: LocalAWS | None = None  # from run() on
         self._stop = threading.Event()
         self._pending: float | None = None
         self._watch_started = time.monotonic()
@@ -64,7 +67,7 @@ class Watcher:
         from .local_aws import LocalAWS
 
         with self.console.status(f"starting a local AWS ({self.backend})..."):
-            self.aws = LocalAWS(make_backend(self.backend)).start()
+            aws = self.aws = LocalAWS(make_backend(self.backend)).start()
         observer = Observer()
         observer.schedule(_SaveHandler(self), str(self.workspace.root), recursive=False)
         observer.start()
@@ -100,7 +103,7 @@ class Watcher:
             observer.stop()
             observer.join(timeout=5)
             self._flush_time()
-            self.aws.stop()
+            aws.stop()
         self.console.print("Stopped watching. Your progress is saved: [bold]awslab progress[/].")
         return 0
 
@@ -336,7 +339,7 @@ class _KeyReader:
     def __init__(self, events: queue.Queue, stop: threading.Event) -> None:
         self.events = events
         self.stop = stop
-        self._saved_mode = None
+        self._saved_mode: list[Any] | None = None  # the terminal mode to restore
         self._fd: int | None = None
 
     def start(self) -> None:

@@ -105,9 +105,9 @@ def report(title: str, run, wall: float, labs, jobs: int) -> None:
     print(f"   CPU: {run.timing['cpu_seconds']:.1f} s = {per_grading:.2f} s per grading -> "
           f"{cores * 60 / per_grading:.0f} gradings per minute on {cores} idle cores (cores x 60 / CPU per grading)")
     print(f"   isolation: {run.isolation.describe()}")
-    per_lab = {lab.id: [r["timing"].get("seconds", 0.0) for (s, l), r in run.records.items() if l == lab.id]
+    per_lab = {lab.id: [r["timing"].get("seconds", 0.0) for (_, lab_id), r in run.records.items() if lab_id == lab.id]
                for lab in labs}
-    cpu_lab = {lab.id: [r["timing"].get("cpu_seconds") or 0.0 for (s, l), r in run.records.items() if l == lab.id]
+    cpu_lab = {lab.id: [r["timing"].get("cpu_seconds") or 0.0 for (_, lab_id), r in run.records.items() if lab_id == lab.id]
                for lab in labs}
     busy = run.timing["worker_startup_seconds"] + run.timing["lab_seconds"]
     print(f"   worker time (sum over workers): {busy:.1f} s = {busy / wall:.2f} workers busy on average")

@@ -35,6 +35,7 @@ def grading_time(aws: LocalAWS, runs: int) -> None:
 def metering_overhead(aws: LocalAWS, requests: int) -> None:
     from botocore.config import Config
 
+    baseline: dict[str, float] = {}  # the unmetered figures, measured first
     for metered in (False, True):
         aws.reset()
         aws.settings.clear()

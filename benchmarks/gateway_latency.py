@@ -35,7 +35,7 @@ def start(command: list[str], port: int) -> subprocess.Popen:
                 return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(f"error: {' '.join(command)} exited with {process.returncode}")
+                raise SystemExit(f"error: {' '.join(command)} exited with {process.returncode}") from None
             time.sleep(0.1)
     process.kill()
     raise SystemExit(f"error: nothing listens on port {port} after 60 s")

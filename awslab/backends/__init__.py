@@ -6,7 +6,7 @@ simulated features it supports, and (where it can) follows the virtual clock.
 
 from __future__ import annotations
 
-from .base import Backend, BackendError, FEATURES
+from .base import FEATURES, Backend, BackendError
 from .localstack import LocalStackBackend
 from .moto_embedded import EmbeddedMotoBackend
 from .moto_server import MotoServerBackend

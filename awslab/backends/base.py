@@ -3,6 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+# The services a backend may serve, as features: a lab's check of one is not applicable where it lacks it.
+SERVICE_NAMES = {"s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS"}
+SERVICE_FEATURES = frozenset(SERVICE_NAMES)
+
 # What a backend can do beyond storing API state. Checks declare the features they need; a check
 # whose feature the backend lacks is reported "not applicable" with the reason, never passed.
 FEATURES = {
@@ -13,7 +17,7 @@ FEATURES = {
                   "corrections of moto's deviations: SQS visibility, S3 versioning on suspended buckets)",
     "sqs_attributes_by_name": "GetQueueAttributes computes only the attributes asked for (moto_sqs_attributes.py; "
                               "moto's own computes them all, message counts included, for each name)",
-    "s3": "S3", "sqs": "SQS", "sns": "SNS", "dynamodb": "DynamoDB", "iam": "IAM and STS",
+    **SERVICE_NAMES,
 }
 
 
@@ -39,7 +43,7 @@ class Backend:
     features: frozenset[str] = frozenset()
     # True when the emulator runs inside this process and so follows a process-wide time travel.
     follows_process_clock: ClassVar[bool] = False
-    lacks: ClassVar[dict[str, str]] = {}  # feature -> why this backend lacks it, for not-applicable checks
+    lacks: dict[str, str] = {}  # feature -> why this backend lacks it, for not-applicable checks
 
     def start(self) -> None:
         """Make the backend reachable (start a server, check health)."""
@@ -77,9 +81,6 @@ class Backend:
 
     def why_lacking(self, feature: str) -> str:
         return self.lacks.get(feature, f"the {self.name} backend does not support {FEATURES.get(feature, feature)}")
-
-    def describe(self) -> str:
-        return self.name
 
 
 def moto_serves(service: str) -> bool:

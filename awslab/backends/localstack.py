@@ -21,16 +21,20 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING, Any
 
 import urllib3
 
 from ..gateway.upstreams import HttpUpstream
-from .base import Backend, BackendError
+from .base import SERVICE_FEATURES, Backend, BackendError
 from .health import wait_healthy
+
+if TYPE_CHECKING:
+    from .localstack_host import HostLocalStack
 
 # What a reset deletes when LocalStack has no state-reset route: every running service that
 # awslab.backends.sweep knows how to empty (sweep.SWEEPERS).
-WARM_CALLS = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
+WARM_CALLS: dict[str, tuple[str, dict[str, Any]]] = {"s3": ("list_buckets", {}), "sqs": ("list_queues", {}), "sns": ("list_topics", {}),
               "iam": ("list_users", {}), "sts": ("get_caller_identity", {}), "dynamodb": ("list_tables", {})}
 
 
@@ -52,7 +56,7 @@ def running_endpoint() -> str | None:
 class LocalStackBackend(Backend):
     name = "localstack"
     account_id = "000000000000"
-    features = frozenset({"s3", "sqs", "sns", "dynamodb", "iam"})
+    features = SERVICE_FEATURES
     # said of any lab's check: no service named, since the reason is the clock, not the service
     lacks = {"virtual_time": "LocalStack keeps real time in its own process, so awslab cannot move its clock "
                              "(the check would wait out real days, hours or seconds of AWS time)"}
@@ -71,7 +75,7 @@ class LocalStackBackend(Backend):
         self.port = port
         self.log = log
         self.url: str | None = self.requested_url
-        self.launched = None  # a HostLocalStack, or a Docker state record, when this backend started one
+        self.launched: HostLocalStack | dict[str, Any] | None = None  # a HostLocalStack, or a Docker state record, when this backend started one
         self.mode = "external"
         self.features = type(self).features
         self.lacks = dict(type(self).lacks)
@@ -116,7 +120,7 @@ class LocalStackBackend(Backend):
             for service, future in [(name, pool.submit(touch, name)) for name in cold]:
                 try:
                     future.result(timeout=timeout)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     if service == "dynamodb":
                         self._note_dynamodb(f"it did not start ({type(exc).__name__}: {exc})")
                     else:
@@ -136,8 +140,9 @@ class LocalStackBackend(Backend):
             with socket.socket() as probe:  # a free loopback port for this run's container
                 probe.bind(("127.0.0.1", self.port))
                 port = probe.getsockname()[1]
-            self.launched = host.start_docker(client, port, log=self.log, name=f"{host.CONTAINER_NAME}-{port}")
-            self.url, self.mode = self.launched["url"], "docker"
+            container = self.launched = host.start_docker(client, port, log=self.log,
+                                                          name=f"{host.CONTAINER_NAME}-{port}")
+            self.url, self.mode = container["url"], "docker"
             return
         server = host.HostLocalStack(port=self.port, log=self.log).start()
         self.launched, self.url, self.mode = server, server.url, "host"
@@ -152,7 +157,7 @@ class LocalStackBackend(Backend):
         launched, self.launched = self.launched, None
         if launched is None:
             return
-        if self.mode == "docker":
+        if isinstance(launched, dict):  # a Docker container's state record
             from .localstack_host import stop_docker
 
             stop_docker(launched)
@@ -200,7 +205,7 @@ class LocalStackBackend(Backend):
 
             try:
                 sweep(self.admin_client, swept)
-            except Exception as exc:  # noqa: BLE001 - botocore errors of any kind
+            except Exception as exc:  # botocore errors of any kind
                 raise BackendError(f"could not reset LocalStack at {self.url} ({type(exc).__name__}: {exc})") from exc
 
     def admin_client(self, service: str, read_timeout: float = 60):
@@ -221,6 +226,3 @@ class LocalStackBackend(Backend):
         """The URL LocalStack gives queue NAME (path strategy)."""
         return f"{self.url}/queue/{region or self.region}/{self.account_id}/{name}"
 
-    def describe(self) -> str:
-        where = self.url or "(not started)"
-        return f"localstack ({self.mode}, {where})"

@@ -33,7 +33,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-
 from .base import BackendError
 from .health import wait_healthy
 from .supervisor import ProcessRef, stop_tree
@@ -141,9 +140,10 @@ def python_candidates() -> list[tuple[str, str]]:
         named = os.environ["AWSLAB_LOCALSTACK_PYTHON"]
         return [(named, (_python_version(named) or ("?", ""))[0])]
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    paths = [str(path) for path in (pyenv_root / "versions").glob("3.*/bin/python3")]
-    paths += [shutil.which(f"python3.{minor}") for minor in range(20, 9, -1)] + [shutil.which("python3"), sys.executable]
-    paths = list(dict.fromkeys(filter(None, paths)))
+    candidates: list[str | None] = [str(path) for path in (pyenv_root / "versions").glob("3.*/bin/python3")]
+    candidates += [shutil.which(f"python3.{minor}") for minor in range(20, 9, -1)]
+    candidates += [shutil.which("python3"), sys.executable]
+    paths = list(dict.fromkeys(filter(None, candidates)))
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         described = list(pool.map(_python_version, paths))
     found: dict[str, tuple[str, str]] = {}  # one entry per real interpreter
@@ -392,8 +392,7 @@ class HostLocalStack:
         self.dynamodb = "" if ddb else (dynamodb_local_problem() or "DynamoDB Local is not installed")
         listener = _bind_loopback(self.port)
         try:  # a failed or interrupted start leaves no process and no run directory behind
-            self._launch(python, ddb, listener, log)
-            self._wait_healthy(self._process, began + timeout)
+            self._wait_healthy(self._launch(python, ddb, listener, log), began + timeout)
         except BaseException:
             self.stop()
             raise
@@ -402,7 +401,7 @@ class HostLocalStack:
         self.startup_seconds = time.monotonic() - began
         return self
 
-    def _launch(self, python: Path, ddb: Path | None, listener: socket.socket, log: Log) -> None:
+    def _launch(self, python: Path, ddb: Path | None, listener: socket.socket, log: Log) -> subprocess.Popen:
         self.port = listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.run_dir = tempfile.mkdtemp(prefix=f"awslab-localstack-{self.port}-")
@@ -426,13 +425,14 @@ class HostLocalStack:
                 f"({self.isolation_note}): DynamoDB Local will listen on all interfaces on a random port")
             listener.close()  # LocalStack binds 127.0.0.1:PORT itself
         with open(Path(self.run_dir) / "localstack.log", "ab") as logfile:
-            self._process = subprocess.Popen(command, stdout=logfile, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL, env=env, cwd=self.run_dir,
-                                             start_new_session=True)
-        self.processes["localstack"] = ProcessRef.of(self._process.pid) or ProcessRef(self._process.pid, 0)
+            process = self._process = subprocess.Popen(command, stdout=logfile, stderr=subprocess.STDOUT,
+                                                       stdin=subprocess.DEVNULL, env=env, cwd=self.run_dir,
+                                                       start_new_session=True)
+        self.processes["localstack"] = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
         self.started_at = time.time()
         if self.isolation != "none":
-            self._start_forwarder(self._process, listener)
+            self._start_forwarder(process, listener)
+        return process
 
     def _start_forwarder(self, process: subprocess.Popen, listener: socket.socket) -> None:
         mine = _netns_id("self")

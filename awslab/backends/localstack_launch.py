@@ -31,16 +31,19 @@ def _reset_services(skip: set[str]) -> list[str]:
     from localstack.services.stores import AccountRegionBundle
     from localstack.state.core import AssetDirectory, StateVisitor
 
+    moto_containers: tuple[type, ...]
     try:
         from moto.core.base_backend import BackendDict
+
+        moto_containers = (BackendDict,)
     except ImportError:  # pragma: no cover - moto-ext is a dependency of localstack-core[runtime]
-        BackendDict = ()  # type: ignore[assignment]
+        moto_containers = ()
 
     class Reset(StateVisitor):
         def visit(self, container):
             if isinstance(container, AccountRegionBundle):
                 container.reset()
-            elif BackendDict and isinstance(container, BackendDict):
+            elif isinstance(container, moto_containers):
                 for account_backend in list(container.values()):
                     account_backend.reset()
             elif isinstance(container, AssetDirectory):
@@ -74,7 +77,7 @@ def _install_reset_route() -> None:
             skip = {s for s in request.args.get("skip", "").split(",") if s}
             try:
                 done = _reset_services(skip)
-            except Exception as exc:  # noqa: BLE001 - the caller falls back to deleting through the API
+            except Exception as exc:  # the caller falls back to deleting through the API
                 LOG.exception("state reset failed")
                 return Response(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), status=500,
                                 mimetype="application/json")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from ..gateway.wire import HttpRequest
 from ..gateway.upstreams import WsgiUpstream
-from .base import Backend, moto_serves, moto_settings
+from ..gateway.wire import HttpRequest
+from .base import SERVICE_FEATURES, Backend, moto_serves, moto_settings
 
 
 def moto_app():
     import os
 
     import moto.backends
-    import moto.core.utils  # noqa: F401 - imported before share_loaders, which shares its loader too
+    import moto.core.utils  # imported before share_loaders, which shares its loader too
 
     from ..service_models import share_loaders
 
@@ -46,16 +46,15 @@ def _unlogged_requests_stay_out_of_access_logs() -> None:
         if not request.headers.get(UNLOGGED_HEADER):
             log(self, request, bucket_name)
 
-    log_incoming_request._awslab = True
-    S3Backend.log_incoming_request = log_incoming_request
+    log_incoming_request._awslab = True  # type: ignore[attr-defined]  # the mark of a patch made once
+    S3Backend.log_incoming_request = log_incoming_request  # type: ignore[method-assign]  # the patch is the point
 
 
 class EmbeddedMotoBackend(Backend):
     name = "moto"
     account_id = "123456789012"
     follows_process_clock = True
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
-                          "moto_state", "sqs_attributes_by_name"})
+    features = SERVICE_FEATURES | {"virtual_time", "s3_storage_class_in_place", "moto_state", "sqs_attributes_by_name"}
 
     def serves(self, service: str) -> bool:
         return moto_serves(service)
@@ -64,11 +63,11 @@ class EmbeddedMotoBackend(Backend):
         self._upstream: WsgiUpstream | None = None
 
     def start(self) -> None:
-        if self._upstream is None:
-            self._upstream = WsgiUpstream(moto_app())
+        self.upstream()
 
     def upstream(self) -> WsgiUpstream:
-        self.start()
+        if self._upstream is None:
+            self._upstream = WsgiUpstream(moto_app())
         return self._upstream
 
     def set_storage_class(self, bucket: str, key: str, version_id: str, storage_class: str) -> None:

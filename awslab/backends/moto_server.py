@@ -15,15 +15,14 @@ import sys
 import urllib3
 
 from ..gateway.upstreams import HttpUpstream
-from .base import Backend, BackendError, moto_serves, moto_settings
+from .base import SERVICE_FEATURES, Backend, BackendError, moto_serves, moto_settings
 from .health import wait_healthy
 
 
 class MotoServerBackend(Backend):
     name = "moto-server"
     account_id = "123456789012"
-    features = frozenset({"virtual_time", "s3", "sqs", "sns", "dynamodb", "iam", "s3_storage_class_in_place",
-                          "moto_state", "sqs_attributes_by_name"})
+    features = SERVICE_FEATURES | {"virtual_time", "s3_storage_class_in_place", "moto_state", "sqs_attributes_by_name"}
 
     def serves(self, service: str) -> bool:
         return moto_serves(service)
@@ -33,7 +32,7 @@ class MotoServerBackend(Backend):
         if url is not None:
             # Any moto server (docker compose's, a colleague's) answers the API, but only the one awslab
             # starts has its clock and state routes: checks that need them are not applicable there.
-            self.features = frozenset({"s3", "sqs", "sns", "dynamodb", "iam"})
+            self.features = SERVICE_FEATURES
         self.process: subprocess.Popen | None = None
         self._http = urllib3.PoolManager(retries=False, timeout=10)
         self._upstream: HttpUpstream | None = None
@@ -106,8 +105,11 @@ class MotoServerBackend(Backend):
 def _read_line(process: subprocess.Popen, timeout: float) -> str:
     import selectors
 
+    stdout = process.stdout
+    if stdout is None:
+        raise ValueError("the process was started without stdout=subprocess.PIPE: there is no line to read")
     selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+    selector.register(stdout, selectors.EVENT_READ)
     if not selector.select(timeout):
         return ""
-    return process.stdout.readline().decode().strip()
+    return stdout.readline().decode().strip()

@@ -18,8 +18,8 @@ import sys
 import time_machine
 from werkzeug.serving import make_server
 
-from .moto_state import EDITS
 from .moto_embedded import EmbeddedMotoBackend, moto_app, set_moto_storage_class
+from .moto_state import EDITS
 
 _travel: dict = {}
 _STATE_ROUTE = "/_awslab/moto-state/"

@@ -42,8 +42,8 @@ def install() -> None:
         return answer
 
     setattr(get_queue_attributes, _INSTALLED, True)
-    get_queue_attributes.__wrapped__ = original
-    backend.get_queue_attributes = get_queue_attributes
+    get_queue_attributes.__wrapped__ = original  # type: ignore[attr-defined]  # the way back (functools' name)
+    backend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]  # the patch is the point
 
 
 def attribute(queue: Any, name: str) -> tuple[bool, Any]:

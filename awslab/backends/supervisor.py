@@ -15,6 +15,7 @@ import errno
 import os
 import signal
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def _start_time(pid: int) -> int | None:
 
 def _is_zombie(pid: int) -> bool:
     fields = _stat_fields(pid)
-    return bool(fields) and fields[2] in ("Z", "X")
+    return fields is not None and fields[2] in ("Z", "X")
 
 
 def _parent(pid: int) -> int | None:
@@ -132,7 +133,7 @@ def wait_gone(refs: list[ProcessRef], timeout: float) -> bool:
         time.sleep(0.05)
 
 
-def stop_tree(root: ProcessRef, *, grace: float = GRACE_SECONDS, extra: list[ProcessRef] = ()) -> str:
+def stop_tree(root: ProcessRef, *, grace: float = GRACE_SECONDS, extra: Sequence[ProcessRef] = ()) -> str:
     """Stop `root`, its process group and its descendants. Returns how: "gone", "terminated" or "killed"."""
     tree = [root, *descendants(root.pid), *extra]
     if not any(ref.alive() for ref in tree):

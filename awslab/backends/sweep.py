@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..gateway.clients import all_pages
+
 ClientFactory = Callable[[str], object]
 
 SWEEPERS: dict[str, Callable] = {}
@@ -29,11 +31,6 @@ def sweep(client: ClientFactory, services: list[str] | None = None) -> dict[str,
     for service in services or list(SWEEPERS):
         done[service] = SWEEPERS[service](client(service))
     return done
-
-
-def _pages(client, operation: str, key: str, **params):
-    for page in client.get_paginator(operation).paginate(**params):
-        yield from page.get(key, [])
 
 
 @sweeper("s3")
@@ -55,7 +52,7 @@ def _s3(s3) -> int:
 
 @sweeper("sqs")
 def _sqs(sqs) -> int:
-    urls = list(_pages(sqs, "list_queues", "QueueUrls"))
+    urls = list(all_pages(sqs, "list_queues", "QueueUrls"))
     for url in urls:
         sqs.delete_queue(QueueUrl=url)
     return len(urls)
@@ -63,8 +60,8 @@ def _sqs(sqs) -> int:
 
 @sweeper("sns")
 def _sns(sns) -> int:
-    topics = [t["TopicArn"] for t in _pages(sns, "list_topics", "Topics")]
-    for subscription in _pages(sns, "list_subscriptions", "Subscriptions"):
+    topics = [t["TopicArn"] for t in all_pages(sns, "list_topics", "Topics")]
+    for subscription in all_pages(sns, "list_subscriptions", "Subscriptions"):
         if subscription["SubscriptionArn"].startswith("arn:"):
             sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
     for arn in topics:
@@ -74,7 +71,7 @@ def _sns(sns) -> int:
 
 @sweeper("dynamodb")
 def _dynamodb(dynamodb) -> int:
-    tables = list(_pages(dynamodb, "list_tables", "TableNames"))
+    tables = list(all_pages(dynamodb, "list_tables", "TableNames"))
     for name in tables:
         dynamodb.delete_table(TableName=name)
     return len(tables)
@@ -83,7 +80,7 @@ def _dynamodb(dynamodb) -> int:
 @sweeper("iam")
 def _iam(iam) -> int:
     count = 0
-    for user in _pages(iam, "list_users", "Users"):
+    for user in all_pages(iam, "list_users", "Users"):
         name = user["UserName"]
         for key in iam.list_access_keys(UserName=name).get("AccessKeyMetadata", []):
             iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
@@ -101,7 +98,7 @@ def _iam(iam) -> int:
             iam.delete_user_permissions_boundary(UserName=name)
         iam.delete_user(UserName=name)
         count += 1
-    for group in _pages(iam, "list_groups", "Groups"):
+    for group in all_pages(iam, "list_groups", "Groups"):
         name = group["GroupName"]
         for policy in iam.list_group_policies(GroupName=name).get("PolicyNames", []):
             iam.delete_group_policy(GroupName=name, PolicyName=policy)
@@ -109,13 +106,13 @@ def _iam(iam) -> int:
             iam.detach_group_policy(GroupName=name, PolicyArn=policy["PolicyArn"])
         iam.delete_group(GroupName=name)
         count += 1
-    for profile in _pages(iam, "list_instance_profiles", "InstanceProfiles"):
+    for profile in all_pages(iam, "list_instance_profiles", "InstanceProfiles"):
         for role in profile.get("Roles", []):
             iam.remove_role_from_instance_profile(InstanceProfileName=profile["InstanceProfileName"],
                                                   RoleName=role["RoleName"])
         iam.delete_instance_profile(InstanceProfileName=profile["InstanceProfileName"])
         count += 1
-    for role in _pages(iam, "list_roles", "Roles"):
+    for role in all_pages(iam, "list_roles", "Roles"):
         name = role["RoleName"]
         if role.get("Path", "/").startswith("/aws-service-role/"):
             continue
@@ -125,7 +122,7 @@ def _iam(iam) -> int:
             iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
         iam.delete_role(RoleName=name)
         count += 1
-    for policy in _pages(iam, "list_policies", "Policies", Scope="Local"):
+    for policy in all_pages(iam, "list_policies", "Policies", Scope="Local"):
         for version in iam.list_policy_versions(PolicyArn=policy["Arn"]).get("Versions", []):
             if not version["IsDefaultVersion"]:
                 iam.delete_policy_version(PolicyArn=policy["Arn"], VersionId=version["VersionId"])
@@ -139,11 +136,11 @@ def _kms(kms) -> int:
     """Customer keys cannot be deleted at once: their aliases go, and each enabled key is disabled
     and scheduled for deletion after the shortest wait KMS allows (7 days)."""
     done = 0
-    for alias in _pages(kms, "list_aliases", "Aliases"):
+    for alias in all_pages(kms, "list_aliases", "Aliases"):
         if not alias["AliasName"].startswith("alias/aws/"):
             kms.delete_alias(AliasName=alias["AliasName"])
             done += 1
-    for key in _pages(kms, "list_keys", "Keys"):
+    for key in all_pages(kms, "list_keys", "Keys"):
         metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
         if metadata.get("KeyManager") == "CUSTOMER" and metadata.get("KeyState") not in ("PendingDeletion",):
             kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)

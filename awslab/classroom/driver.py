@@ -16,18 +16,19 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..files import write_atomically
 from ..grading import Lab
 from ..grading.labs import solutions_dir
+from ..grading.learner import ended_by
 from . import isolation as isolation_
 from .cgroups import StudentGroup, StudentGroups
-from .forkserver import Template, TemplateFailed
-from .folders import Submission, file_name, read_regular_file, Refused
+from .folders import Refused, Submission, file_name, read_regular_file
+from .forkserver import ForkedWorker, Template, TemplateFailed
 from .roster import Student, fingerprint, student_files
 
 GRADED, NOT_SUBMITTED, TIMEOUT, ERROR = "graded", "not_submitted", "timeout", "error"
@@ -54,10 +55,10 @@ class Settings:
 @dataclass
 class Run:
     """What a grading run did: every record (old and new) and where time went."""
+    isolation: isolation_.Isolation
     records: dict[tuple[str, str], dict] = field(default_factory=dict)
     graded_now: int = 0
     reused: int = 0
-    isolation: isolation_.Isolation | None = None
     timing: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     workers: list[dict] = field(default_factory=list)  # what each worker said of itself when ready
@@ -85,7 +86,7 @@ class StateDir:
 
 def grade_class(students: list[Student], labs: list[Lab], state: Path, settings: Settings, *,
                 on_record: Callable[[dict], None] | None = None,
-                on_plan: Callable[[int, int], None] | None = None, hide: list[Path] = ()) -> Run:
+                on_plan: Callable[[int, int], None] | None = None, hide: Sequence[Path] = ()) -> Run:
     """Grade every student for every lab; returns every record, from this run or an earlier one."""
     started = time.perf_counter()
     store = StateDir(state)
@@ -127,10 +128,12 @@ def grade_class(students: list[Student], labs: list[Lab], state: Path, settings:
 
 
 class _Worker:
-    def __init__(self, student: Student, labs: list[Lab], process: subprocess.Popen, deadline: float) -> None:
+    def __init__(self, student: Student, labs: list[Lab], process: subprocess.Popen | ForkedWorker,
+                 stdout: IO[bytes], deadline: float) -> None:
         self.student = student
         self.labs = labs
         self.process = process
+        self.stdout = stdout  # its events
         self.deadline = deadline
         self.current: Lab | None = None
         self.done: set[str] = set()
@@ -221,7 +224,7 @@ class _Pool:
             job["cpu_accounting"] = group.accounting_file()  # per-call limits in the group's CPU time
         log = self.store.log(student.name)
         log.parent.mkdir(parents=True, exist_ok=True)
-        process = None
+        process: subprocess.Popen | ForkedWorker | None = None
         with open(log, "ab") as stderr:
             if self.template is not None:
                 try:
@@ -238,21 +241,24 @@ class _Pool:
                     command = group.wrap(command)
                 process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                                            env=_worker_environment(), start_new_session=True, cwd="/")
+        stdin, stdout = process.stdin, process.stdout
+        if stdin is None or stdout is None:  # both are pipes, forked or started
+            raise RuntimeError(f"the worker of {student.name} has no pipes to the driver")
         try:
-            process.stdin.write(json.dumps(job).encode())
-            process.stdin.close()
+            stdin.write(json.dumps(job).encode())
+            stdin.close()
         except BrokenPipeError:
             pass
-        os.set_blocking(process.stdout.fileno(), False)
-        worker = _Worker(student, labs, process, time.monotonic() + STARTUP_ALLOWANCE)
+        os.set_blocking(stdout.fileno(), False)
+        worker = _Worker(student, labs, process, stdout, time.monotonic() + STARTUP_ALLOWANCE)
         worker.group = group
-        self.workers[process.stdout.fileno()] = worker
-        self.selector.register(process.stdout, selectors.EVENT_READ)
+        self.workers[stdout.fileno()] = worker
+        self.selector.register(stdout, selectors.EVENT_READ)
         self.timing["workers_started"] += 1
 
     def _read(self, worker: _Worker, pending: deque) -> None:
         try:
-            data = os.read(worker.process.stdout.fileno(), 1 << 20)
+            data = os.read(worker.stdout.fileno(), 1 << 20)
         except BlockingIOError:
             return
         if not data:
@@ -373,12 +379,12 @@ class _Pool:
 
     # -- processes -----------------------------------------------------------------------------
     def _kill(self, worker: _Worker) -> None:
-        fd = worker.process.stdout.fileno()
+        fd = worker.stdout.fileno()
         if fd in self.workers:
-            self.selector.unregister(worker.process.stdout)
+            self.selector.unregister(worker.stdout)
             del self.workers[fd]
         _stop(worker.process)
-        worker.process.stdout.close()
+        worker.stdout.close()
         if worker.group is not None:
             worker.group.remove()
             worker.group = None
@@ -394,7 +400,7 @@ class _Pool:
         self.groups.remove()
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen | ForkedWorker) -> None:
     """End a worker and everything under it (with namespaces, the kernel ends its PID namespace)."""
     if process.poll() is None:
         try:
@@ -439,14 +445,7 @@ def _all_failed(lab: Lab, student: Student, message: str) -> dict:
 
 
 def _exit_text(code: int | None) -> str:
-    if code is None:
-        return "still running"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
+    return "still running" if code is None else ended_by(code)
 
 
 def grade_one(files: dict[str, Path], labs: list[Lab], settings: Settings) -> dict[str, dict]:

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
@@ -60,7 +60,7 @@ class Template:
         self._ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "ab") as stderr:
-            self.process = subprocess.Popen(command, stdin=theirs, stdout=subprocess.DEVNULL, stderr=stderr,
+            self.process = subprocess.Popen(command, stdin=theirs.fileno(), stdout=subprocess.DEVNULL, stderr=stderr,
                                             env=env, start_new_session=True, cwd="/")
         theirs.close()
         self.started = time.perf_counter()
@@ -150,7 +150,7 @@ class ForkedWorker:
     """What the driver uses of a worker process (as of a subprocess.Popen): pid, stdin, stdout,
     poll(), wait(), kill(), returncode. The exit status comes from the template, its parent."""
 
-    def __init__(self, template: Template, pid: int, stdin, stdout) -> None:
+    def __init__(self, template: Template, pid: int, stdin: IO[bytes], stdout: IO[bytes]) -> None:
         self.template = template
         self.pid = pid
         self.stdin = stdin
@@ -189,7 +189,8 @@ def serve(control: socket.socket, full: bool) -> None:
     template = os.getpid()
     try:
         while True:
-            ready, _, _ = select.select([control, wake_read], [], [])
+            watched: list[socket.socket | int] = [control, wake_read]
+            ready, _, _ = select.select(watched, [], [])
             if wake_read in ready:
                 try:
                     os.read(wake_read, 4096)
@@ -267,10 +268,10 @@ def _become_worker(template: int, fds: list[int], procs: list[str], full: bool) 
             _unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID)
             _mount(None, "/", None, MS_REC | MS_PRIVATE)
             alive_read, alive_write = os.pipe()  # open while the middle process lives
-            worker = os.fork()
-            if worker:
+            middle = os.fork()
+            if middle:
                 os.close(alive_read)
-                _pass_on(worker)
+                _pass_on(middle)
             os.close(alive_write)
             _die_with_parent(None, alive_read)
             _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)

@@ -10,19 +10,24 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import escaping
 from ..files import write_atomically
 from ..grading import Lab
 from .folders import file_name
 
+if TYPE_CHECKING:
+    from .shards import LabSummary  # a lab as a merge of shards knows it
+
 
 def student_names(records: dict[tuple[str, str], dict]) -> list[str]:
     return sorted({student for student, _ in records})
 
 
-def render_csv(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+def render_csv(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> str:
     """student, one column per lab (points), total; a second header-like row would confuse LMS imports."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -33,7 +38,7 @@ def render_csv(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     return out.getvalue()
 
 
-def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+def render_json(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> str:
     students = []
     for student in student_names(records):
         lab_results = []
@@ -46,7 +51,7 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
                                 "max_score": record["max_score"], "load_error": result.get("load_error"),
                                 "checks": result["checks"], "pictures": result.get("pictures", []),
                                 "limits": result.get("limits", [])})
-        refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+        refused: list = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
         students.append({"student": student, "refused": refused, "score": sum(r["score"] for r in lab_results),
                          "max_score": sum(r["max_score"] for r in lab_results), "labs": lab_results})
     document = {"labs": [{"id": lab.id, "title": lab.title, "max_score": lab.max_score} for lab in labs],
@@ -54,13 +59,13 @@ def render_json(records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: list[Lab]) -> str:
+def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> str:
     """What a student reads: per lab, the score, then each check that failed, why, and the hint."""
     md = escaping.markdown
     records = {key: {**record, "result": student_facing(record["result"])}
                for key, record in records.items() if key[0] == student}
     lines = [f"# Feedback for {md(student)}", ""]
-    refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+    refused: list = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
     if refused:
         lines += ["Files in your folder that were not read (links and special files never are):", ""]
         lines += [f"- {md(item['file'])}: {md(item['reason'])}" for item in refused]
@@ -103,7 +108,7 @@ def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: li
     return "\n".join(lines)
 
 
-def write_outputs(records: dict[tuple[str, str], dict], labs: list[Lab], out: Path, output_format: str) -> dict:
+def write_outputs(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary], out: Path, output_format: str) -> dict:
     """The gradebook at `out` (csv or json), the JSON of every check beside a CSV, feedback files."""
     written: dict[str, Path] = {}
     if output_format == "json":

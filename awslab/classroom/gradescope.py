@@ -18,6 +18,7 @@ import os
 import sys
 import traceback
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..files import write_atomically
@@ -101,7 +102,7 @@ def build(labs: list[Lab], out: Path, *, timeout: float = 60.0, visibility: str 
     return out
 
 
-def _files(folder: Path, skip: list[Path] = ()) -> list[Path]:
+def _files(folder: Path, skip: Sequence[Path] = ()) -> list[Path]:
     return sorted(p for p in folder.rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
                   and not any(p.is_relative_to(private) for private in skip))

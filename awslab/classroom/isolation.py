@@ -138,7 +138,8 @@ def enter_sandbox(*, keep: list[str], hide: list[str], learner_uid: int | None) 
     if learner_uid is not None:
         # The learner's interpreter must be reachable by its uid: an ancestor it cannot traverse
         # (e.g. /root holding a pyenv) is covered, and only the kept paths are put back.
-        covers += [(a, "mode=755") for a in sorted({_closed_ancestor(p) for p in keep} - {None})]
+        closed = {_closed_ancestor(p) for p in keep}
+        covers += [(a, "mode=755") for a in sorted(a for a in closed if a is not None)]
     for path in hide:
         covers.append((os.path.realpath(path), "mode=555"))
     for target, options in covers:

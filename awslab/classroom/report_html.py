@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..escaping import html_text as esc
 from ..files import write_atomically
-from .summary import BUCKETS, distribution, most_failed
 from .gradebook import student_names
+from .summary import BUCKETS, distribution, most_failed
 
 VERSIONED = ("awslab", "boto3", "botocore", "moto")
 
@@ -132,7 +132,7 @@ def render_report(records: dict[tuple[str, str], dict], labs: list, *, isolation
 
 def _student_section(index: int, student: str, records: dict[tuple[str, str], dict], labs: list) -> str:
     parts = [f'<section class="student" id="{_anchor(index)}"><h3>{esc(student)}</h3>']
-    refused = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
+    refused: list = next((r.get("refused", []) for (s, _), r in sorted(records.items()) if s == student), [])
     if refused:
         parts.append("<p>Files not read (links and special files never are):</p><ul>"
                      + "".join(f"<li>{esc(item['file'])}: {esc(item['reason'])}</li>" for item in refused) + "</ul>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +29,7 @@ class Student:
         return f"{lab.id}.py" in self.submission.files
 
 
-def find_students(submissions: Path, labs: list[Lab] = ()) -> list[Student]:
+def find_students(submissions: Path, labs: Sequence[Lab] = ()) -> list[Student]:
     """Every student folder, sorted by label (the gradebook's order); see `skipped_folders`."""
     first = tuple(f"{lab.id}.py" for lab in labs)
     return [Student(name, path, first) for name, path in folders.list_folders(submissions)[0]]

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from ..grading import Lab
 
+if TYPE_CHECKING:
+    from .shards import LabSummary  # a lab as a merge of shards knows it
+
 BAR = 30  # characters of the longest bar
 BUCKETS = ("not submitted", "0-19%", "20-39%", "40-59%", "60-79%", "80-99%", "100%")
 
 
-def distribution(records: dict[tuple[str, str], dict], lab: Lab) -> Counter:
+def distribution(records: dict[tuple[str, str], dict], lab: Lab | LabSummary) -> Counter:
     counts: Counter = Counter()
     for (_, lab_id), record in records.items():
         if lab_id != lab.id:
@@ -44,13 +49,13 @@ def most_failed(records: dict[tuple[str, str], dict], limit: int = 10) -> list[t
     return [(lab_id, titles[(lab_id, name)], count, handed_in[lab_id]) for (lab_id, name), count in ranked]
 
 
-def render_summary(records: dict[tuple[str, str], dict], labs: list[Lab], *, isolation: str = "",
-                   skipped: list = ()) -> Group:
+def render_summary(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary], *, isolation: str = "",
+                   skipped: Sequence = ()) -> Group:
     """`skipped`: folders.Skipped entries (not graded, with why); files students had refused are
     counted too, so the instructor sees them without opening every feedback file."""
     from ..escaping import plain
 
-    parts = []
+    parts: list[RenderableType] = []
     students = {student for student, _ in records}
     scores = Table(title=f"Score distribution ({len(students)} students)", title_justify="left", box=None,
                    pad_edge=False)

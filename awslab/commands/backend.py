@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -83,8 +83,7 @@ def up(
 
 
 def _start_localstack(port: int, mode: str) -> dict:
-    from ..backends import BackendError
-    from ..backends import localstack_host as host
+    from ..backends import BackendError, localstack_host as host
     from ..backends.localstack import LocalStackBackend
 
     mode = os.environ.get("AWSLAB_LOCALSTACK_MODE", mode) if mode == "auto" else mode
@@ -196,7 +195,7 @@ def status(
     report = []
     for name in names:
         state = read_state(name)
-        entry = {"backend": name, "running": False, "healthy": False, "managed": state is not None}
+        entry: dict[str, Any] = {"backend": name, "running": False, "healthy": False, "managed": state is not None}
         if state is None and name == "localstack":
             # Not started by awslab: a LocalStack from docker compose (or elsewhere) counts too.
             state = {"url": default_endpoint(), "mode": "external"}
@@ -213,9 +212,9 @@ def status(
     else:
         for entry in report:
             if entry["healthy"]:
-                pids = ", ".join(f"{k} {v}" for k, v in entry.get("pids", {}).items())
+                pid_list = ", ".join(f"{k} {v}" for k, v in entry.get("pids", {}).items())
                 _out(f"[green]{entry['backend']}: healthy[/] at {entry['url']} ({entry['mode']}"
-                     + (f"; PIDs {pids}" if pids else "") + f"){_services_line(entry)}")
+                     + (f"; PIDs {pid_list}" if pid_list else "") + f"){_services_line(entry)}")
             elif entry["running"]:
                 _out(f"[yellow]{entry['backend']}: running but unhealthy[/] at {entry['url']}: {entry['detail']}")
             else:

@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         if (item is None) == (size is None):
             raise UsageError("give an item or --size, not both" if item is not None else "give an item or --size")
         try:
-            nbytes = size if size is not None else item_size(_load_item(item))
+            nbytes = size if size is not None else item_size(_load_item(item or ""))  # one was given
         except (ValueError, TypeError, AttributeError) as exc:
             raise UsageError(f"not an item in low-level form: {exc}") from None
         if nbytes < 0:

@@ -30,8 +30,8 @@ class IsolationLevel(str, Enum):
 
 
 def _labs(requested: list[str] | None, students) -> list:
-    from ..cli import UsageError
     from ..classroom.roster import labs_submitted
+    from ..cli import UsageError
     from ..grading import all_labs, get_lab
 
     names = [name for item in (requested or ["all"]) for name in item.split(",") if name]
@@ -73,12 +73,11 @@ def grade(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .. import escaping
-    from ..classroom import Settings, find_students, grade_class
-    from ..classroom.roster import skipped_folders
+    from ..classroom import Settings, find_students, grade_class, shards
     from ..classroom.gradebook import shard_state_dir, state_dir, write_outputs
     from ..classroom.isolation import detect
+    from ..classroom.roster import skipped_folders
     from ..classroom.summary import render_summary
-    from ..classroom import shards
     from ..cli import UsageError, console, errors
 
     try:
@@ -131,7 +130,7 @@ def grade(
         done = len(list(state.glob("results/*/*.json")))
         errors.print(f"interrupted: {done} of {len(students) * len(labs)} gradings saved in {state}; "
                      "run the same command again to grade only the rest")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     if slice_ is not None:
         shards.write_manifest(state, slice_, roster, run.records, labs,
                               {**settings.fingerprinted(), "isolation": run.isolation.level},

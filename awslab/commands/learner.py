@@ -12,13 +12,21 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..escaping import plain
-from ..workspace import DONE, NOT_STARTED, PARTIAL, Workspace, WorkspaceError, init_workspace, untouched_functions
+from ..workspace import (
+    DONE,
+    NOT_STARTED,
+    PARTIAL,
+    Workspace,
+    WorkspaceError,
+    init_workspace,
+    untouched_functions,
+)
 
 console = Console()
 
@@ -106,8 +114,8 @@ def hint_renderable(lab: Any, workspace: Workspace | None, *, level: int | None,
                 failing.append(f"  (hint {len(levels)} of {total})", style="dim")
                 deepest = deepest and len(levels) >= total
             failing.append("\n")
-            for number, text in enumerate(levels, 1):
-                failing.append(f"      {number}. {text}\n", style="bold" if number == len(levels) else "")
+            for number, rung in enumerate(levels, 1):
+                failing.append(f"      {number}. {rung}\n", style="bold" if number == len(levels) else "")
             climbed[key] = len(levels)
         parts.append(failing)
         if workspace and climbed:
@@ -158,8 +166,10 @@ def progress_table(labs: list[Any], workspace: Workspace, current: str | None = 
     done = sum(1 for r in rows if r["status"] == DONE)
     table = Table(title=f"Your progress: {done}/{len(rows)} labs done",
                   caption="time: first graded → completed, or time spent in awslab watch")
-    for column, justify in (("#", "right"), ("lab", "left"), ("status", "left"), ("best score", "right"),
-                            ("attempts", "right"), ("time", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("lab", "left"), ("status", "left"), ("best score", "right"), ("attempts", "right"),
+        ("time", "right"))
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for row in rows:
         label, style = _STATUS_STYLE[row["status"]]
@@ -216,8 +226,11 @@ def watch(
     labs = all_labs()
     if not labs:
         raise _usage("no labs found: set AWSLAB_LABS_DIR to a labs folder, or reinstall awslab with its labs/")
-    if backend not in ("moto", "moto-server", "localstack"):
-        raise _usage(f"unknown backend {backend!r}: use moto, moto-server or localstack")
+    from ..backends import BACKENDS
+
+    if backend not in BACKENDS:
+        *others, last = BACKENDS
+        raise _usage(f"unknown backend {backend!r}: use {', '.join(others)} or {last}")
     if lab_id is None:
         lab = next_lab(labs, workspace) or labs[0]
     else:

@@ -42,7 +42,8 @@ class Cost:
     def charges(self) -> dict[str | None, float]:
         """Units per provisioned resource: ``None`` is the base table, otherwise a GSI name."""
         out: dict[str | None, float] = {None: self.table_capacity}
-        out.update(self.global_indexes)
+        for index, units in self.global_indexes.items():
+            out[index] = units
         return out
 
     def __add__(self, other: Cost) -> Cost:
@@ -216,10 +217,8 @@ def index_write_units(
     """Index writes caused by one table write, each sized by its index entry (R3.8 a-e)."""
     old = schema.index_entry(before, index)
     new = schema.index_entry(after, index)
-    if old is None and new is None:  # (d) in the index neither before nor after
-        return 0.0
-    if old is None:  # (a) the item enters the index: one put
-        return write_units(item_size(new))
+    if old is None:  # (a) the item enters the index: one put; (d) in it neither before nor after
+        return write_units(item_size(new)) if new is not None else 0.0
     if new is None:  # (c) the item leaves the index: one delete
         return write_units(item_size(old))
     assert before is not None and after is not None

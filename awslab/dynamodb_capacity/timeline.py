@@ -213,7 +213,8 @@ def timeline_html(
     """A self-contained HTML page (inline SVG, no scripts): reads and writes per second."""
     name = table if index is None else f"{table} / {index}"
     stats = bucketed(timeline.seconds(table, index), max_bars)
-    charts = "\n".join(_svg_chart(stats, kind) for kind in ("read", "write"))
+    kinds: tuple[Literal["read", "write"], ...] = ("read", "write")
+    charts = "\n".join(_svg_chart(stats, kind) for kind in kinds)
     title = html.escape(f"{name}: capacity timeline")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>

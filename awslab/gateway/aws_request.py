@@ -47,10 +47,6 @@ class AwsCall:
     # lookup per queue and call, shared by the call's rewrites (queue_configuration.py).
     queues: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
-    @property
-    def target(self) -> str:
-        return f"{self.service}:{self.operation}"
-
     def note(self, key: str, value: Any) -> None:
         """Record what a simulated behaviour did with this call, for the request log."""
         if self.log_entry is not None:
@@ -190,7 +186,7 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
     service = SCOPE_TO_SERVICE.get(scope, scope)
     try:
         model = service_model(service)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no model for this service: not a call awslab can name
         return None
     region = region or default_region
     try:
@@ -199,13 +195,13 @@ def identify(http: HttpRequest, default_region: str = "us-east-1") -> AwsCall | 
             protocol = "json"
         elif model.protocol in ("query", "ec2") or _is_form(http):
             protocol = "ec2" if model.protocol == "ec2" else "query"
-            reader = ec2.READER if protocol == "ec2" else query.READER
-            operation, params = reader.read_request(model, http.query, http.body)
+            form = ec2.READER if protocol == "ec2" else query.READER
+            operation, params = form.read_request(model, http.query, http.body)
         elif model.protocol in ("rest-xml", "rest-json"):
             protocol = model.protocol
-            reader = rest_xml if protocol == "rest-xml" else rest_json
+            body = rest_xml if protocol == "rest-xml" else rest_json
             operation, params = rest.read_request(model, http.method, http.raw_path, http.query_params(),
-                                                  http.headers, http.body, reader.read_body)
+                                                  http.headers, http.body, body.read_body)
         else:
             return None
     except aws_json.Unreadable:

@@ -7,6 +7,7 @@ own process, uses real HTTP on loopback."""
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -36,7 +37,7 @@ def make_client(gateway, service: str, *, internal: bool = False, access_key: st
         aws_session_token=session_token, config=base.merge(config) if config else base)
     send = gateway.upstream.send if internal else gateway.handle_http
 
-    def before_send(request, **kwargs):  # noqa: ARG001
+    def before_send(request, **kwargs):
         http = from_botocore(request)
         if internal:
             http.headers[UNLOGGED_HEADER] = "1"
@@ -44,3 +45,8 @@ def make_client(gateway, service: str, *, internal: bool = False, access_key: st
 
     client.meta.events.register_first("before-send", before_send)
     return client
+
+
+def all_pages(client: Any, operation: str, key: str, **params: Any) -> list:
+    """Every item under `key` of every page of a paginated `operation` (list_users, "Users")."""
+    return [item for page in client.get_paginator(operation).paginate(**params) for item in page.get(key, [])]

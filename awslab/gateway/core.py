@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..clock import VirtualClock
-from .clients import make_client
 from .aws_request import AwsCall, identify
+from .clients import make_client
 from .errors import error_of
 from .queue_configuration import forget_if_changed
 from .request_log import LoggedCall, RequestLog
 from .wire import UNLOGGED_HEADER, HttpRequest, Response, request_from_environ
+
+if TYPE_CHECKING:
+    from ..backends import Backend
 
 Forward = Callable[[AwsCall], Response]
 
@@ -61,12 +64,13 @@ def behaviour_name(behaviour: Any) -> str:
 class Gateway:
     def __init__(self, upstream: Upstream | Callable[[HttpRequest], Response], clock: VirtualClock, *,
                  region: str = "us-east-1", account_id: str = "123456789012",
-                 features: frozenset[str] = frozenset()) -> None:
+                 features: frozenset[str] = frozenset(), backend: Backend | None = None) -> None:
         self.upstream = upstream if hasattr(upstream, "send") else CallableUpstream(upstream)
         self.clock = clock
         self.region = region
         self.account_id = account_id
         self.features = features  # what the backend behind this gateway supports (virtual_time, ...)
+        self._backend = backend  # capabilities beyond the API (e.g. set_storage_class); none in unit tests
         self.log = RequestLog()
         self.behaviours: list[Behaviour] = []
         self.sources: dict[str, str] = {}  # access key id -> "learner" | "grader"
@@ -80,6 +84,17 @@ class Gateway:
         self._internal_clients: dict[tuple[str, str], Any] = {}  # kept across resets: they hold no state
         self._advancing = threading.local()  # the service whose call moves the clock (a long poll's)
         self._pending_listeners: dict[Callable, frozenset[str]] = {}
+
+    @property
+    def backend(self) -> Backend:
+        """The backend behind the upstream, for what its API cannot do (moto's state, storage classes)."""
+        if self._backend is None:
+            raise RuntimeError("this gateway was made without a backend: nothing can edit the emulator's state")
+        return self._backend
+
+    @property
+    def has_backend(self) -> bool:
+        return self._backend is not None
 
     # -- configuration -------------------------------------------------------------------------
     def add(self, behaviour: Behaviour) -> Behaviour:

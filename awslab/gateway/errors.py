@@ -25,10 +25,11 @@ def error_of(response: Response) -> tuple[str | None, str | None]:
     if isinstance(data, dict) and ("__type" in data or "code" in data):
         code = str(data.get("__type") or data.get("code")).rsplit("#", 1)[-1]
         return code, data.get("message") or data.get("Message")
-    if response.header("x-amzn-errortype"):  # REST-JSON (Lambda): the code rides in a header
+    error_type = response.header("x-amzn-errortype")
+    if error_type:  # REST-JSON (Lambda): the code rides in a header
         message = (data.get("message") or data.get("Message")) if isinstance(data, dict) else None
-        return response.header("x-amzn-errortype").split(":", 1)[0], message
-    code = _XML_CODE.search(response.body or b"")
-    message = _XML_MESSAGE.search(response.body or b"")
-    return (code.group(1).decode() if code else f"HTTP{response.status}",
-            message.group(1).decode() if message else None)
+        return error_type.split(":", 1)[0], message
+    xml_code = _XML_CODE.search(response.body or b"")
+    xml_message = _XML_MESSAGE.search(response.body or b"")
+    return (xml_code.group(1).decode() if xml_code else f"HTTP{response.status}",
+            xml_message.group(1).decode() if xml_message else None)

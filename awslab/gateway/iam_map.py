@@ -14,7 +14,6 @@ awslab.iam's service rules, so its decision is in the request log like any other
 from __future__ import annotations
 
 import json
-
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,8 +85,8 @@ def _s3(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
         found = []
         for item in objects:
             action = "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject"
-            context = {"s3:VersionId": item["VersionId"]} if item.get("VersionId") else {}
-            found.append(Target(action, f"{bucket_arn}/{item.get('Key', '')}", context, policy))
+            version = {"s3:VersionId": item["VersionId"]} if item.get("VersionId") else {}
+            found.append(Target(action, f"{bucket_arn}/{item.get('Key', '')}", version, policy))
         return found or [Target("s3:DeleteObject", f"{bucket_arn}/*", {}, policy)]
     key = params.get("Key")
     context: dict[str, Any] = {}

@@ -12,8 +12,8 @@ is a hand table of limits.
 
 from __future__ import annotations
 
-import functools
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any

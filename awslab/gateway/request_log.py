@@ -33,9 +33,6 @@ class LoggedCall:
     def failed(self) -> bool:
         return self.error_code is not None
 
-    def describe(self) -> str:
-        outcome = f" -> {self.error_code}" if self.error_code else ""
-        return f"[{self.time:%Y-%m-%d %H:%M:%S}] {self.service}.{self.operation}{outcome}"
 
 
 class RequestLog:

@@ -6,7 +6,7 @@ import socket
 import threading
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 from .wire import WsgiApp
 
@@ -38,7 +38,7 @@ class LoopbackServer:
     def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("awslab servers listen on loopback only")
-        self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        self._server = ThreadedWSGIServer(host, port, app, _QuietHandler)  # what make_server(threaded=True) makes
         self._server.daemon_threads = True
         self.host = host
         self.port = self._server.server_port

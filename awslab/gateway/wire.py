@@ -16,7 +16,6 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, should_preserve_original_header_name
 
-
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 _BODY_HEADERS = {"content-length", "content-md5", "x-amz-crc32"}  # what a new body makes wrong
@@ -168,7 +167,7 @@ def environ_for(http: HttpRequest, host: str = "127.0.0.1", port: int = 80) -> d
 class _RawBody(io.BytesIO):
     """What botocore expects of `AWSResponse.raw`: read() for streaming bodies, stream() for the rest."""
 
-    def stream(self, **kwargs):  # noqa: ARG002 - botocore passes decode_content
+    def stream(self, **kwargs):  # botocore passes decode_content
         contents = self.read()
         while contents:
             yield contents

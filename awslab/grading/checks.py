@@ -22,9 +22,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .transfer import ClientSpec
+
+if TYPE_CHECKING:
+    from ..local_aws import LocalAWS
+    from .labs import Lab
 
 
 class CheckFailed(Exception):
@@ -104,9 +108,9 @@ class LearnerFunctions:
 
 @dataclass
 class CheckContext:
-    aws: Any  # LocalAWS
+    aws: LocalAWS
     learner: LearnerFunctions
-    lab: Any  # Lab
+    lab: Lab
     fixtures: dict[str, tuple[bool, Any]]
     details: list[str] = field(default_factory=list)
     pictures: list[tuple[str, Any]] = field(default_factory=list)

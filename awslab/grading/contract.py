@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def _defined_functions(path: Path) -> set[str] | None:
     return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
-def content_problems(lab: Lab, others: list[Lab] = ()) -> list[str]:
+def content_problems(lab: Lab, others: Sequence[Lab] = ()) -> list[str]:
     """What breaks the contract in the lab's files, before anything is graded."""
     problems = []
     for other in others:
@@ -223,31 +224,31 @@ def score_problems(lab: Lab, answer: Answer, result: LabResult, *, allow_not_app
         elif lost(c) and not (c.message.strip() and c.hint.strip()):
             problems.append(f"{answer.label} lost {c.name} without a message and a hint to show")
     for check_name, words in answer.says.items():
-        c = by_name.get(check_name)
+        said = by_name.get(check_name)
         for text in words:
-            if c is not None and lost(c) and text not in c.message:
+            if said is not None and lost(said) and text not in said.message:
                 problems.append(f"{answer.label}: the message of {check_name} should say {text!r}; it says "
-                                f"{c.message!r}")
+                                f"{said.message!r}")
     for check_name, words in answer.notes.items():
-        c = by_name.get(check_name)
+        noted = by_name.get(check_name)
         for text in words:
-            if c is not None and not any(text in detail for detail in c.details):
+            if noted is not None and not any(text in detail for detail in noted.details):
                 problems.append(f"{answer.label}: the details of {check_name} should say {text!r}; they say "
-                                f"{c.details!r}")
+                                f"{noted.details!r}")
     if answer.name == SOLUTION and result.score != result.max_score:
         problems.append(f"the reference solution scored {result.score} of {result.max_score}")
     if result.virtual_seconds < answer.virtual_seconds_at_least:
         problems.append(f"{answer.label} covered {result.virtual_seconds:.0f} s of virtual time; the lab says "
                         f"at least {answer.virtual_seconds_at_least:.0f} s")
     titles = [title for title, _ in result.pictures]
-    for words in answer.pictures:
-        if not any(words in title for title in titles):
-            problems.append(f"{answer.label}: no picture titled with {words!r} (pictures: {titles})")
+    for wanted in answer.pictures:
+        if not any(wanted in title for title in titles):
+            problems.append(f"{answer.label}: no picture titled with {wanted!r} (pictures: {titles})")
     return problems
 
 
 # -- the whole contract, for `awslab lab test` -------------------------------------------------------
-def run_contract(lab: Lab, aws, directory: Path, others: list[Lab] = ()):
+def run_contract(lab: Lab, aws, directory: Path, others: Sequence[Lab] = ()):
     """Yield (what, problems) for the lab's content, then for each answer graded on `aws`."""
     from .runner import grade_submission
 

@@ -14,17 +14,19 @@ import ast
 import importlib.util
 import os
 import re
-from importlib.metadata import entry_points
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
 
 from .checks import Check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The names of backends.BACKENDS, without importing the backends (they bring moto): a lab that names
+# none in lab.toml runs on all of them (tests/backends/test_backend_names.py keeps the two the same).
+ALL_BACKENDS = ("moto", "moto-server", "localstack")
 # A built wheel carries the course as awslab/bundled/{labs,solutions} (setup.py copies them in); a
 # source or editable checkout has no such folder and reads the top-level labs/ and solutions/.
 BUNDLED = Path(__file__).resolve().parents[1] / "bundled"
@@ -52,7 +54,7 @@ class Lab:
     summary: str = ""
     order: int = 100
     estimated_minutes: int = 30
-    backends: list[str] = field(default_factory=lambda: ["moto", "moto-server", "localstack"])
+    backends: list[str] = field(default_factory=lambda: list(ALL_BACKENDS))
     functions: list[str] = field(default_factory=list)
     # The AWS services the lab uses (boto3's names: "sqs", "kms"): a backend that does not serve one
     # makes every check not applicable, saying so; LocalStack is started with them.
@@ -65,7 +67,8 @@ class Lab:
     # the configuration a Lambda handler's module reads when it is imported.
     import_environment: dict[str, str] = field(default_factory=dict)
     hints: dict[str, list[str]] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
+    # Why the lab does not run on a backend it leaves out (lab.toml `[not_offered]`): backend -> reason.
+    not_offered_because: dict[str, str] = field(default_factory=dict)
     # Where this lab's reference solution lives when it is not the course's solutions/ folder
     # (`awslab lab test PATH` on a lab outside the labs folder): <solutions_folder>/<lab_id>.py.
     solutions_folder: Path | None = None
@@ -75,8 +78,7 @@ class Lab:
         """Why the lab does not run on `backend` (lab.toml `[not_offered]`), or "" when it does or says nothing."""
         if backend in self.backends:
             return ""
-        reasons = self.meta.get("not_offered")
-        return str(reasons.get(backend, "")) if isinstance(reasons, dict) else ""
+        return self.not_offered_because.get(backend, "")
 
     @property
     def readme(self) -> Path:
@@ -109,6 +111,8 @@ class Lab:
             raise LabError(f"lab {self.id} has no checks.py")
         module_name = f"awslab_lab_{self.id}_checks"
         spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise LabError(f"lab {self.id}: {path} cannot be imported as a module")
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         spec.loader.exec_module(module)
@@ -181,6 +185,7 @@ def load_lab(folder: Path, solutions_folder: Path | None = None, source: str = "
 
 
 def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
+    not_offered = meta.get("not_offered")
     return Lab(
         id=folder.name,
         folder=folder,
@@ -188,14 +193,14 @@ def _lab_from(folder: Path, meta: dict, solutions_folder: Path | None) -> Lab:
         summary=meta.get("summary", ""),
         order=int(meta.get("order", 100)),
         estimated_minutes=int(meta.get("estimated_minutes", 30)),
-        backends=list(meta.get("backends", ["moto", "moto-server", "localstack"])),
+        backends=list(meta.get("backends", ALL_BACKENDS)),
         functions=list(meta.get("functions", [])),
         services=[str(name) for name in meta.get("services", [])],
         call_timeout=float(meta.get("call_timeout", 10)),
         learner_packages=[str(p) for p in meta.get("learner_packages", [])],
         import_environment={str(k): str(v) for k, v in meta.get("import_environment", {}).items()},
         hints={k: list(v) for k, v in meta.get("hints", {}).items()},
-        meta=meta,
+        not_offered_because={str(k): str(v) for k, v in not_offered.items()} if isinstance(not_offered, dict) else {},
         solutions_folder=solutions_folder,
     )
 
@@ -213,7 +218,7 @@ def _entry_point_folder(entry) -> Path:
     try:
         loaded = entry.load()
         value = loaded() if callable(loaded) else loaded
-    except Exception as exc:  # noqa: BLE001 - a broken pack is named, not a traceback
+    except Exception as exc:  # a broken pack is named, not a traceback
         raise LabError(f"lab pack {entry.name} ({entry.value}) does not load: {type(exc).__name__}: {exc}") from exc
     if hasattr(value, "__file__") and value.__file__:
         value = Path(value.__file__).parent / "labs"
@@ -232,9 +237,9 @@ def lab_sources() -> list[tuple[Path, bool, str]]:
         if not folder.is_dir():
             raise LabError(f"lab pack folder {folder} (AWSLAB_LABS_PATH or --labs) is not a folder")
         sources.append((folder, True, f"folder {folder}"))
-    for entry in entry_points(group="awslab.labs"):
-        folder = _entry_point_folder(entry)
-        sources.append((folder, True, f"package {entry.dist.name if entry.dist else entry.name}"))
+    for point in entry_points(group="awslab.labs"):
+        folder = _entry_point_folder(point)
+        sources.append((folder, True, f"package {point.dist.name if point.dist else point.name}"))
     return sources
 
 
@@ -250,7 +255,8 @@ def all_labs(directory: Path | None = None) -> list[Lab]:
     if directory is not None:
         labs = _labs_in(directory)
     else:
-        labs, seen = [], {}
+        labs = []
+        seen: dict[str, str] = {}  # lab id -> the folder it came from
         for root, pack, source in lab_sources():
             if seen and any(root.resolve() == Path(r).resolve() for r in seen.values()):
                 continue  # the same folder named twice

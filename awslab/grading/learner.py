@@ -67,14 +67,14 @@ class GradeCancelled(BaseException):
 class LearnerProcess:
     """One learner file, loaded in a process of its own; `call(name, *args)` runs a function there."""
 
-    def __init__(self, path: str | Path, env: dict[str, str], *, on_sleep: Callable[[float], None] | None = None,
+    def __init__(self, path: str | Path, env: dict[str, str], *, on_sleep: Callable[[float], object] | None = None,
                  call_timeout: float = 10.0, load_timeout: float = 30.0, memory_mb: int = 1024,
                  cpu_seconds: int = 300, workdir: str | None = None, user: int | None = None,
                  group: int | None = None, sandbox: Any = None,
                  cpu_clock: Callable[[], float] | None = None, max_tasks: int = 0) -> None:
         self.path = Path(path).resolve()
         self.env = env
-        self.on_sleep = on_sleep or (lambda seconds: None)
+        self.on_sleep: Callable[[float], object] = on_sleep or (lambda seconds: None)
         self.call_timeout = call_timeout
         self.load_timeout = load_timeout
         self.memory_mb = memory_mb
@@ -97,7 +97,6 @@ class LearnerProcess:
         self.clock: Callable[[], Any] | None = None
         self.functions: dict[str, str] = {}
         self.load_error: LearnerLoadError | None = None
-        self.virtual_seconds_slept = 0.0
         self._process: subprocess.Popen | None = None
         self._to_child: int | None = None
         self._from_child: int | None = None
@@ -141,9 +140,9 @@ class LearnerProcess:
         if self.workdir is None:
             self._own_workdir = tempfile.TemporaryDirectory(prefix="awslab-learner-")
             self.workdir = self._own_workdir.name
-        identity = {}
+        identity: dict[str, Any] = {}
         if self.user is not None:
-            os.chown(self.workdir, self.user, self.group)
+            os.chown(self.workdir, self.user, self.group if self.group is not None else -1)
             identity = {"user": self.user, "group": self.group, "extra_groups": []}
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
@@ -357,7 +356,6 @@ class LearnerProcess:
                     seconds = float(frame.get("seconds", 0))
                 except (TypeError, ValueError):
                     seconds = 0.0
-                self.virtual_seconds_slept += seconds
                 self.on_sleep(seconds)
                 self._send({"type": "slept", "reply_to": frame.get("id"), **self._virtual_now()})
             elif kind == "callback" and ours and callbacks is not None:
@@ -382,7 +380,7 @@ class LearnerProcess:
         if room > 0:
             self._output += data[:room]
 
-    def _answer_callback(self, callbacks: dict[int, Callable], frame: dict) -> None:
+    def _answer_callback(self, callbacks: dict[Any, Callable], frame: dict) -> None:
         callback = callbacks.get(frame.get("callback"))
         answer = {"reply_to": frame.get("id")}
         try:
@@ -402,6 +400,8 @@ class LearnerProcess:
         return {"now": self.clock().isoformat()} if self.clock is not None else {}
 
     def _send(self, message: dict) -> None:
+        if self._to_child is None:
+            return  # the child is gone; the next receive reports it
         try:
             os.write(self._to_child, transfer.pack(message))
         except (BrokenPipeError, OSError, TypeError):
@@ -425,15 +425,18 @@ class LearnerProcess:
             return _EOF
 
     def _read_exact(self, size: int, deadline: "_Budget"):
+        fd = self._from_child
+        if fd is None:
+            raise RuntimeError("the learner process is not running: start() it first")
         chunks = bytearray()
         while len(chunks) < size:
             remaining = deadline.remaining()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select([self._from_child], [], [], remaining)
+            ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 continue  # the budget decides: spent, or (CPU time) more to wait
-            data = os.read(self._from_child, size - len(chunks))
+            data = os.read(fd, size - len(chunks))
             if not data:
                 return _EOF
             chunks += data
@@ -545,14 +548,19 @@ def _raised(function: str, reply: dict) -> LearnerError:
                          reply.get("exc_type", ""), reply.get("where", ""), reply.get("traceback", ""))
 
 
-def _exit_text(code: int | None) -> str:
-    if code is None:
-        return "it did not say why"
-    if code == CHANNEL_BROKEN:
-        return "it closed or broke the pipes awslab talks to it through; leave file descriptors alone"
+def ended_by(code: int) -> str:
+    """How a process that ended with returncode `code` ended: the signal that killed it, or its exit code."""
     if code < 0:
         try:
             return f"killed by {signal.Signals(-code).name}"
         except ValueError:
             return f"killed by signal {-code}"
-    return f"exit code {code}; os._exit() or a crash"
+    return f"exit code {code}"
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "it did not say why"
+    if code == CHANNEL_BROKEN:
+        return "it closed or broke the pipes awslab talks to it through; leave file descriptors alone"
+    return ended_by(code) if code < 0 else f"{ended_by(code)}; os._exit() or a crash"

@@ -10,17 +10,17 @@ from __future__ import annotations
 import argparse
 import codecs
 import importlib.util
+import inspect
 import itertools
 import json
-import inspect
 import os
-import random
 import queue
+import random
 import sys
 import threading
 import time
 import traceback
-from typing import Any
+from typing import Any, SupportsIndex
 
 from . import transfer
 
@@ -146,7 +146,7 @@ class OutputCapture:
 
     def end(self) -> None:
         """Drain what the call wrote (sent before its reply) and go back outside calls."""
-        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        for stream in filter(None, (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)):
             try:
                 stream.flush()
             except Exception:  # noqa: BLE001 - the learner may have replaced or closed them
@@ -202,7 +202,13 @@ class OutputCapture:
         self._forwarded = self._dropped = 0
 
 
-_channel: Channel | None = None
+_channel: Channel | None = None  # the pipes to the grader, opened by main()
+
+
+def _grader() -> Channel:
+    if _channel is None:
+        raise RuntimeError("no channel to the grader: this runs only in the learner process main() started")
+    return _channel
 
 
 def _safety():
@@ -229,11 +235,12 @@ def _apply_limits(memory_mb: int, cpu_seconds: int, max_tasks: int = 0) -> None:
         pass  # not on this platform; the grader's wall-time limit still holds
 
 
-def _virtual_sleep(seconds: float) -> None:
+def _virtual_sleep(seconds: float | SupportsIndex) -> None:
     """time.sleep on virtual time: the grader advances the clock; no real second passes."""
-    if seconds < 0:
+    length = float(seconds)
+    if length < 0:
         raise ValueError("sleep length must be non-negative")
-    _follow_clock(_channel.ask({"type": "sleep", "seconds": float(seconds)}))
+    _follow_clock(_grader().ask({"type": "sleep", "seconds": length}))
 
 
 _travel: dict = {}
@@ -248,7 +255,7 @@ def _import_time_machine() -> None:
         return
     hidden = "pytest" not in sys.modules
     if hidden:
-        sys.modules["pytest"] = None  # type: ignore[assignment] - `import pytest` raises ImportError
+        sys.modules["pytest"] = None  # type: ignore[assignment]  # `import pytest` raises ImportError
     try:
         import time_machine  # noqa: F401 - imported now so the first command does not wait for it
     except ImportError:
@@ -287,7 +294,7 @@ class HandlerError(Exception):
 
 def _make_callback(key: int):
     def callback(*args: Any) -> Any:
-        reply = _channel.ask({"type": "callback", "callback": key, "args": transfer.encode(list(args))})
+        reply = _grader().ask({"type": "callback", "callback": key, "args": transfer.encode(list(args))})
         if reply.get("type") == "callback_error":
             raise HandlerError(reply.get("message", "handler failed"))
         return transfer.decode(reply.get("value"))
@@ -375,6 +382,8 @@ def _load(path: str) -> tuple[Any, dict]:
 
 def _import(path: str, module_name: str) -> Any:
     spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{path} cannot be imported as a module", path=path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     random.seed(0)  # a learner's jitter (random backoff) is the same in every run: same verdict, same details
@@ -512,7 +521,7 @@ def _serve(args: argparse.Namespace) -> None:
     while True:
         message = _channel.next_command()
         if message.get("type") == "call":
-            _run(capture, message, lambda: (None, _call(module, path, message)))
+            _run(capture, message, lambda message=message: (None, _call(module, path, message)))
 
 
 # -- the warm learner: one per student, forking a fresh learner per lab ---------------------------
@@ -568,7 +577,8 @@ def zygote(control_fd: int, home: str) -> None:
             children.discard(pid)
 
     while True:
-        ready, _, _ = select.select([control, wake_read], [], [])
+        watched: list[socket.socket | int] = [control, wake_read]
+        ready, _, _ = select.select(watched, [], [])
         if wake_read in ready:
             try:
                 os.read(wake_read, 4096)
@@ -703,13 +713,14 @@ def _run(capture: OutputCapture, command: dict, work) -> tuple[Any, dict]:
     key = command.get("id", 0)
     _follow_clock(command)
     capture.begin(key)
-    _channel.current = key
+    channel = _grader()
+    channel.current = key
     try:
         value, reply = work()
     finally:
-        _channel.current = 0
+        channel.current = 0
     capture.end()
-    _channel.send({**reply, "reply_to": key})
+    channel.send({**reply, "reply_to": key})
     return value, reply
 
 

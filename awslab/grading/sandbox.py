@@ -30,6 +30,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 LEARNER_UID = 65534
 SITE, RUNNER, SUBMISSION = "/opt/awslab/site", "/opt/awslab/runner", "/submission"
@@ -188,7 +189,7 @@ class Zygote:
         zygote_env = {k: v for k, v in env.items() if k not in ("AWS_ENDPOINT_URL",)}
         zygote_env.update(box.environment())
         zygote_env.update({"HOME": self.home, "TMPDIR": self.home, "AWSLAB_PRELOAD_SERVICES": ",".join(box.services)})
-        identity = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
+        identity: dict[str, Any] = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                             env=zygote_env, cwd=self.home, pass_fds=(theirs.fileno(), *extra),
@@ -376,7 +377,7 @@ def _packages(names: tuple[str, ...]) -> dict[str, str]:
             if (top.endswith((".dist-info", ".data", ".pth")) or top in ("..", "__pycache__", "bin")
                     or (len(entry.parts) == 1 and not top.endswith((".py", ".so")))):
                 continue
-            path = Path(dist.locate_file(top))
+            path = Path(str(dist.locate_file(top)))
             if path.exists():
                 found[top] = str(path)
         for requirement in dist.requires or []:
@@ -402,8 +403,8 @@ def _runner_root() -> str:
     etc.mkdir()
     for name, text in ACCOUNT_FILES.items():
         (etc / name).write_text(text)
-    for path in (root, package, *package.iterdir(), etc, *etc.iterdir()):
-        os.chmod(path, 0o755 if Path(path).is_dir() else 0o644)
+    for path in (Path(root), package, *package.iterdir(), etc, *etc.iterdir()):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     return root
 
 
@@ -451,7 +452,8 @@ def _probe() -> str | None:
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return "bubblewrap (bwrap) is not installed"
-    identity = {"user": LEARNER_UID, "group": LEARNER_UID, "extra_groups": []} if can_become_learner() else {}
+    identity: dict[str, Any] = (
+        {"user": LEARNER_UID, "group": LEARNER_UID, "extra_groups": []} if can_become_learner() else {})
     try:
         done = subprocess.run([bwrap, "--unshare-user", "--unshare-ipc", "--unshare-pid", "--uid",
                                str(LEARNER_UID), "--ro-bind", "/", "/", "true"], capture_output=True,
@@ -480,7 +482,8 @@ def bubblewrap(packages: tuple[str, ...] = (), *, warm_services: tuple[str, ...]
     (lab.toml's `learner_packages`), visible read-only beside boto3 with what they require.
     `warm_services`: fork each learner from a warm one that preloaded these services' models."""
     why = missing()
-    if why:
-        raise SandboxUnavailable(why)
-    return Bubblewrap(shutil.which("bwrap"), _runner_root(), seccomp_program(), tuple(sorted(packages)),
+    bwrap = shutil.which("bwrap")
+    if why or bwrap is None:
+        raise SandboxUnavailable(why or "bubblewrap (bwrap) is not installed")
+    return Bubblewrap(bwrap, _runner_root(), seccomp_program(), tuple(sorted(packages)),
                       warm=warm_services is not None, services=tuple(sorted(warm_services or ())))

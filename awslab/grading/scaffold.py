@@ -7,10 +7,11 @@ edit. A small SQS lab (one function, two checks, one wrong answer) shows every p
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-from .labs import LabError, all_labs
+from .labs import ALL_BACKENDS, LabError, all_labs
 
 LAB_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -18,7 +19,7 @@ LAB_TOML = '''title = "{title}"
 summary = "Create an SQS queue that hides a received message for 60 s."
 order = {order}
 estimated_minutes = 15
-backends = ["moto", "moto-server", "localstack"]
+backends = {backends}
 functions = ["create_queue"]
 services = ["sqs"]  # the AWS services the lab uses: a backend that does not serve one says so
 call_timeout = 10
@@ -129,7 +130,7 @@ def new_lab(name: str, labs_folder: Path, solutions_folder: Path | None = None) 
     order = max((lab.order for lab in all_labs(labs_folder)), default=0) + 1
     title = name.replace("_", " ").capitalize()
     files = {
-        folder / "lab.toml": LAB_TOML.format(title=title, order=order),
+        folder / "lab.toml": LAB_TOML.format(title=title, order=order, backends=json.dumps(list(ALL_BACKENDS))),
         folder / "README.md": README.format(title=title, name=name),
         folder / "starter.py": STARTER.format(name=name),
         folder / "checks.py": CHECKS.format(name=name),

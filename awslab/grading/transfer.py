@@ -144,7 +144,7 @@ def _hashable(value: Any) -> Any:
 def _short_repr(value: Any) -> str:
     try:
         text = repr(value)
-    except Exception:  # a learner's __repr__ may raise
+    except Exception:  # noqa: BLE001 - a learner's __repr__ may raise
         text = f"<{type(value).__name__}>"
     return text if len(text) <= 200 else text[:197] + "..."
 

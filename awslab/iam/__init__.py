@@ -11,7 +11,14 @@
 from awslab.iam.condition import OPERATORS
 from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED, evaluate
 from awslab.iam.explain import Decision, PolicyExplanation, StatementExplanation, StatementRef
-from awslab.iam.policy import POLICY_KINDS, CompiledPolicy, PolicyError, parse_policy, validate
+from awslab.iam.policy import (
+    POLICY_KINDS,
+    CompiledPolicy,
+    PolicyError,
+    parse_labelled,
+    parse_policy,
+    validate,
+)
 from awslab.iam.principal import Caller, parse_caller
 from awslab.iam.request import Request, RequestError
 
@@ -32,6 +39,7 @@ __all__ = [
     "StatementRef",
     "evaluate",
     "parse_caller",
+    "parse_labelled",
     "parse_policy",
     "validate",
 ]

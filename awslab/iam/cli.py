@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from awslab.commands.iam import app  # noqa: F401 - `awslab.iam.cli.app` is the iam command group
+from awslab.commands.iam import app  # `awslab.iam.cli.app` is the iam command group
 from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, evaluate
 from awslab.iam.explain import Decision
 from awslab.iam.policy import PolicyError, infer_kind, validate as validate_policy
@@ -216,8 +216,8 @@ def validate(file: Path, kind: Optional[str]) -> None:
         console.print(f"[green]ok[/] {escape(str(file))}: no problems ({shown} policy)", soft_wrap=True)
         raise typer.Exit(0)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    for problem in problems:
-        errors.print(f"[bold red]error:[/] {escape(str(file))}: {escape(' '.join(str(problem).split()))}")
+    for found in problems:
+        errors.print(f"[bold red]error:[/] {escape(str(file))}: {escape(' '.join(str(found).split()))}")
     raise typer.Exit(2)
 
 

@@ -19,8 +19,8 @@ import ipaddress
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Callable
 
 from awslab.iam.patterns import compile_glob, looks_like_arn

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from awslab.iam.explain import Decision, PolicySet
-from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_policy
+from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_labelled
 from awslab.iam.principal import BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD
 from awslab.iam.request import PreparedRequest, Request, prepare
 from awslab.iam.services import DEFAULT, rule_for
@@ -28,16 +28,9 @@ IMPLICITLY_DENIED = "ImplicitlyDenied"
 _DIRECT = (EXACT, WILDCARD, SERVICE)
 
 
-def _compile(policy: PolicyInput, kind: str, label: str) -> CompiledPolicy:
-    try:
-        return parse_policy(policy, kind)
-    except PolicyError as error:
-        raise error.with_label(label) from None
-
-
 def _policy_set(policy: PolicyInput, kind: str, label: str, level: int | None = None) -> PolicySet:
     """The compiled policy in its place; PolicySets are kept on the compiled policy and reused."""
-    compiled = _compile(policy, kind, label)
+    compiled = parse_labelled(policy, kind, label)
     key = (label, kind, level)
     found = compiled.places.get(key)
     if found is None:

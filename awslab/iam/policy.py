@@ -92,9 +92,10 @@ class Statement:
                     return None
                 kind = WILDCARD
             else:
-                kind = principal.match(request.caller)
-                if kind is None:
+                named = principal.match(request.caller)
+                if named is None:
                     return None
+                kind = named
         context = request.context
         for clause in self.conditions:
             if not clause.test(context):
@@ -386,11 +387,11 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     `kind` is one of identity, resource, boundary, session, scp, rcp: resource and rcp policies
     must name a Principal, the others must not. Raises PolicyError naming every problem.
     """
-    if policy.__class__ is dict and kind in POLICY_KINDS:
+    if type(policy) is dict and kind in POLICY_KINDS:  # the hot path: a document seen before
         result = _documents.get(policy, kind)
-        if result.__class__ is CompiledPolicy:
-            return result
-        raise PolicyError(result.problems)
+        if isinstance(result, PolicyError):
+            raise PolicyError(result.problems)
+        return result
     _check_kind(kind)
     if isinstance(policy, CompiledPolicy):
         if (policy.kind in _WITH_PRINCIPAL) != (kind in _WITH_PRINCIPAL):
@@ -409,3 +410,11 @@ def parse_policy(policy: PolicyInput, kind: str = "identity") -> CompiledPolicy:
     if isinstance(result, PolicyError):
         raise PolicyError(result.problems)
     return result
+
+
+def parse_labelled(policy: PolicyInput, kind: str, label: str) -> CompiledPolicy:
+    """parse_policy, its PolicyError naming the policy (`label`: "managed policy arn:...", "boundary")."""
+    try:
+        return parse_policy(policy, kind)
+    except PolicyError as error:
+        raise error.with_label(label) from None

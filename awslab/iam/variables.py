@@ -85,7 +85,7 @@ class Template:
             if fragments is None:
                 fragments = self._fragments[arn] = _fragments(self, arn)
             given = iter(values)
-            regex = "".join(f if f.__class__ is str else re.escape(next(given)) for f in fragments)
+            regex = "".join(f if isinstance(f, str) else re.escape(next(given)) for f in fragments)
             if len(self._patterns) >= 256:
                 self._patterns.clear()
             pattern = self._patterns[key] = re.compile(regex, re.DOTALL)

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from .iam_path import render_decision, render_denials
 from .lambda_batches import render_batches
@@ -32,7 +32,7 @@ def lifecycle_timeline(timeline: Any):
     return render_timeline(timeline)
 
 
-def capacity_chart(timeline: Any, table: str, *, kind: str = "write", index: str | None = None):
+def capacity_chart(timeline: Any, table: str, *, kind: Literal["read", "write"] = "write", index: str | None = None):
     """The DynamoDB capacity chart of one table (a dynamodb_capacity CapacityTimeline, or a LocalAWS:
     then the gateway's meter's timeline of this scenario)."""
     from ..dynamodb_capacity import render_timeline

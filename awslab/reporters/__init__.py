@@ -2,8 +2,6 @@
 
 from .json_report import render_json
 from .junit import render_junit
-from .text import render_text, render_summary
+from .text import render_summary, render_text
 
-FORMATS = ("text", "json", "junit")
-
-__all__ = ["FORMATS", "render_json", "render_junit", "render_summary", "render_text"]
+__all__ = ["render_json", "render_junit", "render_summary", "render_text"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from ..escaping import xml_text
-from ..hints import unasked_hint
 from ..grading.results import FAILED, NOT_APPLICABLE, LabResult
+from ..hints import unasked_hint
 
 # junit-10.xsd lists name, time, tests, failures, disabled and errors on <testsuites>; not skipped.
 _TESTSUITES_ATTRIBUTES = ("name", "time", "tests", "failures", "disabled", "errors")

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..escaping import plain
-from ..hints import unasked_hint
 from ..grading.results import FAILED, NOT_APPLICABLE, PASSED, LabResult
+from ..hints import unasked_hint
 from .score_line import score_line, summary_line
 
 _MARK = {PASSED: Text("✔", style="bold green"), FAILED: Text("✘", style="bold red"),

@@ -148,18 +148,17 @@ def _plan_current_object(
     for rule in rules:
         if not _matches(rule, version):
             continue
-        for transition in rule.transitions:
-            if transition.days is not None:
-                due = due_after_days(version.last_modified, transition.days)
+        for step in rule.transitions:
+            if step.days is not None:
+                due = due_after_days(version.last_modified, step.days)
+                timing = _days_reason(version.last_modified, step.days, "created")
+            elif step.date is not None:
+                due = max(step.date, next_midnight(version.last_modified))
+                timing = f"on and after {step.date:%Y-%m-%d} (R1.4)"
             else:
-                due = max(transition.date, next_midnight(version.last_modified))
-            if due <= now and _may_transition(lifecycle, rule, version, transition.storage_class):
-                timing = (
-                    _days_reason(version.last_modified, transition.days, "created")
-                    if transition.days is not None
-                    else f"on and after {transition.date:%Y-%m-%d} (R1.4)"
-                )
-                transitions.append((due, rule, transition.storage_class, timing))
+                continue  # neither Days nor Date: parse_config refuses such a rule
+            if due <= now and _may_transition(lifecycle, rule, version, step.storage_class):
+                transitions.append((due, rule, step.storage_class, timing))
 
     expiration = _earliest(expirations)
     transition = _cheapest(transitions)
@@ -179,14 +178,14 @@ def _plan_current_object(
                 result=result,
             )
     if transition is not None:
-        due, rule, storage_class, timing = transition
+        moves_at, rule, storage_class, timing = transition
         return Action(
             kind=TRANSITION,
             key=version.key,
             version_id=version.version_id,
             storage_class=storage_class,
             rule_id=rule.id,
-            due=due,
+            due=moves_at,
             reason=f"{timing}; rule {rule.id!r}",
             result=f"moved to {storage_class}",
         )
@@ -290,7 +289,7 @@ def _plan_upload(rules: tuple[Rule, ...], upload: MultipartUpload, now: datetime
     if not candidates:
         return None
     due, rule_id = min(candidates, key=lambda c: c[0])
-    days = next(r.abort_incomplete_upload_days for r in rules if r.id == rule_id)
+    days = next(r.abort_incomplete_upload_days or 0 for r in rules if r.id == rule_id)  # set: it was due
     return Action(
         kind=ABORT_MULTIPART,
         key=upload.key,

@@ -6,7 +6,7 @@ raises `LifecycleError` with the code S3 answers with. `validate` is the same ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -487,7 +487,7 @@ def _check_transition_sequence(
                     )
 
 
-def _check_unique_ids(raw_rules: list[Any]) -> None:
+def _check_unique_ids(raw_rules: Sequence[Any]) -> None:
     seen: set[str] = set()
     for raw in raw_rules:
         rule_id = raw.get("ID")

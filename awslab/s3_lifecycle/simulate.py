@@ -127,7 +127,7 @@ def apply_action(
 
     if action.kind in (TRANSITION, NONCURRENT_TRANSITION):
         history = [
-            replace(v, storage_class=action.storage_class) if v.version_id == action.version_id else v
+            replace(v, storage_class=action.storage_class or v.storage_class) if v.version_id == action.version_id else v
             for v in history
         ]
     elif action.kind in (EXPIRE_NONCURRENT, REMOVE_EXPIRED_DELETE_MARKER):

@@ -13,8 +13,8 @@ from .bucket import BucketSnapshot, ObjectVersion
 from .dates import as_utc, start_of_day
 from .plan import ABORT_MULTIPART, EXPIRE_CURRENT
 from .rules import LifecycleConfig, parse_config
-from .storage_classes import MINIMUM_TRANSITION_SIZE, SMALL_OBJECT_TARGETS
 from .simulate import Event, Timeline, simulate
+from .storage_classes import MINIMUM_TRANSITION_SIZE, SMALL_OBJECT_TARGETS
 
 _STYLE = {
     "transition": "cyan",
@@ -110,9 +110,11 @@ def render_timeline(timeline: Timeline, notes: Mapping[tuple[str, str], list[str
             )
     _mark_quiet(root)
     for (key, version_id), lines in (notes or {}).items():
-        node = version_nodes.get((key, version_id))
-        for line in lines if node is not None else ():
-            node.add(Text(line, style="yellow"))
+        noted = version_nodes.get((key, version_id))
+        if noted is None:
+            continue
+        for note in lines:
+            noted.add(Text(note, style="yellow"))
     if not timeline.initial.versions and not timeline.initial.uploads:
         root.add(Text("no objects and no incomplete multipart uploads", style="dim"))
     return root

@@ -84,7 +84,7 @@ def matches(
     "StringValue": "1200"}}; `body` is the published Message. An invalid policy raises
     FilterPolicyError, as SNS would have refused it.
     """
-    if _is_empty(policy):
+    if policy is None or _is_empty(policy):
         return True
     scope = validate_scope(scope)
     alternatives = _compile(policy, scope)
@@ -112,7 +112,7 @@ def explain_match(
     A caller prefixes the subscription, e.g. f"fraud queue: {explain_match(...)}" gives
     "fraud queue: amount 999 is not >= 1000".
     """
-    if _is_empty(policy):
+    if policy is None or _is_empty(policy):
         return MatchExplanation(True, "no filter policy: every message is delivered")
     scope = validate_scope(scope)
     alternatives = _compile(policy, scope)

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import nacl, security_group
 from .network import Interface, Network
-from .protocols import ANY_CLIENT, EPHEMERAL, FlowError, TCP, UDP, port_range, protocol_name, protocol_number
+from .protocols import ANY_CLIENT, EPHEMERAL, TCP, UDP, FlowError, port_range, protocol_name, protocol_number
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from .protocols import ALL, FULL, FlowError, TCP, UDP, port_range, protocol_name, protocol_number
+from .protocols import ALL, FULL, TCP, UDP, FlowError, port_range, protocol_name, protocol_number
 
 STAR = 32767  # the `*` rule's number as describe_network_acls shows it
 
@@ -71,7 +71,7 @@ class NaclRule:
 
 
 def implicit_star(egress: bool) -> NaclRule:
-    return NaclRule(STAR, False, ALL, ipaddress.ip_network("0.0.0.0/0"), FULL, egress)
+    return NaclRule(STAR, False, ALL, ipaddress.IPv4Network("0.0.0.0/0"), FULL, egress)
 
 
 def rules_of(entries: list[dict], egress: bool) -> list[NaclRule]:

@@ -108,9 +108,9 @@ class Network:
     def _read(self, d: dict) -> None:
         self.subnets = {}
         for s in d.get("Subnets") or []:
-            self.subnets[s["SubnetId"]] = Subnet(s["SubnetId"], ipaddress.ip_network(s["CidrBlock"]), s.get("VpcId", ""),
+            self.subnets[s["SubnetId"]] = Subnet(s["SubnetId"], ipaddress.IPv4Network(s["CidrBlock"]), s.get("VpcId", ""),
                                                  _label(s["SubnetId"], s))
-        self.vpc_cidrs = [ipaddress.ip_network(v["CidrBlock"]) for v in d.get("Vpcs") or [] if v.get("CidrBlock")]
+        self.vpc_cidrs = [ipaddress.IPv4Network(v["CidrBlock"]) for v in d.get("Vpcs") or [] if v.get("CidrBlock")]
         self.interfaces = []
         for eni in d.get("NetworkInterfaces") or []:
             private = [eni.get("PrivateIpAddress")] + [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses") or []]
@@ -118,8 +118,8 @@ class Network:
                 (p.get("Association") or {}).get("PublicIp") for p in eni.get("PrivateIpAddresses") or []]
             self.interfaces.append(Interface(
                 eni["NetworkInterfaceId"], eni["SubnetId"],
-                tuple(dict.fromkeys(ipaddress.ip_address(a) for a in private if a)),
-                tuple(dict.fromkeys(ipaddress.ip_address(a) for a in public if a)),
+                tuple(dict.fromkeys(ipaddress.IPv4Address(a) for a in private if a)),
+                tuple(dict.fromkeys(ipaddress.IPv4Address(a) for a in public if a)),
                 frozenset(g["GroupId"] for g in eni.get("Groups") or []),
                 _label(eni["NetworkInterfaceId"], eni)))
         self.acls = {}
@@ -142,7 +142,7 @@ class Network:
                     continue
                 target = (r.get("GatewayId") or r.get("NatGatewayId") or r.get("TransitGatewayId")
                           or r.get("VpcPeeringConnectionId") or r.get("NetworkInterfaceId") or r.get("InstanceId") or "")
-                routes.append(Route(ipaddress.ip_network(r["DestinationCidrBlock"]), target))
+                routes.append(Route(ipaddress.IPv4Network(r["DestinationCidrBlock"]), target))
             associations = t.get("Associations") or []
             self.route_tables.append(RouteTable(
                 t["RouteTableId"], t.get("VpcId", ""), any(x.get("Main") for x in associations),

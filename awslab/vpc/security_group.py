@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from .protocols import ALL, FULL, FlowError, TCP, UDP, port_range, protocol_name, protocol_number
+from .protocols import ALL, FULL, TCP, UDP, FlowError, port_range, protocol_name, protocol_number
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def rules_of(group: dict) -> list[SgRule]:
             ports = _ports(permission, protocol)
             for item in permission.get("IpRanges") or []:
                 try:
-                    cidr = ipaddress.ip_network(item["CidrIp"], strict=False)
+                    cidr = ipaddress.IPv4Network(item["CidrIp"], strict=False)  # IpRanges: IPv4 only
                 except (KeyError, ValueError) as exc:
                     raise FlowError(f"security group {group_id} has a range the model cannot read: {item!r}") from exc
                 found.append(SgRule(group_id, egress, protocol, ports, cidr=cidr))

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, awslab_command
 
+
 def _ours(needles: list[str]) -> set[int]:
     """Living processes of this test: a needle (its state folder, its port) is in the command line,
     environment or working directory. Other processes of the machine (other test runs) never count."""

@@ -10,7 +10,6 @@ import subprocess
 import zipfile
 from types import SimpleNamespace
 
-
 from awslab.classroom import gradescope
 from awslab.classroom.gradescope import RESULT_KEYS, TEST_KEYS, main, results_json
 

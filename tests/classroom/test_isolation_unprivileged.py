@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from . import test_isolation as attacks
-from .conftest import FIXTURES, LABS_ENV, ROOT, SECRETS
+from .conftest import LABS_ENV, ROOT, SECRETS
 
 TEST_UID = 64055  # a uid with no account on the machine: it owns nothing but the grading's own folder
 HARNESS = Path(__file__).with_name("unprivileged.py")

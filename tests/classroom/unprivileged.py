@@ -17,7 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from awslab.classroom import isolation  # noqa: E402
+from awslab.classroom import isolation
 
 
 def main() -> int:

@@ -1,6 +1,7 @@
 """Consumed capacity per operation (R2.x reads, R3.x writes), table-driven where it fits."""
 
 import pytest
+from sized_items import KB, sized
 
 from awslab.dynamodb_capacity import (
     Cost,
@@ -20,7 +21,6 @@ from awslab.dynamodb_capacity import (
     transact_write_items_cost,
     update_item_cost,
 )
-from sized_items import KB, sized
 
 PLAIN = TableSchema(hash_key="pk")
 

@@ -1,6 +1,7 @@
 """Throttling of provisioned tables: rate, burst, recovery, batches, GSIs (R3.8, R5.1-R5.7)."""
 
-import pytest
+
+from sized_items import KB, sized
 
 from awslab.dynamodb_capacity import (
     CapacityMeter,
@@ -13,7 +14,6 @@ from awslab.dynamodb_capacity import (
     update_item_cost,
     write_cost,
 )
-from sized_items import KB, sized
 
 ONE_WCU = Cost("write", 1.0)
 

@@ -7,8 +7,7 @@ import decimal
 
 import pytest
 
-from awslab.grading import LearnerProcess
-from awslab.grading import transfer
+from awslab.grading import LearnerProcess, transfer
 from awslab.grading.learner import LearnerRaised
 
 

@@ -63,6 +63,7 @@ def test_authorize_security_group_ingress_logs_ip_permissions_with_group_pairs(f
 
 def test_ec2_error_written_by_the_gateway_is_the_one_boto3_raises():
     from botocore.parsers import create_parser
+
     from awslab.gateway.aws_request import service_model
 
     http = HttpRequest("POST", "/", "/", "", {}, b"Action=DescribeVpcs&Version=2016-11-15")

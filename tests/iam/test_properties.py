@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from awslab.iam import PolicyError, Request, evaluate, parse_policy, validate
 

@@ -9,7 +9,20 @@ import pytest
 
 from awslab.iam import Request, evaluate, parse_policy, validate
 
-from .conftest import ACCOUNT, ALICE, OBJECT, OTHER, ROLE, SESSION, allow, deny, policy, resource_allow, resource_deny, stmt
+from .conftest import (
+    ACCOUNT,
+    ALICE,
+    OBJECT,
+    OTHER,
+    ROLE,
+    SESSION,
+    allow,
+    deny,
+    policy,
+    resource_allow,
+    resource_deny,
+    stmt,
+)
 
 A, E, I = "Allowed", "ExplicitlyDenied", "ImplicitlyDenied"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"

@@ -8,7 +8,14 @@ from __future__ import annotations
 import pytest
 
 from awslab.grading import all_labs, grade_submission
-from awslab.grading.contract import SOLUTION, answers, compose, content_problems, score_problems, service_problems
+from awslab.grading.contract import (
+    SOLUTION,
+    answers,
+    compose,
+    content_problems,
+    score_problems,
+    service_problems,
+)
 from awslab.local_aws import LocalAWS
 
 LABS = all_labs()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from learner_helpers import Cli
 
 HERE = Path(__file__).resolve().parent

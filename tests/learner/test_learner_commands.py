@@ -6,12 +6,11 @@ import json
 
 import pytest
 import typer
+from learner_helpers import fake_result, run_awslab
 
 from awslab.cli import UsageError
 from awslab.commands import learner
 from awslab.grading import LabError
-
-from learner_helpers import fake_result, run_awslab
 
 LEARNER_COMMANDS = ("init", "watch", "hint", "solution", "progress", "reset")
 

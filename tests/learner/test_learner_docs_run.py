@@ -17,7 +17,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from learner_helpers import PYTHON
 
 ROOT = Path(__file__).resolve().parents[2]

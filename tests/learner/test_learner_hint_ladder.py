@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 
+from learner_helpers import run_awslab
 from rich.console import Console
 
 from awslab.grading.results import FAILED, CheckResult, LabResult
 from awslab.hints import hint_ladder, unasked_hint
 from awslab.reporters.text import render_text
-
-from learner_helpers import run_awslab
 
 CONCRETE = "Pass MessageAttributeNames=['All']."
 HINT = f"Where do message attributes go? receive_message returns them only when asked. {CONCRETE}"

@@ -9,8 +9,16 @@ import json
 from rich.console import Console
 
 from awslab.gateway.request_log import LoggedCall
-from awslab.pictures import (capacity_chart, lifecycle_timeline, message_lives, render_decision, render_fanout,
-                             render_message_lives, report_html, write_report_html)
+from awslab.pictures import (
+    capacity_chart,
+    lifecycle_timeline,
+    message_lives,
+    render_decision,
+    render_fanout,
+    render_message_lives,
+    report_html,
+    write_report_html,
+)
 
 T0 = dt.datetime(2026, 1, 5, 10, 30, tzinfo=dt.timezone.utc)
 
@@ -113,8 +121,9 @@ def test_the_s3_and_dynamodb_pictures_render():
 
 
 def test_the_html_page_holds_the_report_and_its_pictures(tmp_path):
-    from awslab.grading.results import PASSED, CheckResult, LabResult
     from rich.tree import Tree
+
+    from awslab.grading.results import PASSED, CheckResult, LabResult
 
     result = LabResult(lab="tiny_lab", title="Tiny", backend="moto",
                        checks=[CheckResult("a", "it works", PASSED, 1, 1)], pictures=[("The tree", Tree("leaf"))])

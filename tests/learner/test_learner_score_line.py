@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from learner_helpers import run_awslab
 from rich.console import Console
 
 from awslab.grading import all_labs
@@ -16,8 +17,6 @@ from awslab.grading.results import FAILED, PASSED, CheckResult, LabResult
 from awslab.reporters.junit import render_junit
 from awslab.reporters.score_line import score_line, summary_line
 from awslab.reporters.text import render_text
-
-from learner_helpers import run_awslab
 
 WRONG_PRINTING = """\
 def make_bucket(s3, name):

@@ -6,11 +6,18 @@ import datetime as dt
 import json
 
 import pytest
-
-from awslab.workspace import (DONE, NOT_STARTED, PARTIAL, Workspace, WorkspaceError, init_workspace,
-                              record_check_result, untouched_functions)
-
 from learner_helpers import fake_result
+
+from awslab.workspace import (
+    DONE,
+    NOT_STARTED,
+    PARTIAL,
+    Workspace,
+    WorkspaceError,
+    init_workspace,
+    record_check_result,
+    untouched_functions,
+)
 
 
 def by_id(labs, lab_id):

@@ -1,9 +1,9 @@
 """R5.x: several rules (or actions) due for one version on the same run."""
 
 import pytest
+from lifecycle_builders import bucket, lifecycle, rule, summary, utc, version
 
 from awslab.s3_lifecycle import plan, simulate
-from lifecycle_builders import bucket, lifecycle, rule, summary, utc, version
 
 CREATED = utc(2025, 1, 1, 10, 30)
 DAY_31 = utc(2025, 2, 1)  # CREATED + 30 days, rounded up

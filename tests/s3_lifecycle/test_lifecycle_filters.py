@@ -1,9 +1,9 @@
 """R2.2, R2.3: which objects a rule applies to; R2.1: disabled rules do nothing."""
 
 import pytest
+from lifecycle_builders import bucket, lifecycle, marker, rule, utc, version
 
 from awslab.s3_lifecycle import plan
-from lifecycle_builders import bucket, lifecycle, marker, rule, utc, version
 
 LATER = utc(2026, 1, 1)
 

@@ -1,9 +1,9 @@
 """R3.x: the 128 KB default minimum object size for transitions (Sept 2024)."""
 
 import pytest
+from lifecycle_builders import bucket, lifecycle, rule, utc, version
 
 from awslab.s3_lifecycle import plan
-from lifecycle_builders import bucket, lifecycle, rule, utc, version
 
 KB_128 = 128 * 1024
 LATER = utc(2026, 1, 1)

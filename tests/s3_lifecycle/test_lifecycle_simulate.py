@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
+from lifecycle_builders import bucket, lifecycle, marker, rule, utc, version
 from rich.console import Console
 
 from awslab.s3_lifecycle import (
@@ -15,7 +15,6 @@ from awslab.s3_lifecycle import (
     render_timeline,
     simulate,
 )
-from lifecycle_builders import bucket, lifecycle, marker, rule, utc, version
 
 CREATED = utc(2025, 1, 1, 10, 30)
 

@@ -2,10 +2,10 @@
 
 import boto3
 import pytest
+from lifecycle_builders import lifecycle, rule
 from moto import mock_aws
 
 from awslab.s3_lifecycle import BucketSnapshot, plan
-from lifecycle_builders import lifecycle, rule
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 from datetime import datetime, timezone
 
 import pytest
+from lifecycle_builders import lifecycle, rule
 
 from awslab.s3_lifecycle import LifecycleError, parse_config, validate
-from lifecycle_builders import lifecycle, rule
 
 REJECTED = [
     # (config, code, part of the message)

@@ -1,9 +1,9 @@
 """R4.x: what each action does in an unversioned, versioning-enabled and versioning-suspended bucket."""
 
 import pytest
+from lifecycle_builders import bucket, lifecycle, marker, rule, summary, utc, version
 
 from awslab.s3_lifecycle import MultipartUpload, abort_date, plan, simulate
-from lifecycle_builders import bucket, lifecycle, marker, rule, summary, utc, version
 
 LATER = utc(2026, 1, 1)
 EXPIRE_IN_10_DAYS = lifecycle(rule("expire", Expiration={"Days": 10}))

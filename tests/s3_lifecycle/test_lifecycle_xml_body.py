@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 import botocore.session
 import pytest
 from botocore.serialize import create_serializer
+from lifecycle_builders import lifecycle, rule
 
 from awslab.s3_lifecycle import LifecycleError, parse_config, parse_lifecycle_xml
-from lifecycle_builders import lifecycle, rule
 
 
 def boto3_body(config):

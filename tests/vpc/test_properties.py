@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from awslab.vpc import decide_range, rules_of
 from awslab.vpc.nacl import decide

@@ -50,10 +50,10 @@ from typing import Any
 
 import botocore.exceptions
 
-from awslab.iam import Decision, PolicyError, Request, evaluate, parse_policy
+from awslab.iam import Decision, PolicyError, Request, evaluate, parse_labelled, parse_policy
 
 from ..aws_request import AwsCall, region_of_arn
-from ..clients import make_client
+from ..clients import all_pages, make_client
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..iam_map import Target, targets
@@ -244,7 +244,7 @@ class IamEnforcement:
     @staticmethod
     def _names(policies: Policies, target: Target, decision: Decision) -> list[str]:
         names = [f"identity policy {n}: {name}" for n, name in enumerate(policies.identity_names, 1)]
-        if any(p.kind == "resource" for p in decision.singles):
+        if target.policy_of is not None and any(p.kind == "resource" for p in decision.singles):
             names.append(f"resource policy: {target.policy_of[0]} {target.policy_of[1]}")
         if policies.boundary_name:
             names.append(f"permissions boundary: {policies.boundary_name}")
@@ -339,7 +339,7 @@ class IamEnforcement:
                 name = principal.name
                 self._inline(out, iam, "user", name)
                 self._attached(out, iam, "user", name)
-                for group in _pages(iam, "list_groups_for_user", "Groups", UserName=name):
+                for group in all_pages(iam, "list_groups_for_user", "Groups", UserName=name):
                     self._inline(out, iam, "group", group["GroupName"])
                     self._attached(out, iam, "group", group["GroupName"])
                 user = iam.get_user(UserName=name)["User"]
@@ -365,26 +365,26 @@ class IamEnforcement:
     @staticmethod
     def _inline(out: Policies, iam, kind: str, name: str) -> None:
         title = kind.capitalize()
-        for policy_name in _pages(iam, f"list_{kind}_policies", "PolicyNames", **{f"{title}Name": name}):
+        for policy_name in all_pages(iam, f"list_{kind}_policies", "PolicyNames", **{f"{title}Name": name}):
             document = getattr(iam, f"get_{kind}_policy")(**{f"{title}Name": name, "PolicyName": policy_name})
-            out.identity.append(_compiled(document["PolicyDocument"], "identity", f"inline policy {policy_name} of {kind} {name}"))
+            out.identity.append(parse_labelled(document["PolicyDocument"], "identity", f"inline policy {policy_name} of {kind} {name}"))
             out.identity_names.append(f"inline {policy_name} ({kind} {name})")
 
     @staticmethod
     def _attached(out: Policies, iam, kind: str, name: str) -> None:
         title = kind.capitalize()
-        for attached in _pages(iam, f"list_attached_{kind}_policies", "AttachedPolicies", **{f"{title}Name": name}):
+        for attached in all_pages(iam, f"list_attached_{kind}_policies", "AttachedPolicies", **{f"{title}Name": name}):
             arn = attached["PolicyArn"]
-            out.identity.append(_compiled(_managed_document(iam, arn), "identity", f"managed policy {arn}"))
+            out.identity.append(parse_labelled(_managed_document(iam, arn), "identity", f"managed policy {arn}"))
             out.identity_names.append(f"managed {arn} ({kind} {name})")
 
     def _resource_policy(self, call: AwsCall, which: tuple[str, str], region: str, gateway: Gateway):
         memory = self._memory(gateway)
         cache = memory["resource_policies"]
         kind, name = which
-        which = (kind, name, region)  # a queue URL names no region: the same one may exist in two
-        if which in cache:
-            return cache[which]
+        key = (kind, name, region)  # a queue URL names no region: the same one may exist in two
+        if key in cache:
+            return cache[key]
         document = None
         try:
             if kind == "s3":
@@ -401,9 +401,9 @@ class IamEnforcement:
                 document = gateway.internal_client("iam").get_role(RoleName=name)["Role"].get("AssumeRolePolicyDocument")
         except botocore.exceptions.ClientError:
             document = None  # no policy, or no such resource (the emulator will say so)
-        compiled = _compiled(document, "resource", f"the resource policy of {kind} {name}") if document else None
+        compiled = parse_labelled(document, "resource", f"the resource policy of {kind} {name}") if document else None
         with self._lock:
-            cache[which] = compiled
+            cache[key] = compiled
         return compiled
 
     @staticmethod
@@ -507,21 +507,9 @@ def _because(decision: Decision, action: str) -> str:
     return f"because no identity-based policy allows the {action} action"
 
 
-def _pages(client, method: str, key: str, **params) -> list:
-    paginator = client.get_paginator(method)
-    return [item for page in paginator.paginate(**params) for item in page.get(key, [])]
-
-
 def _managed_document(iam, arn: str) -> Any:
     version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
     return iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-
-
-def _compiled(document: Any, kind: str, label: str):
-    try:
-        return parse_policy(document, kind)
-    except PolicyError as error:
-        raise error.with_label(label) from None
 
 
 def _session_policy(params: dict, gateway: Gateway) -> dict | None:

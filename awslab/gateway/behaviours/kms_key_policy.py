@@ -43,6 +43,7 @@ from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..errors import aws_error
 from ..wire import Response
+from .iam_enforcement import IamEnforcement
 
 LOCKOUT_MESSAGE = ("The new key policy will not allow you to update the key policy in the future.")
 INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals."
@@ -68,9 +69,6 @@ class KmsKeyPolicy:
             if source is not None:
                 return forward(call.with_params({**call.params, "SourceKeyId": source}))
         return forward(call)
-
-    def reset(self) -> None:
-        pass
 
     def _refusal(self, call: AwsCall, gateway: Gateway) -> str | None:
         text = call.params.get("Policy")
@@ -105,7 +103,7 @@ class KmsKeyPolicy:
         if call.access_key is None or call.access_key in gateway.sources:
             return root, []
         enforcement = gateway.behaviour("iam_enforcement")
-        if enforcement is None or not gateway.settings.get("iam_enforcement"):
+        if not isinstance(enforcement, IamEnforcement) or not gateway.settings.get("iam_enforcement"):
             return root, []  # without simulated IAM every key stands for the account
         principal = enforcement._principal(call.access_key, gateway)
         if principal is None:

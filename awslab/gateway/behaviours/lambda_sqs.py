@@ -179,10 +179,16 @@ class LambdaSqsMapping:
     services = frozenset({"lambda", "sqs"})
 
     def __init__(self) -> None:
-        self.gateway: Gateway | None = None
+        self._gateway: Gateway | None = None
         self._lock = threading.RLock()
         self._poller_clients: dict[str, Any] = {}  # region -> the pollers' SQS client
         self.reset()
+
+    @property
+    def gateway(self) -> Gateway:
+        if self._gateway is None:
+            raise RuntimeError("lambda_sqs is not attached to a gateway (Gateway.add attaches it)")
+        return self._gateway
 
     def reset(self) -> None:
         with getattr(self, "_lock", threading.RLock()):
@@ -203,7 +209,7 @@ class LambdaSqsMapping:
             self._running = False
 
     def attach(self, gateway: Gateway) -> None:
-        self.gateway = gateway
+        self._gateway = gateway
         self._poller_clients = {}
         gateway.clock.on_advance(self._on_clock, stops=self._stops, replan=True)
 
@@ -326,11 +332,12 @@ class LambdaSqsMapping:
         refusal = _model_refusal(params)
         if refusal:
             return aws_error(call, "ValidationException", refusal)
-        function = {"FunctionArn": mapping.function_arn}
+        function: dict = {"FunctionArn": mapping.function_arn}
         if params.get("FunctionName"):
-            function = self._resolve_function(call, gateway, params["FunctionName"])
-            if isinstance(function, Response):
-                return function
+            resolved = self._resolve_function(call, gateway, params["FunctionName"])
+            if isinstance(resolved, Response):
+                return resolved
+            function = resolved
         if params.get("DestinationConfig"):
             return aws_error(call, "InvalidParameterValueException",
                              "Unsupported DestinationConfig parameter for given event source mapping type.")
@@ -380,7 +387,7 @@ class LambdaSqsMapping:
                              if call.protocol == "json" else call)
             data = others.json() if others.ok else None
             found += [m for m in (data or {}).get("EventSourceMappings", []) if m.get("UUID") not in self.mappings]
-        page = {"EventSourceMappings": found[start:start + size]}
+        page: dict[str, Any] = {"EventSourceMappings": found[start:start + size]}
         if start + size < len(found):
             page["NextMarker"] = str(start + size)
         return _json(200, page)
@@ -512,7 +519,7 @@ class LambdaSqsMapping:
         return [stop for stop in stops if old < stop < new]
 
     def _on_clock(self, now: dt.datetime) -> None:
-        if not self.mappings or self.gateway is None:
+        if not self.mappings or self._gateway is None:
             return
         with self._lock:
             if self._invoking or self._running or self.gateway.learner_busy():
@@ -614,16 +621,16 @@ class LambdaSqsMapping:
 
     @staticmethod
     def _ready(mapping: Mapping, poller: Poller, now: dt.datetime) -> bool:
-        if not poller.messages:
+        if not poller.messages or poller.since is None:  # `since` is set with the first message
             return False
         if not mapping.window or len(poller.messages) >= mapping.batch_size:
             return True
         return now >= poller.since + dt.timedelta(seconds=mapping.window)
 
     def _next_ready(self, now: dt.datetime) -> tuple[Mapping, Poller] | None:
-        ready = [(poller.since, mapping, poller) for mapping in self.mappings.values()
+        ready = [(since, mapping, poller) for mapping in self.mappings.values()
                  for poller in self.pollers.get(mapping.uuid, [])
-                 if not poller.invoking and self._ready(mapping, poller, now)]
+                 if not poller.invoking and self._ready(mapping, poller, now) and (since := poller.since) is not None]
         if not ready:
             return None
         _, mapping, poller = min(ready, key=lambda item: item[0])

@@ -30,6 +30,7 @@ class SmallPages:
         size = gateway.settings.get("page_size")
         if not size:
             return forward(call)
+        param: str | None
         if call.service == "s3" and call.operation in _S3_LISTS:
             param = _S3_LISTS[call.operation]
         else:

@@ -28,7 +28,6 @@ from ..model_constraints import CODES, SOURCES, refusal, violations
 from ..queue_configuration import queue_configuration
 from ..wire import Response, dumps
 
-
 # The smallest MaximumMessageSize a queue can have: a message no larger fits every queue.
 _SMALLEST_MAXIMUM = 1024
 
@@ -59,7 +58,7 @@ class RequestLimits:
             if "queue_max_size" not in cache:
                 try:
                     cache["queue_max_size"] = int(queue_configuration(gateway, call, url)["MaximumMessageSize"])
-                except Exception:  # no such queue, or no answer: the emulator answers for it
+                except Exception:  # noqa: BLE001 - no such queue, or no answer: the emulator answers for it
                     cache["queue_max_size"] = None
             return cache["queue_max_size"]
 
@@ -113,7 +112,7 @@ def _entry_by_entry(call: AwsCall, forward: Forward, limits: list[Limit],
                     json.dumps(answer).encode())
 
 
-def _lookup(params: dict, path: str) -> Any:
+def _lookup(params: dict, path: str | None) -> Any:
     value: Any = params
     if not path:
         return params
@@ -184,7 +183,7 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
         except (ValueError, AttributeError):
             return None  # not a policy document: the emulator answers for it
         statements = [statements] if isinstance(statements, dict) else statements or []
-        sids = [s.get("Sid") for s in statements if isinstance(s, dict) and isinstance(s.get("Sid"), str)]
+        sids = [sid for s in statements if isinstance(s, dict) and isinstance(sid := s.get("Sid"), str)]
         return fields if any(not re.fullmatch(limit.allowed[0], sid) for sid in sids) else None
     if limit.rule == "max_keys":
         if isinstance(value, dict) and len(value) > limit.high:
@@ -220,7 +219,7 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
                 continue
             try:
                 names = key_names(table)
-            except Exception:  # no such table: the emulator answers for it
+            except Exception:  # noqa: BLE001 - no such table: the emulator answers for it
                 continue
             seen = {dumps({n: key.get(n) for n in names}, sort_keys=True) for key in keys}
             if len(seen) < len(keys):

@@ -42,9 +42,9 @@ from ...s3_lifecycle import (
 )
 from ...s3_lifecycle.bucket import NULL_VERSION
 from ..aws_request import AwsCall
-from ..protocols import rest_xml
 from ..core import Forward, Gateway
 from ..errors import aws_error
+from ..protocols import rest_xml
 from ..wire import Response
 
 STORAGE_CLASS_FEATURE = "s3_storage_class_in_place"
@@ -71,16 +71,19 @@ class S3Lifecycle:
     services = frozenset({"s3"})
 
     def __init__(self) -> None:
-        self.gateway: Gateway | None = None
+        self._gateway: Gateway | None = None
         self._lock = threading.RLock()
+
+    @property
+    def gateway(self) -> Gateway:
+        if self._gateway is None:
+            raise RuntimeError("s3_lifecycle is not attached to a gateway (Gateway.add attaches it)")
+        return self._gateway
 
     # -- wiring ------------------------------------------------------------------------------------
     def attach(self, gateway: Gateway) -> None:
-        self.gateway = gateway
+        self._gateway = gateway
         gateway.on_advance(self._on_clock, services=self.services, stops=self._due_midnights)
-
-    def reset(self) -> None:
-        """Nothing to do: the per-scenario memory lives in gateway.state, which the gateway clears."""
 
     def _memory(self) -> dict[str, Any]:
         return self.gateway.state.setdefault("s3_lifecycle", {"buckets": {}, "uploads": {}})
@@ -122,9 +125,9 @@ class S3Lifecycle:
                         events=tuple(state.events))
 
     def _seen_uploads(self, bucket: str, state: BucketLifecycle) -> tuple[MultipartUpload, ...]:
-        aborted = {e.upload_id: e for e in state.events if e.kind == ABORT_MULTIPART}
-        uploads = [MultipartUpload(key=e.key, upload_id=e.upload_id, initiated=self._initiated(bucket, e.upload_id)
-                                   or e.at) for e in aborted.values()]
+        aborted = {e.upload_id: e for e in state.events if e.kind == ABORT_MULTIPART and e.upload_id is not None}
+        uploads = [MultipartUpload(key=e.key, upload_id=upload_id, initiated=self._initiated(bucket, upload_id)
+                                   or e.at) for upload_id, e in aborted.items()]
         if state.previous is not None:
             uploads += [u for u in state.previous.uploads if u.upload_id not in aborted]
         return tuple(uploads)
@@ -141,7 +144,7 @@ class S3Lifecycle:
         response = forward(call)
         if not response.ok:
             return response
-        bucket = call.params.get("Bucket")
+        bucket = call.params.get("Bucket") or ""
         state = self._buckets.get(bucket)
         if state is not None:
             state.predicted = None  # the bucket may have changed: the next run looks again
@@ -174,7 +177,7 @@ class S3Lifecycle:
 
     def _get(self, call: AwsCall, forward: Forward) -> Response:
         response = forward(call)
-        state = self._buckets.get(call.params.get("Bucket"))
+        state = self._buckets.get(call.params.get("Bucket") or "")
         if not response.ok or state is None:
             return response
         # Answer with what the learner sent: moto's copy has lost NewerNoncurrentVersions and size filters.
@@ -185,7 +188,7 @@ class S3Lifecycle:
         upload_id = (call.answer_of(response) or {}).get("UploadId")
         if not upload_id:
             return response
-        bucket, key = call.params.get("Bucket"), call.params.get("Key", "")
+        bucket, key = call.params.get("Bucket") or "", call.params.get("Key", "")
         now = gateway.clock.now()
         with self._lock:
             self._memory()["uploads"][(bucket, upload_id)] = now
@@ -201,7 +204,7 @@ class S3Lifecycle:
     # -- virtual time --------------------------------------------------------------------------------
     def _due_midnights(self, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
         """The midnights in (old, new] where lifecycle will act, as the model predicts from the buckets now."""
-        if self.gateway is None or new <= old:
+        if self._gateway is None or new <= old:
             return []
         stops: set[dt.datetime] = set()
         with self._lock:
@@ -218,7 +221,7 @@ class S3Lifecycle:
         return sorted(stops)
 
     def _on_clock(self, now: dt.datetime) -> None:
-        if self.gateway is None:
+        if self._gateway is None:
             return
         with self._lock:
             for bucket, state in list(self._buckets.items()):
@@ -245,7 +248,7 @@ class S3Lifecycle:
                 due = simulate(state.config, snapshot, now, start=state.since).events
                 midnight = due[0].at if due else None
             actions = plan(state.config, snapshot, midnight) if midnight is not None else []
-            if not actions:
+            if midnight is None or not actions:
                 state.since, state.previous = now, snapshot
                 return
             for action in actions:
@@ -304,12 +307,11 @@ class S3Lifecycle:
         s3 = self.gateway.internal_client("s3")
         new_version_id = None
         if action.kind in (TRANSITION, NONCURRENT_TRANSITION):
-            backend = getattr(self.gateway, "backend", None)
-            if STORAGE_CLASS_FEATURE not in self.gateway.features or backend is None:
+            if STORAGE_CLASS_FEATURE not in self.gateway.features or not self.gateway.has_backend:
                 state.skipped.append(f"{midnight:%Y-%m-%d} {action.key} {action.version_id}: "
                                      f"not moved to {action.storage_class} (the backend cannot change it in place)")
                 return
-            backend.set_storage_class(bucket, action.key, action.version_id, action.storage_class)
+            self.gateway.backend.set_storage_class(bucket, action.key, action.version_id, action.storage_class)
         elif action.kind == EXPIRE_CURRENT:
             response = s3.delete_object(Bucket=bucket, Key=action.key)
             if response.get("DeleteMarker"):

@@ -14,7 +14,6 @@ from ..core import Forward, Gateway
 from ..queue_configuration import queue_configuration
 from ..wire import Response
 
-
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
 MAX_WAIT_SECONDS = 20
 
@@ -61,6 +60,6 @@ class VirtualLongPoll:
         try:
             attributes = queue_configuration(gateway, call, queue_url)
             return int(attributes.get("ReceiveMessageWaitTimeSeconds", 0)), "queue"
-        except Exception:  # a missing queue: let the forwarded call report it
+        except Exception:  # noqa: BLE001 - a missing queue: let the forwarded call report it
             return 0, "default"
 BEHAVIOUR = VirtualLongPoll

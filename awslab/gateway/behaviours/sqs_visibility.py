@@ -76,7 +76,7 @@ class SqsVisibility:
 
     # -- ChangeMessageVisibility: counts from the call, capped at 12 h from the receive -------------
     def _change(self, call: AwsCall, forward: Forward, gateway: Gateway, memory: dict) -> Response:
-        url, handle = call.params.get("QueueUrl") or "", call.params.get("ReceiptHandle")
+        url, handle = call.params.get("QueueUrl") or "", call.params.get("ReceiptHandle") or ""
         timeout = _seconds(call.params.get("VisibilityTimeout"))
         received_at = memory["received_at"].get(memory["message_of"].get(handle))
         if received_at is None or timeout is None or queue_of(url) is None or not 0 <= timeout <= MAX_TOTAL_SECONDS:
@@ -141,7 +141,10 @@ def _over_cap(gateway: Gateway, received_at: dt.datetime, timeout: int) -> str |
 
 def _set_visible_from(gateway: Gateway, call: AwsCall, url: str, changes: list[tuple[str, int]]) -> list[str]:
     """Each handle's message comes back `seconds` from now, at that instant (not a microsecond later)."""
-    account, queue = queue_of(url)
+    found = queue_of(url)
+    if found is None:  # not a queue URL (the callers have checked): nothing to edit
+        return []
+    account, queue = found
     return gateway.backend.edit_moto_state("sqs-visibility", account_id=account, region=call.region, queue_name=queue,
                                            changes=[list(change) for change in changes])
 

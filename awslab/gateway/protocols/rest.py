@@ -49,7 +49,7 @@ def routes(model: ServiceModel) -> dict[str, list[Route]]:
         op = model.operation_model(name)
         path, _, query = op.http.get("requestUri", "/").partition("?")
         literals: dict[str, str | None] = {}
-        for part in filter(None, query.split("&")):
+        for part in [p for p in query.split("&") if p]:
             key, eq, value = part.partition("=")
             literals[key] = value if eq else None
         headers, required_query = [], []
