@@ -82,8 +82,7 @@ def gateway(upstream, request):
     """A gateway whose backend computes every attribute for each name asked (moto's own), or only the
     names asked (awslab's moto)."""
     features = {"virtual_time", "moto_state"} | ({BY_NAME} if request.param == "by name" else set())
-    gateway = Gateway(upstream, VirtualClock(), features=frozenset(features))
-    gateway.backend = FakeMotoState()
+    gateway = Gateway(upstream, VirtualClock(), features=frozenset(features), backend=FakeMotoState())
     for behaviour in default_behaviours():
         gateway.add(behaviour)
     return gateway
