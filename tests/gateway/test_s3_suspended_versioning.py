@@ -87,3 +87,25 @@ def test_get_of_a_delete_marker_version_is_method_not_allowed(s3):
     answer = excinfo.value.response
     assert (answer["Error"]["Code"], answer["ResponseMetadata"]["HTTPStatusCode"]) == ("MethodNotAllowed", 405)
     assert answer["ResponseMetadata"]["HTTPHeaders"].get("x-amz-delete-marker") == "true"
+
+
+def test_a_buckets_status_is_read_once_and_again_after_it_changes(backend, s3):
+    """Each write cost the emulator a GetBucketVersioning; now one per bucket until a call that may
+    change the status (PutBucketVersioning, CreateBucket, DeleteBucket) passes."""
+    reads = []
+
+    def count(**_):
+        reads.append(1)
+
+    internal = backend.gateway.internal_client("s3")
+    internal.meta.events.register("before-call.s3.GetBucketVersioning", count)
+    try:
+        for body in (b"1", b"2", b"3"):
+            s3.put_object(Bucket="suspended-bucket", Key="k", Body=body)
+        assert len(reads) == 1
+        s3.put_bucket_versioning(Bucket="suspended-bucket", VersioningConfiguration={"Status": "Suspended"})
+        assert s3.put_object(Bucket="suspended-bucket", Key="k", Body=b"4")["VersionId"] == "null"
+        s3.put_object(Bucket="suspended-bucket", Key="k", Body=b"5")
+        assert len(reads) == 2
+    finally:
+        internal.meta.events.unregister("before-call.s3.GetBucketVersioning", count)

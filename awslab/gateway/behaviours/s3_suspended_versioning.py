@@ -10,6 +10,11 @@ real ids included, and a delete adds no marker.
 
 On a backend that can edit moto's state (feature moto_state), the write is made with the bucket
 Enabled for that one call, then its new version or marker becomes the null one.
+
+A bucket's versioning status is read from the emulator once per scenario and bucket, and forgotten
+when a call that may change it (PutBucketVersioning, CreateBucket, DeleteBucket) passes: every such
+call passes this chain (the grader's clients too), and before, each write cost the emulator a
+GetBucketVersioning.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from ..wire import Response
 
 FEATURE = "moto_state"
 WRITES = frozenset({"PutObject", "DeleteObject", "CopyObject"})
+# The calls after which a bucket's remembered status may be wrong.
+STATUS_CHANGES = frozenset({"PutBucketVersioning", "CreateBucket", "DeleteBucket"})
+MEMORY = "s3_versioning_status"
 
 
 class S3SuspendedVersioning:
@@ -33,13 +41,16 @@ class S3SuspendedVersioning:
 
     def handle(self, call: AwsCall, forward: Forward, gateway: Gateway) -> Response:
         bucket, key = call.params.get("Bucket"), call.params.get("Key")
-        if (call.service != "s3" or call.operation not in WRITES or FEATURE not in gateway.features
-                or not isinstance(bucket, str) or not isinstance(key, str) or call.params.get("VersionId")):
+        if call.service != "s3" or FEATURE not in gateway.features or not isinstance(bucket, str):
             return forward(call)
-        try:
-            status = gateway.internal_client("s3").get_bucket_versioning(Bucket=bucket).get("Status")
-        except Exception:  # noqa: BLE001 - no such bucket: the forwarded call says so
+        if call.operation in STATUS_CHANGES:
+            try:
+                return forward(call)
+            finally:
+                gateway.memory(MEMORY).pop(bucket, None)
+        if call.operation not in WRITES or not isinstance(key, str) or call.params.get("VersionId"):
             return forward(call)
+        status = self._status(bucket, gateway)
         if status != "Suspended":
             return forward(call)
         edit = gateway.backend.edit_moto_state
@@ -54,6 +65,17 @@ class S3SuspendedVersioning:
                 return response
         call.note("moto_deviation", "write to a versioning-suspended bucket replaces only the null version")
         return response.with_headers({"x-amz-version-id": "null"})
+
+    @staticmethod
+    def _status(bucket: str, gateway: Gateway) -> str | None:
+        """The bucket's versioning status (None: never set, or no such bucket: the forwarded call says so)."""
+        known = gateway.memory(MEMORY)
+        if bucket not in known:
+            try:
+                known[bucket] = gateway.internal_client("s3").get_bucket_versioning(Bucket=bucket).get("Status")
+            except Exception:  # noqa: BLE001 - no such bucket: not remembered, the forwarded call says so
+                return None
+        return known[bucket]
 
 
 BEHAVIOUR = S3SuspendedVersioning
