@@ -148,66 +148,13 @@ def _compile_statement(raw: Any, index: int, kind: str, variables: bool,
     is legal but cannot work (validate reports it, evaluation goes on)."""
     if not isinstance(raw, dict):
         return None, [f"{statement_name(index, None)}: must be an object, got {type(raw).__name__}"]
-    sid = raw.get("Sid")
     problems: list[str] = []
-    notices = statement_notices
-    if sid is not None and not isinstance(sid, str):
-        problems.append(f"Sid must be a string, got {sid!r}")
-        sid = None
-    for key in raw:
-        if key not in _STATEMENT_KEYS:
-            problems.append(f"unknown element {key!r} (expected {', '.join(_STATEMENT_KEYS)})")
-
+    sid = _statement_sid(raw, problems)
     effect = raw.get("Effect")
-    if effect is None:
-        problems.append("Effect is missing (must be \"Allow\" or \"Deny\")")
-    elif effect not in ("Allow", "Deny"):
-        problems.append(f"Effect {effect!r} must be \"Allow\" or \"Deny\"")
-
-    actions: list[str] = []
-    if "Action" in raw and "NotAction" in raw:
-        problems.append("has both Action and NotAction (use one)")
-    elif "Action" not in raw and "NotAction" not in raw:
-        problems.append("has neither Action nor NotAction")
-    else:
-        element = "Action" if "Action" in raw else "NotAction"
-        actions, found = _strings(raw[element], element)
-        problems.extend(found)
-        problems.extend(p for p in (action_problem(a) for a in actions) if p)
-        notices.extend(f"{statement_name(index, sid)}: {n}" for n in (action_notice(a) for a in actions) if n)
-
-    resources: list[str] | None = None
-    templates: dict[str, Template] = {}
-    if "Resource" in raw and "NotResource" in raw:
-        problems.append("has both Resource and NotResource (use one)")
-    elif "Resource" in raw or "NotResource" in raw:
-        element = "Resource" if "Resource" in raw else "NotResource"
-        resources, found = _strings(raw[element], element)
-        problems.extend(found)
-        for resource in resources:
-            template = parse_template(resource) if variables else None
-            if template is not None:
-                templates[resource] = template
-            elif problem := resource_problem(resource):
-                problems.append(problem)
-    elif kind not in _WITH_PRINCIPAL:
-        problems.append("has neither Resource nor NotResource")
-
-    principal = None
-    has_principal = "Principal" in raw or "NotPrincipal" in raw
-    if "Principal" in raw and "NotPrincipal" in raw:
-        problems.append("has both Principal and NotPrincipal (use one)")
-    elif has_principal and kind not in _WITH_PRINCIPAL:
-        element = "Principal" if "Principal" in raw else "NotPrincipal"
-        problems.append(f"has a {element}, which a {kind} policy cannot have (only resource-based policies name principals)")
-    elif has_principal:
-        element = "Principal" if "Principal" in raw else "NotPrincipal"
-        entries, found = principal_problems(raw[element])
-        problems.extend(f"{element} {p}" for p in found)
-        principal = PrincipalMatcher(tuple(entries))
-    elif kind in _WITH_PRINCIPAL:
-        problems.append(f"has no Principal or NotPrincipal, which a {kind} policy needs")
-
+    problems.extend(_effect_problems(effect))
+    actions = _statement_actions(raw, problems, statement_notices, index, sid)
+    resources, templates = _statement_resources(raw, kind, variables, problems)
+    principal = _statement_principal(raw, kind, problems)
     conditions: tuple[Clause, ...] = ()
     if "Condition" in raw:
         conditions, found = compile_condition(raw["Condition"], variables)
@@ -230,6 +177,84 @@ def _compile_statement(raw: Any, index: int, kind: str, variables: bool,
         source=raw,
     )
     return statement, []
+
+
+def _statement_sid(raw: dict, problems: list[str]) -> str | None:
+    """The Sid (None if it is absent or not a string); adds the problems of Sid and of unknown elements."""
+    sid = raw.get("Sid")
+    if sid is not None and not isinstance(sid, str):
+        problems.append(f"Sid must be a string, got {sid!r}")
+        sid = None
+    for key in raw:
+        if key not in _STATEMENT_KEYS:
+            problems.append(f"unknown element {key!r} (expected {', '.join(_STATEMENT_KEYS)})")
+    return sid
+
+
+def _effect_problems(effect: Any) -> list[str]:
+    if effect is None:
+        return ["Effect is missing (must be \"Allow\" or \"Deny\")"]
+    if effect not in ("Allow", "Deny"):
+        return [f"Effect {effect!r} must be \"Allow\" or \"Deny\""]
+    return []
+
+
+def _statement_actions(raw: dict, problems: list[str], notices: list[str], index: int,
+                       sid: str | None) -> list[str]:
+    """The Action or NotAction patterns; a notice for each that is legal but matches no action."""
+    if "Action" in raw and "NotAction" in raw:
+        problems.append("has both Action and NotAction (use one)")
+        return []
+    if "Action" not in raw and "NotAction" not in raw:
+        problems.append("has neither Action nor NotAction")
+        return []
+    element = "Action" if "Action" in raw else "NotAction"
+    actions, found = _strings(raw[element], element)
+    problems.extend(found)
+    problems.extend(p for p in (action_problem(a) for a in actions) if p)
+    notices.extend(f"{statement_name(index, sid)}: {n}" for n in (action_notice(a) for a in actions) if n)
+    return actions
+
+
+def _statement_resources(raw: dict, kind: str, variables: bool,
+                         problems: list[str]) -> tuple[list[str] | None, dict[str, Template]]:
+    """The Resource or NotResource patterns (None if neither is there) and the ones that hold policy
+    variables, parsed; only a policy that names principals may leave both out."""
+    templates: dict[str, Template] = {}
+    if "Resource" in raw and "NotResource" in raw:
+        problems.append("has both Resource and NotResource (use one)")
+        return None, templates
+    if "Resource" not in raw and "NotResource" not in raw:
+        if kind not in _WITH_PRINCIPAL:
+            problems.append("has neither Resource nor NotResource")
+        return None, templates
+    element = "Resource" if "Resource" in raw else "NotResource"
+    resources, found = _strings(raw[element], element)
+    problems.extend(found)
+    for resource in resources:
+        template = parse_template(resource) if variables else None
+        if template is not None:
+            templates[resource] = template
+        elif problem := resource_problem(resource):
+            problems.append(problem)
+    return resources, templates
+
+
+def _statement_principal(raw: dict, kind: str, problems: list[str]) -> PrincipalMatcher | None:
+    """The Principal or NotPrincipal, which resource-based policies must have and others must not."""
+    has_principal = "Principal" in raw or "NotPrincipal" in raw
+    element = "Principal" if "Principal" in raw else "NotPrincipal"
+    if "Principal" in raw and "NotPrincipal" in raw:
+        problems.append("has both Principal and NotPrincipal (use one)")
+    elif has_principal and kind not in _WITH_PRINCIPAL:
+        problems.append(f"has a {element}, which a {kind} policy cannot have (only resource-based policies name principals)")
+    elif has_principal:
+        entries, found = principal_problems(raw[element])
+        problems.extend(f"{element} {p}" for p in found)
+        return PrincipalMatcher(tuple(entries))
+    elif kind in _WITH_PRINCIPAL:
+        problems.append(f"has no Principal or NotPrincipal, which a {kind} policy needs")
+    return None
 
 
 def _load(policy: Any) -> tuple[dict | None, list[str]]:
