@@ -1,0 +1,64 @@
+"""GetItem, PutItem, UpdateItem, DeleteItem: one item read or written (R2.1-R2.3, R3.2-R3.4, R3.7, R3.8)."""
+
+from __future__ import annotations
+
+from ....dynamodb_capacity import failed_condition_cost, get_item_cost, item_size, write_cost
+from ...wire import Response
+from .request import CapacityRequest, has_projection, is_condition_failure, key_of
+
+
+def get_item(r: CapacityRequest) -> Response:
+    given = r.params.get("TableName")
+    table = r.table(given)
+    response = r.forward(r.call)
+    if table is None or not response.ok:
+        return response
+    data = response.json() or {}
+    item = data.get("Item")
+    if item is not None and has_projection(r.params):
+        item = r.current(table, r.params.get("Key") or {})  # a projection does not lower the cost
+    cost = get_item_cost(item_size(item) if item else None, bool(r.params.get("ConsistentRead")))
+    admission = r.admit([(table.name, cost)])
+    if not admission.admitted:  # reads have no side effects: the answer is dropped
+        return r.throttled(admission.throttles, "read")
+    return r.with_capacity(response, data, {given: cost}, "read")
+
+
+def write_item(r: CapacityRequest) -> Response:
+    """PutItem, UpdateItem, DeleteItem: the larger of before and after, plus affected GSIs (R3.2-R3.4, R3.8)."""
+    given = r.params.get("TableName")
+    table = r.table(given)
+    if table is None:
+        return r.forward(r.call)
+    operation = r.call.operation
+    if operation == "PutItem":
+        after = r.params.get("Item") or {}
+        key = key_of(table.schema, after)
+    else:
+        key = r.params.get("Key") or {}
+    before = r.current(table, key)
+    if operation == "PutItem":
+        estimate = write_cost(table.schema, before, after)
+    elif operation == "DeleteItem":
+        estimate = write_cost(table.schema, before, None)
+    else:  # UpdateItem: the after-image exists only once the emulator has applied it
+        estimate = write_cost(table.schema, before, before)
+    throttled = bool(r.throttles([(table.name, estimate)]))
+    response = r.forward(r.call)  # the emulator validates first, as AWS does
+    if throttled:
+        if response.ok:
+            r.restore(table, key, before)
+        elif not is_condition_failure(response):
+            return response  # invalid: AWS says so, and charges nothing
+        admission = r.meter.admit(table.name, estimate)  # records the throttle on the timeline
+        return r.throttled(admission.throttles, "write")
+    if not response.ok:
+        if is_condition_failure(response):  # R3.7: still costs, and the error carries no ConsumedCapacity
+            cost = failed_condition_cost(before)
+            r.charge(table.name, cost)
+            r.call.note("consumed_capacity", {given: cost.total})
+            r.call.note("capacity_kind", "write")
+        return response
+    cost = write_cost(table.schema, before, r.current(table, key)) if operation == "UpdateItem" else estimate
+    r.charge(table.name, cost)
+    return r.with_capacity(response, response.json() or {}, {given: cost}, "write")
