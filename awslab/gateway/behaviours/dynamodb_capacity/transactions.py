@@ -49,15 +49,7 @@ def transact_write_items(r: CapacityRequest) -> Response:
         key = key_of(table.schema, spec.get("Item") or {}) if kind == "Put" else spec.get("Key") or {}
         before = r.current(table, key)
         befores.append((key, before))
-        if kind == "Put":
-            cost = write_cost(table.schema, before, spec.get("Item"), transactional=True)
-        elif kind == "Delete":
-            cost = write_cost(table.schema, before, None, transactional=True)
-        elif kind == "Update":
-            cost = write_cost(table.schema, before, before, transactional=True)
-        else:
-            cost = condition_check_cost(before)
-        plan.append((table.name, cost))
+        plan.append((table.name, _transact_write_cost(table, kind, spec, before)))
 
     def priced_after_apply() -> list[tuple[str, Cost]]:
         out = []
@@ -73,6 +65,18 @@ def transact_write_items(r: CapacityRequest) -> Response:
                 r.restore(table, key, before)
 
     return _transaction(r, specs, tables, plan, "write", priced_after_apply, undo)
+
+
+def _transact_write_cost(table: KnownTable, kind: str, spec: Mapping[str, Any], before: dict | None) -> Cost:
+    """One action's price before the emulator applies it: an Update is priced again once its
+    after-image exists."""
+    if kind == "Put":
+        return write_cost(table.schema, before, spec.get("Item"), transactional=True)
+    if kind == "Delete":
+        return write_cost(table.schema, before, None, transactional=True)
+    if kind == "Update":
+        return write_cost(table.schema, before, before, transactional=True)
+    return condition_check_cost(before)
 
 
 def _transaction(r: CapacityRequest, specs: Sequence[Mapping[str, Any]], tables: Sequence[KnownTable],
