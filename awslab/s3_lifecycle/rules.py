@@ -378,7 +378,14 @@ def _newer_noncurrent_versions(raw: Mapping[str, Any]) -> int | None:
 
 
 def _check_rule(rule: Rule, raw: Mapping[str, Any]) -> None:
-    # R2.4: days-based and date-based timing cannot be mixed in one rule.
+    _check_timing_not_mixed(rule)
+    _check_key_only_filter(rule, raw)
+    _check_newer_noncurrent_has_filter(rule)
+    _check_transition_order(rule)
+
+
+def _check_timing_not_mixed(rule: Rule) -> None:
+    """R2.4: days-based and date-based timing cannot be mixed in one rule."""
     timings = {("days" if t.days is not None else "date") for t in rule.transitions}
     if len(timings) > 1:
         raise LifecycleError(
@@ -396,7 +403,9 @@ def _check_rule(rule: Rule, raw: Mapping[str, Any]) -> None:
                 f"rule for {_filter_description(rule)}",
             )
 
-    # R2.5: ExpiredObjectDeleteMarker and AbortIncompleteMultipartUpload need a key-only filter.
+
+def _check_key_only_filter(rule: Rule, raw: Mapping[str, Any]) -> None:
+    """R2.5: ExpiredObjectDeleteMarker and AbortIncompleteMultipartUpload need a key-only filter."""
     marker_given = isinstance(raw.get("Expiration"), Mapping) and "ExpiredObjectDeleteMarker" in raw["Expiration"]
     for name, present in (
         ("ExpiredObjectDeleteMarker", marker_given),
@@ -407,7 +416,9 @@ def _check_rule(rule: Rule, raw: Mapping[str, Any]) -> None:
         if present and rule.filter.has_size_bounds:
             raise LifecycleError("InvalidRequest", f"{name} cannot be specified with object size filters.")
 
-    # R2.6: NewerNoncurrentVersions needs the Filter element.
+
+def _check_newer_noncurrent_has_filter(rule: Rule) -> None:
+    """R2.6: NewerNoncurrentVersions needs the Filter element."""
     uses_newer = any(t.newer_noncurrent_versions is not None for t in rule.noncurrent_transitions) or (
         rule.noncurrent_expiration is not None
         and rule.noncurrent_expiration.newer_noncurrent_versions is not None
@@ -417,8 +428,10 @@ def _check_rule(rule: Rule, raw: Mapping[str, Any]) -> None:
             "InvalidRequest", "NewerNoncurrentVersions cannot be specified without a Filter element"
         )
 
-    # R2.8: transitions of one rule follow the waterfall, 30 days apart after an IA class, and
-    # expiration comes after them.
+
+def _check_transition_order(rule: Rule) -> None:
+    """R2.8: transitions of one rule follow the waterfall, 30 days apart after an IA class, and
+    expiration comes after them."""
     _check_transition_sequence(
         rule,
         [(_transition_day(t), t.storage_class) for t in rule.transitions],
@@ -431,29 +444,40 @@ def _check_rule(rule: Rule, raw: Mapping[str, Any]) -> None:
         action="NoncurrentVersionTransition",
         field="NoncurrentDays",
     )
-    if expiration is not None and rule.transitions:
-        last = max(_transition_day(t) for t in rule.transitions)
-        if expiration.days is not None and not expiration.days > last:
-            raise LifecycleError(
-                "InvalidArgument",
-                f"'Days' in the Expiration action for {_filter_description(rule)} must be greater "
-                f"than 'Days' in the Transition action",
-            )
-        if expiration.date is not None and not _day_number(expiration.date) > last:
-            raise LifecycleError(
-                "InvalidArgument",
-                f"'Date' in the Expiration action for {_filter_description(rule)} must be later than "
-                f"'Date' in the Transition action",
-            )
-    if rule.noncurrent_expiration is not None and rule.noncurrent_transitions:
-        last = max(t.noncurrent_days for t in rule.noncurrent_transitions)
-        if not rule.noncurrent_expiration.noncurrent_days > last:
-            raise LifecycleError(
-                "InvalidArgument",
-                f"'NoncurrentDays' in the NoncurrentVersionExpiration action for "
-                f"{_filter_description(rule)} must be greater than 'NoncurrentDays' in the "
-                f"NoncurrentVersionTransition action",
-            )
+    _check_expiration_after_transitions(rule)
+    _check_noncurrent_expiration_after_transitions(rule)
+
+
+def _check_expiration_after_transitions(rule: Rule) -> None:
+    expiration = rule.expiration
+    if expiration is None or not rule.transitions:
+        return
+    last = max(_transition_day(t) for t in rule.transitions)
+    if expiration.days is not None and not expiration.days > last:
+        raise LifecycleError(
+            "InvalidArgument",
+            f"'Days' in the Expiration action for {_filter_description(rule)} must be greater "
+            f"than 'Days' in the Transition action",
+        )
+    if expiration.date is not None and not _day_number(expiration.date) > last:
+        raise LifecycleError(
+            "InvalidArgument",
+            f"'Date' in the Expiration action for {_filter_description(rule)} must be later than "
+            f"'Date' in the Transition action",
+        )
+
+
+def _check_noncurrent_expiration_after_transitions(rule: Rule) -> None:
+    if rule.noncurrent_expiration is None or not rule.noncurrent_transitions:
+        return
+    last = max(t.noncurrent_days for t in rule.noncurrent_transitions)
+    if not rule.noncurrent_expiration.noncurrent_days > last:
+        raise LifecycleError(
+            "InvalidArgument",
+            f"'NoncurrentDays' in the NoncurrentVersionExpiration action for "
+            f"{_filter_description(rule)} must be greater than 'NoncurrentDays' in the "
+            f"NoncurrentVersionTransition action",
+        )
 
 
 def _check_transition_sequence(
