@@ -49,71 +49,91 @@ def message_lives(calls: Iterable[Any]) -> list[MessageLife]:
     """Follow every message through SendMessage(Batch), ReceiveMessage, ChangeMessageVisibility and
     DeleteMessage(Batch) calls (LoggedCall objects, oldest first). A message received from a queue
     other than the one it was sent to was moved there by a redrive policy: the dead-letter queue."""
-    lives: dict[str, MessageLife] = {}
-    where: dict[str, str] = {}  # message id -> queue it is in
-    handles: dict[str, str] = {}  # receipt handle -> message id
-    redrive: dict[str, tuple[str, int]] = {}  # queue -> (its DLQ, maxReceiveCount), from the calls that set them
-    visibility: dict[str, float] = {}  # queue -> VisibilityTimeout
-    received: dict[str, tuple[int, dt.datetime]] = {}  # message id -> (receives from its queue, last receive)
-
-    def life(message_id: str) -> MessageLife:
-        return lives.setdefault(message_id, MessageLife(message_id))
-
+    trail = _MessageTrail()
     for call in calls:
         if call.service != "sqs" or call.failed:
             continue
+        trail.follow(call)
+    return list(trail.lives.values())
+
+
+class _MessageTrail:
+    """What the calls so far tell of every message and of the queues' redrive policies."""
+
+    def __init__(self) -> None:
+        self.lives: dict[str, MessageLife] = {}
+        self.where: dict[str, str] = {}  # message id -> queue it is in
+        self.handles: dict[str, str] = {}  # receipt handle -> message id
+        self.redrive: dict[str, tuple[str, int]] = {}  # queue -> (its DLQ, maxReceiveCount), from the calls that set them
+        self.visibility: dict[str, float] = {}  # queue -> VisibilityTimeout
+        self.received: dict[str, tuple[int, dt.datetime]] = {}  # message id -> (receives from its queue, last receive)
+
+    def life(self, message_id: str) -> MessageLife:
+        return self.lives.setdefault(message_id, MessageLife(message_id))
+
+    def follow(self, call: Any) -> None:
         params, response = call.params or {}, call.response or {}
         queue = queue_name(params.get("QueueUrl") or params.get("QueueName"))
         op = call.operation
         if op in ("CreateQueue", "SetQueueAttributes"):
-            _remember_attributes(queue, params.get("Attributes") or {}, redrive, visibility)
-        if op == "ReceiveMessage":
-            _infer_redrives(call, queue, lives, where, received, redrive, visibility)
-        if op == "SendMessage" and response.get("MessageId"):
-            entry = life(response["MessageId"])
-            entry.body = str(params.get("MessageBody", ""))
-            entry.events.append(MessageEvent(call.time, "sent", queue, source=call.source))
-            where[entry.message_id] = queue
+            _remember_attributes(queue, params.get("Attributes") or {}, self.redrive, self.visibility)
+        if op == "SendMessage":
+            if response.get("MessageId"):
+                self.send_message(call, queue, response["MessageId"], params.get("MessageBody", ""))
         elif op == "SendMessageBatch":
             bodies = {e.get("Id"): e.get("MessageBody", "") for e in params.get("Entries", [])}
             for ok in response.get("Successful", []):
-                entry = life(ok["MessageId"])
-                entry.body = str(bodies.get(ok.get("Id"), ""))
-                entry.events.append(MessageEvent(call.time, "sent", queue, source=call.source))
-                where[entry.message_id] = queue
+                self.send_message(call, queue, ok["MessageId"], bodies.get(ok.get("Id"), ""))
         elif op == "ReceiveMessage":
+            _infer_redrives(call, queue, self.lives, self.where, self.received, self.redrive, self.visibility)
             for message in response.get("Messages", []):
-                entry = life(message["MessageId"])
-                entry.body = entry.body or str(message.get("Body", ""))
-                if message.get("ReceiptHandle"):
-                    handles[message["ReceiptHandle"]] = entry.message_id
-                previous = where.get(entry.message_id)
-                if previous and previous != queue:
-                    entry.events.append(MessageEvent(call.time, "moved", queue,
-                                                     f"from {previous} (redrive: too many receives)"))
-                where[entry.message_id] = queue
-                times, _ = received.get(entry.message_id, (0, call.time)) if previous == queue else (0, call.time)
-                received[entry.message_id] = (times + 1, call.time)
-                count = (message.get("Attributes") or {}).get("ApproximateReceiveCount")
-                detail = f"receive #{count}" if count else ""
-                entry.events.append(MessageEvent(call.time, "received", queue, detail, call.source))
+                self.receive_message(call, queue, message)
         elif op in ("DeleteMessage", "ChangeMessageVisibility"):
-            message_id = handles.get(params.get("ReceiptHandle", ""))
-            if message_id:
-                if op == "DeleteMessage":
-                    received.pop(message_id, None)
-                    lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
-                else:
-                    seconds = params.get("VisibilityTimeout")
-                    lives[message_id].events.append(
-                        MessageEvent(call.time, "visibility", queue, f"hidden for {seconds} s", call.source))
+            self.delete_or_hide(call, queue, params)
         elif op == "DeleteMessageBatch":
-            ok_ids = {e.get("Id") for e in response.get("Successful", [])}
-            for entry_params in params.get("Entries", []):
-                message_id = handles.get(entry_params.get("ReceiptHandle", ""))
-                if message_id and (not response or entry_params.get("Id") in ok_ids):
-                    lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
-    return list(lives.values())
+            self.delete_message_batch(call, queue, params, response)
+
+    def send_message(self, call: Any, queue: str, message_id: str, body: Any) -> None:
+        entry = self.life(message_id)
+        entry.body = str(body)
+        entry.events.append(MessageEvent(call.time, "sent", queue, source=call.source))
+        self.where[entry.message_id] = queue
+
+    def receive_message(self, call: Any, queue: str, message: dict) -> None:
+        entry = self.life(message["MessageId"])
+        entry.body = entry.body or str(message.get("Body", ""))
+        if message.get("ReceiptHandle"):
+            self.handles[message["ReceiptHandle"]] = entry.message_id
+        previous = self.where.get(entry.message_id)
+        if previous and previous != queue:
+            entry.events.append(MessageEvent(call.time, "moved", queue,
+                                             f"from {previous} (redrive: too many receives)"))
+        self.where[entry.message_id] = queue
+        times, _ = self.received.get(entry.message_id, (0, call.time)) if previous == queue else (0, call.time)
+        self.received[entry.message_id] = (times + 1, call.time)
+        count = (message.get("Attributes") or {}).get("ApproximateReceiveCount")
+        detail = f"receive #{count}" if count else ""
+        entry.events.append(MessageEvent(call.time, "received", queue, detail, call.source))
+
+    def delete_or_hide(self, call: Any, queue: str, params: dict) -> None:
+        """DeleteMessage or ChangeMessageVisibility, of a message known by its receipt handle."""
+        message_id = self.handles.get(params.get("ReceiptHandle", ""))
+        if not message_id:
+            return
+        if call.operation == "DeleteMessage":
+            self.received.pop(message_id, None)
+            self.lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
+        else:
+            seconds = params.get("VisibilityTimeout")
+            self.lives[message_id].events.append(
+                MessageEvent(call.time, "visibility", queue, f"hidden for {seconds} s", call.source))
+
+    def delete_message_batch(self, call: Any, queue: str, params: dict, response: dict) -> None:
+        ok_ids = {e.get("Id") for e in response.get("Successful", [])}
+        for entry_params in params.get("Entries", []):
+            message_id = self.handles.get(entry_params.get("ReceiptHandle", ""))
+            if message_id and (not response or entry_params.get("Id") in ok_ids):
+                self.lives[message_id].events.append(MessageEvent(call.time, "deleted", queue, source=call.source))
 
 
 def _remember_attributes(queue: str, attributes: dict, redrive: dict, visibility: dict) -> None:
