@@ -140,92 +140,130 @@ def _judge(limit: Limit, value: Any, key_names: Callable[[str], list[str]] | Non
     if value is None:
         return None
     fields = {"name": limit.path.rsplit(".", 1)[-1], "low": limit.low, "high": limit.high, "value": value}
-    if limit.rule == "range":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            return None  # not a number: the emulator answers for it
-        return fields if not limit.low <= number <= limit.high else None
-    if limit.rule == "max_entries":
-        if isinstance(value, list) and len(value) > limit.high:
-            return {**fields, "count": len(value), "value": _compact(value)}
-        return None
-    if limit.rule == "distinct_ids":
-        seen: set = set()
-        for entry in value if isinstance(value, list) else []:
-            entry_id = entry.get("Id") if isinstance(entry, dict) else None
-            if entry_id in seen:
-                return {**fields, "id": entry_id}
-            seen.add(entry_id)
-        return None
-    if limit.rule == "max_total":
-        if not isinstance(value, dict):
-            return None
-        lists = [(v.get(limit.entries_key) if limit.entries_key and isinstance(v, dict) else v) for v in value.values()]
-        count = sum(len(entries) for entries in lists if isinstance(entries, list))
-        return {**fields, "count": count, "value": _compact(value)} if count > limit.high else None
-    if limit.rule == "json_range":
-        try:
-            number = int(json.loads(value).get(limit.field))
-        except (TypeError, ValueError, AttributeError):
-            return None  # not JSON or no such field: the emulator answers for it
-        return {**fields, "number": number} if not limit.low <= number <= limit.high else None
-    if limit.rule == "json_object":
-        if not isinstance(value, str) or value == "":
-            return None  # "" removes the attribute
-        try:
-            return None if isinstance(json.loads(value), dict) else fields
-        except ValueError:
-            return fields
-    if limit.rule == "policy_sids":
-        try:
-            statements = json.loads(value).get("Statement") if isinstance(value, str) else None
-        except (ValueError, AttributeError):
-            return None  # not a policy document: the emulator answers for it
-        statements = [statements] if isinstance(statements, dict) else statements or []
-        sids = [sid for s in statements if isinstance(s, dict) and isinstance(sid := s.get("Sid"), str)]
-        return fields if any(not re.fullmatch(limit.allowed[0], sid) for sid in sids) else None
-    if limit.rule == "max_keys":
-        if isinstance(value, dict) and len(value) > limit.high:
-            return {**fields, "count": len(value)}
-        return None
     if limit.rule == "message_size":
-        if not isinstance(value, dict):
-            return None
-        size, high = sqs_message_size(value), limit.high
-        if size > _SMALLEST_MAXIMUM and queue_max_size is not None:
-            high = min(high, queue_max_size() or high)
-        return {**fields, "high": high} if size > high else None
-    if limit.rule == "batch_size":
-        if not isinstance(value, list):
-            return None
-        total = sum(sqs_message_size(entry) for entry in value if isinstance(entry, dict))
-        return {**fields, "count": total} if total > limit.high else None
-    if limit.rule == "one_of_any_case":
-        return fields if isinstance(value, str) and value.lower() not in limit.allowed else None
-    if limit.rule == "one_of":
-        return fields if isinstance(value, str) and value not in limit.allowed else None
-    if limit.rule == "pattern":
-        return fields if isinstance(value, str) and not re.fullmatch(limit.allowed[0], value) else None
-    if limit.rule in _TABLE_SHAPES:
-        reason = _TABLE_SHAPES[limit.rule](value) if isinstance(value, dict) else None
-        return {**fields, "reason": reason} if reason else None
+        return _message_too_large(limit, value, fields, queue_max_size)
     if limit.rule == "distinct_keys":
-        if not isinstance(value, dict) or key_names is None:
-            return None
-        for table, requests in value.items():
-            keys = _batch_keys(requests)
-            if len(keys) < 2:
-                continue
-            try:
-                names = key_names(table)
-            except Exception:  # noqa: BLE001 - no such table: the emulator answers for it
-                continue
-            seen = {dumps({n: key.get(n) for n in names}, sort_keys=True) for key in keys}
-            if len(seen) < len(keys):
-                return fields
+        return _repeated_item_key(value, fields, key_names)
+    rule = _RULES.get(limit.rule)
+    if rule is None:
+        raise ValueError(f"unknown limit rule {limit.rule!r}")
+    return rule(limit, value, fields)
+
+
+def _outside_range(limit: Limit, value: Any, fields: dict) -> dict | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None  # not a number: the emulator answers for it
+    return fields if not limit.low <= number <= limit.high else None
+
+
+def _too_many_entries(limit: Limit, value: Any, fields: dict) -> dict | None:
+    if isinstance(value, list) and len(value) > limit.high:
+        return {**fields, "count": len(value), "value": _compact(value)}
+    return None
+
+
+def _repeated_id(limit: Limit, value: Any, fields: dict) -> dict | None:
+    seen: set = set()
+    for entry in value if isinstance(value, list) else []:
+        entry_id = entry.get("Id") if isinstance(entry, dict) else None
+        if entry_id in seen:
+            return {**fields, "id": entry_id}
+        seen.add(entry_id)
+    return None
+
+
+def _too_many_in_total(limit: Limit, value: Any, fields: dict) -> dict | None:
+    if not isinstance(value, dict):
         return None
-    raise ValueError(f"unknown limit rule {limit.rule!r}")
+    lists = [(v.get(limit.entries_key) if limit.entries_key and isinstance(v, dict) else v) for v in value.values()]
+    count = sum(len(entries) for entries in lists if isinstance(entries, list))
+    return {**fields, "count": count, "value": _compact(value)} if count > limit.high else None
+
+
+def _json_field_outside_range(limit: Limit, value: Any, fields: dict) -> dict | None:
+    try:
+        number = int(json.loads(value).get(limit.field))
+    except (TypeError, ValueError, AttributeError):
+        return None  # not JSON or no such field: the emulator answers for it
+    return {**fields, "number": number} if not limit.low <= number <= limit.high else None
+
+
+def _not_a_json_object(limit: Limit, value: Any, fields: dict) -> dict | None:
+    if not isinstance(value, str) or value == "":
+        return None  # "" removes the attribute
+    try:
+        return None if isinstance(json.loads(value), dict) else fields
+    except ValueError:
+        return fields
+
+
+def _bad_policy_sid(limit: Limit, value: Any, fields: dict) -> dict | None:
+    try:
+        statements = json.loads(value).get("Statement") if isinstance(value, str) else None
+    except (ValueError, AttributeError):
+        return None  # not a policy document: the emulator answers for it
+    statements = [statements] if isinstance(statements, dict) else statements or []
+    sids = [sid for s in statements if isinstance(s, dict) and isinstance(sid := s.get("Sid"), str)]
+    return fields if any(not re.fullmatch(limit.allowed[0], sid) for sid in sids) else None
+
+
+def _too_many_keys(limit: Limit, value: Any, fields: dict) -> dict | None:
+    if isinstance(value, dict) and len(value) > limit.high:
+        return {**fields, "count": len(value)}
+    return None
+
+
+def _message_too_large(limit: Limit, value: Any, fields: dict,
+                       queue_max_size: Callable[[], int | None] | None) -> dict | None:
+    if not isinstance(value, dict):
+        return None
+    size, high = sqs_message_size(value), limit.high
+    if size > _SMALLEST_MAXIMUM and queue_max_size is not None:
+        high = min(high, queue_max_size() or high)
+    return {**fields, "high": high} if size > high else None
+
+
+def _batch_too_large(limit: Limit, value: Any, fields: dict) -> dict | None:
+    if not isinstance(value, list):
+        return None
+    total = sum(sqs_message_size(entry) for entry in value if isinstance(entry, dict))
+    return {**fields, "count": total} if total > limit.high else None
+
+
+def _not_one_of_any_case(limit: Limit, value: Any, fields: dict) -> dict | None:
+    return fields if isinstance(value, str) and value.lower() not in limit.allowed else None
+
+
+def _not_one_of(limit: Limit, value: Any, fields: dict) -> dict | None:
+    return fields if isinstance(value, str) and value not in limit.allowed else None
+
+
+def _not_matching_pattern(limit: Limit, value: Any, fields: dict) -> dict | None:
+    return fields if isinstance(value, str) and not re.fullmatch(limit.allowed[0], value) else None
+
+
+def _bad_table_shape(limit: Limit, value: Any, fields: dict) -> dict | None:
+    reason = _TABLE_SHAPES[limit.rule](value) if isinstance(value, dict) else None
+    return {**fields, "reason": reason} if reason else None
+
+
+def _repeated_item_key(value: Any, fields: dict, key_names: Callable[[str], list[str]] | None) -> dict | None:
+    if not isinstance(value, dict) or key_names is None:
+        return None
+    for table, requests in value.items():
+        keys = _batch_keys(requests)
+        if len(keys) < 2:
+            continue
+        try:
+            names = key_names(table)
+        except Exception:  # noqa: BLE001 - no such table: the emulator answers for it
+            continue
+        seen = {dumps({n: key.get(n) for n in names}, sort_keys=True) for key in keys}
+        if len(seen) < len(keys):
+            return fields
+    return None
 
 
 def _indexes(table: dict) -> list[dict]:
@@ -269,6 +307,15 @@ def _index_throughput_problem(table: dict) -> str | None:
 _TABLE_SHAPES: dict[str, Callable[[dict], str | None]] = {
     "key_schemas": _key_schema_problem, "projections": _projection_problem,
     "index_throughput": _index_throughput_problem}
+
+# Limit.rule -> what breaks it; "message_size" and "distinct_keys" ask the emulator, so _judge calls them.
+_RULES: dict[str, Callable[[Limit, Any, dict], dict | None]] = {
+    "range": _outside_range, "max_entries": _too_many_entries, "distinct_ids": _repeated_id,
+    "max_total": _too_many_in_total, "json_range": _json_field_outside_range, "json_object": _not_a_json_object,
+    "policy_sids": _bad_policy_sid, "max_keys": _too_many_keys, "batch_size": _batch_too_large,
+    "one_of_any_case": _not_one_of_any_case, "one_of": _not_one_of, "pattern": _not_matching_pattern,
+    **{shape: _bad_table_shape for shape in _TABLE_SHAPES},
+}
 
 
 def sqs_message_size(message: dict) -> int:
