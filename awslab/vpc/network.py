@@ -108,45 +108,17 @@ class Network:
     def _read(self, d: dict) -> None:
         self.subnets = {}
         for s in d.get("Subnets") or []:
-            self.subnets[s["SubnetId"]] = Subnet(s["SubnetId"], ipaddress.IPv4Network(s["CidrBlock"]), s.get("VpcId", ""),
-                                                 _label(s["SubnetId"], s))
+            self.subnets[s["SubnetId"]] = _subnet(s)
         self.vpc_cidrs = [ipaddress.IPv4Network(v["CidrBlock"]) for v in d.get("Vpcs") or [] if v.get("CidrBlock")]
-        self.interfaces = []
-        for eni in d.get("NetworkInterfaces") or []:
-            private = [eni.get("PrivateIpAddress")] + [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses") or []]
-            public = [(eni.get("Association") or {}).get("PublicIp")] + [
-                (p.get("Association") or {}).get("PublicIp") for p in eni.get("PrivateIpAddresses") or []]
-            self.interfaces.append(Interface(
-                eni["NetworkInterfaceId"], eni["SubnetId"],
-                tuple(dict.fromkeys(ipaddress.IPv4Address(a) for a in private if a)),
-                tuple(dict.fromkeys(ipaddress.IPv4Address(a) for a in public if a)),
-                frozenset(g["GroupId"] for g in eni.get("Groups") or []),
-                _label(eni["NetworkInterfaceId"], eni)))
+        self.interfaces = [_interface(eni) for eni in d.get("NetworkInterfaces") or []]
         self.acls = {}
         for a in d.get("NetworkAcls") or []:
-            entries = a.get("Entries") or []
-            self.acls[a["NetworkAclId"]] = Acl(
-                a["NetworkAclId"], a.get("VpcId", ""), bool(a.get("IsDefault")), _label(a["NetworkAclId"], a),
-                tuple(nacl.rules_of(entries, egress=False)), tuple(nacl.rules_of(entries, egress=True)),
-                frozenset(x["SubnetId"] for x in a.get("Associations") or [] if x.get("SubnetId")))
+            self.acls[a["NetworkAclId"]] = _acl(a)
         self.groups, self.group_labels = {}, {}
         for g in d.get("SecurityGroups") or []:
             self.groups[g["GroupId"]] = security_group.rules_of(g)
-            self.group_labels[g["GroupId"]] = (f"{g['GroupId']} ({g['GroupName']})" if g.get("GroupName")
-                                               else g["GroupId"])
-        self.route_tables = []
-        for t in d.get("RouteTables") or []:
-            routes = []
-            for r in t.get("Routes") or []:
-                if not r.get("DestinationCidrBlock") or r.get("State", "active") != "active":
-                    continue
-                target = (r.get("GatewayId") or r.get("NatGatewayId") or r.get("TransitGatewayId")
-                          or r.get("VpcPeeringConnectionId") or r.get("NetworkInterfaceId") or r.get("InstanceId") or "")
-                routes.append(Route(ipaddress.IPv4Network(r["DestinationCidrBlock"]), target))
-            associations = t.get("Associations") or []
-            self.route_tables.append(RouteTable(
-                t["RouteTableId"], t.get("VpcId", ""), any(x.get("Main") for x in associations),
-                frozenset(x["SubnetId"] for x in associations if x.get("SubnetId")), tuple(routes)))
+            self.group_labels[g["GroupId"]] = _group_label(g)
+        self.route_tables = [_route_table(t) for t in d.get("RouteTables") or []]
 
     # -- lookups ---------------------------------------------------------------------------------
     def interface_at(self, address: ipaddress.IPv4Address) -> Interface | None:
@@ -190,3 +162,50 @@ class Network:
 
     def groups_label(self, groups: frozenset[str]) -> str:
         return ", ".join(self.group_labels.get(g, g) for g in sorted(groups)) or "no security group"
+
+
+def _subnet(s: dict) -> Subnet:
+    return Subnet(s["SubnetId"], ipaddress.IPv4Network(s["CidrBlock"]), s.get("VpcId", ""), _label(s["SubnetId"], s))
+
+
+def _interface(eni: dict) -> Interface:
+    """A network interface from describe_network_interfaces: its primary and secondary addresses."""
+    private = [eni.get("PrivateIpAddress")] + [p.get("PrivateIpAddress") for p in eni.get("PrivateIpAddresses") or []]
+    public = [(eni.get("Association") or {}).get("PublicIp")] + [
+        (p.get("Association") or {}).get("PublicIp") for p in eni.get("PrivateIpAddresses") or []]
+    return Interface(
+        eni["NetworkInterfaceId"], eni["SubnetId"],
+        tuple(dict.fromkeys(ipaddress.IPv4Address(a) for a in private if a)),
+        tuple(dict.fromkeys(ipaddress.IPv4Address(a) for a in public if a)),
+        frozenset(g["GroupId"] for g in eni.get("Groups") or []),
+        _label(eni["NetworkInterfaceId"], eni))
+
+
+def _acl(a: dict) -> Acl:
+    entries = a.get("Entries") or []
+    return Acl(
+        a["NetworkAclId"], a.get("VpcId", ""), bool(a.get("IsDefault")), _label(a["NetworkAclId"], a),
+        tuple(nacl.rules_of(entries, egress=False)), tuple(nacl.rules_of(entries, egress=True)),
+        frozenset(x["SubnetId"] for x in a.get("Associations") or [] if x.get("SubnetId")))
+
+
+def _group_label(g: dict) -> str:
+    return f"{g['GroupId']} ({g['GroupName']})" if g.get("GroupName") else g["GroupId"]
+
+
+def _route_table(t: dict) -> RouteTable:
+    """A route table from describe_route_tables: its active IPv4 routes only."""
+    routes = []
+    for r in t.get("Routes") or []:
+        if not r.get("DestinationCidrBlock") or r.get("State", "active") != "active":
+            continue
+        routes.append(Route(ipaddress.IPv4Network(r["DestinationCidrBlock"]), _route_target(r)))
+    associations = t.get("Associations") or []
+    return RouteTable(
+        t["RouteTableId"], t.get("VpcId", ""), any(x.get("Main") for x in associations),
+        frozenset(x["SubnetId"] for x in associations if x.get("SubnetId")), tuple(routes))
+
+
+def _route_target(r: dict) -> str:
+    return (r.get("GatewayId") or r.get("NatGatewayId") or r.get("TransitGatewayId")
+            or r.get("VpcPeeringConnectionId") or r.get("NetworkInterfaceId") or r.get("InstanceId") or "")
