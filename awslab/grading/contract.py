@@ -129,6 +129,22 @@ def _defined_functions(path: Path) -> set[str] | None:
 
 def content_problems(lab: Lab, others: Sequence[Lab] = ()) -> list[str]:
     """What breaks the contract in the lab's files, before anything is graded."""
+    problems = _metadata_problems(lab, others) + _hint_problems(lab) + _definition_problems(lab)
+    try:
+        checks = lab.checks
+    except Exception as exc:  # noqa: BLE001 - a broken checks.py is the lab's problem to report
+        return problems + [f"checks.py does not load: {type(exc).__name__}: {exc}"]
+    for c in checks:
+        if not c.title.strip() or not c.hint.strip():
+            problems.append(f"check {c.name} needs a title and a hint")
+    try:
+        table = answers(lab)
+    except LabError as exc:
+        return problems + [str(exc)]
+    return problems + _answer_table_problems(lab, table, {c.name for c in checks})
+
+
+def _metadata_problems(lab: Lab, others: Sequence[Lab]) -> list[str]:
     problems = []
     for other in others:
         if other.id != lab.id and other.order == lab.order:
@@ -142,12 +158,23 @@ def content_problems(lab: Lab, others: Sequence[Lab] = ()) -> list[str]:
     unknown_services = sorted(set(lab.services) - _aws_services())
     if unknown_services:
         problems.append(f"lab.toml services names what is no AWS service of boto3: {', '.join(unknown_services)}")
+    return problems
+
+
+def _hint_problems(lab: Lab) -> list[str]:
+    problems = []
     for function in lab.functions:
         hints = lab.hints.get(function)
         if not hints or not all(isinstance(h, str) and h.strip() for h in hints):
             problems.append(f"function {function}() has no hints in lab.toml [hints]")
     for unknown in sorted(set(lab.hints) - set(lab.functions)):
         problems.append(f"[hints] {unknown} names no function of lab.toml's `functions`")
+    return problems
+
+
+def _definition_problems(lab: Lab) -> list[str]:
+    """The starter and the reference solution each define every function lab.toml lists."""
+    problems = []
     for what, path in (("the starter", lab.starter), ("the reference solution", lab.solution)):
         defined = _defined_functions(path)
         if defined is None:
@@ -156,18 +183,12 @@ def content_problems(lab: Lab, others: Sequence[Lab] = ()) -> list[str]:
         for function in lab.functions:
             if function not in defined:
                 problems.append(f"{what} ({path.name}) does not define {function}()")
-    try:
-        checks = lab.checks
-    except Exception as exc:  # noqa: BLE001 - a broken checks.py is the lab's problem to report
-        return problems + [f"checks.py does not load: {type(exc).__name__}: {exc}"]
-    names = {c.name for c in checks}
-    for c in checks:
-        if not c.title.strip() or not c.hint.strip():
-            problems.append(f"check {c.name} needs a title and a hint")
-    try:
-        table = answers(lab)
-    except LabError as exc:
-        return problems + [str(exc)]
+    return problems
+
+
+def _answer_table_problems(lab: Lab, table: list[Answer], names: set[str]) -> list[str]:
+    """Each wrong answer has a file and a table, and names only checks that checks.py defines."""
+    problems = []
     folder = lab.wrong_dir
     files = {p.stem for p in folder.glob("*.py")} if folder.is_dir() else set()
     listed = {a.name for a in table if a.wrong}
@@ -207,34 +228,8 @@ def score_problems(lab: Lab, answer: Answer, result: LabResult, *, allow_not_app
     applicable is neither lost nor kept."""
     if result.load_error:
         return [f"{answer.label} did not load: {result.load_error}"]
-    problems = []
-    by_name = {c.name: c for c in result.checks}
-
-    def lost(c) -> bool:
-        return c.status != PASSED and not (allow_not_applicable and c.status == "not_applicable")
-
-    must_lose = set(by_name) if answer.loses is None else answer.loses
-    for c in result.checks:
-        if allow_not_applicable and c.status == "not_applicable":
-            continue
-        if c.name in must_lose and not lost(c):
-            problems.append(f"{answer.label} should lose {c.name}, and passed it")
-        elif c.name not in must_lose and lost(c):
-            problems.append(f"{answer.label} should pass {c.name}, and lost it ({c.status}): {c.message}")
-        elif lost(c) and not (c.message.strip() and c.hint.strip()):
-            problems.append(f"{answer.label} lost {c.name} without a message and a hint to show")
-    for check_name, words in answer.says.items():
-        said = by_name.get(check_name)
-        for text in words:
-            if said is not None and lost(said) and text not in said.message:
-                problems.append(f"{answer.label}: the message of {check_name} should say {text!r}; it says "
-                                f"{said.message!r}")
-    for check_name, words in answer.notes.items():
-        noted = by_name.get(check_name)
-        for text in words:
-            if noted is not None and not any(text in detail for detail in noted.details):
-                problems.append(f"{answer.label}: the details of {check_name} should say {text!r}; they say "
-                                f"{noted.details!r}")
+    problems = _lost_and_kept_problems(answer, result, allow_not_applicable)
+    problems += _wording_problems(answer, result, allow_not_applicable)
     if answer.name == SOLUTION and result.score != result.max_score:
         problems.append(f"the reference solution scored {result.score} of {result.max_score}")
     if result.virtual_seconds < answer.virtual_seconds_at_least:
@@ -244,6 +239,46 @@ def score_problems(lab: Lab, answer: Answer, result: LabResult, *, allow_not_app
     for wanted in answer.pictures:
         if not any(wanted in title for title in titles):
             problems.append(f"{answer.label}: no picture titled with {wanted!r} (pictures: {titles})")
+    return problems
+
+
+def _lost(c, allow_not_applicable: bool) -> bool:
+    return c.status != PASSED and not (allow_not_applicable and c.status == "not_applicable")
+
+
+def _lost_and_kept_problems(answer: Answer, result: LabResult, allow_not_applicable: bool) -> list[str]:
+    """The answer loses exactly the checks its table says, each with a message and a hint."""
+    problems = []
+    must_lose = {c.name for c in result.checks} if answer.loses is None else answer.loses
+    for c in result.checks:
+        if allow_not_applicable and c.status == "not_applicable":
+            continue
+        lost = _lost(c, allow_not_applicable)
+        if c.name in must_lose and not lost:
+            problems.append(f"{answer.label} should lose {c.name}, and passed it")
+        elif c.name not in must_lose and lost:
+            problems.append(f"{answer.label} should pass {c.name}, and lost it ({c.status}): {c.message}")
+        elif lost and not (c.message.strip() and c.hint.strip()):
+            problems.append(f"{answer.label} lost {c.name} without a message and a hint to show")
+    return problems
+
+
+def _wording_problems(answer: Answer, result: LabResult, allow_not_applicable: bool) -> list[str]:
+    """The words the table's `says` and `notes` expect in a lost check's message and in its details."""
+    problems = []
+    by_name = {c.name: c for c in result.checks}
+    for check_name, words in answer.says.items():
+        said = by_name.get(check_name)
+        for text in words:
+            if said is not None and _lost(said, allow_not_applicable) and text not in said.message:
+                problems.append(f"{answer.label}: the message of {check_name} should say {text!r}; it says "
+                                f"{said.message!r}")
+    for check_name, words in answer.notes.items():
+        noted = by_name.get(check_name)
+        for text in words:
+            if noted is not None and not any(text in detail for detail in noted.details):
+                problems.append(f"{answer.label}: the details of {check_name} should say {text!r}; they say "
+                                f"{noted.details!r}")
     return problems
 
 
