@@ -80,6 +80,27 @@ def hint_renderable(lab: Any, workspace: Workspace | None, *, level: int | None,
         return Text(f"Lab {lab.id} has no hints written yet. The checks' own hints appear under a failed "
                     f"check in `awslab check {lab.id}`; the task is in `awslab show {lab.id}`.")
     record = workspace.progress(lab.id) if workspace else None
+    parts, deepest = _function_hints(lab, workspace, record, functions, level)
+    if record and record.failing:
+        failing, failing_deepest = _failing_check_hints(lab, workspace, record, level)
+        parts.append(failing)
+        deepest = deepest and failing_deepest
+    parts.append(_what_next(lab, function, deepest))
+    return Panel(Group(*parts), title=f"Hints: {lab.title} ({lab.id})", border_style="cyan")
+
+
+def _what_next(lab: Any, function: str | None, deepest: bool) -> Text:
+    if deepest:
+        return Text("That is the most concrete hint there is. The failed checks' messages say what is "
+                    f"still missing; the task is in `awslab show {lab.id}`.", style="dim")
+    again = f"awslab hint {lab.id}" + (f" --function {function}" if function else "")
+    return Text(f"Still stuck? `{again}` again (or press h in watch) for a more concrete hint.", style="dim")
+
+
+def _function_hints(lab: Any, workspace: Workspace | None, record: Any, functions: list[str],
+                    level: int | None) -> tuple[list[Any], bool]:
+    """Each function's hints up to `level` (None: one more than last time), recorded as seen; and
+    whether every one is at its most concrete hint."""
     parts: list[Any] = []
     deepest = True
     for name in functions:
@@ -97,39 +118,38 @@ def hint_renderable(lab: Any, workspace: Workspace | None, *, level: int | None,
         if workspace:
             with workspace.updating(lab.id) as updated:
                 updated.hints_seen[name] = max(updated.hints_seen.get(name, 0), shown)
-    if record and record.failing:
-        from ..hints import hint_ladder, hint_up_to
+    return parts, deepest
 
-        failing = Text("What your last run missed\n", style="bold")
-        climbed: dict[str, int] = {}
-        for check in record.failing:
-            key = check.get("name") or check["title"]
-            shown_by_run = 1 if len(hint_ladder(check.get("hint", ""))) > 1 else 0  # a run shows level 1
-            seen = record.check_hints_seen.get(key, shown_by_run)
-            levels, total = hint_up_to(check.get("hint", ""), level if level is not None else seen + 1)
-            failing.append(f"  • {check['title']}", style="red")
-            if check.get("message"):
-                failing.append(f": {plain(check['message'])}", style="")
-            if total:
-                failing.append(f"  (hint {len(levels)} of {total})", style="dim")
-                deepest = deepest and len(levels) >= total
-            failing.append("\n")
-            for number, rung in enumerate(levels, 1):
-                failing.append(f"      {number}. {rung}\n", style="bold" if number == len(levels) else "")
-            climbed[key] = len(levels)
-        parts.append(failing)
-        if workspace and climbed:
-            with workspace.updating(lab.id) as updated:
-                for key, shown in climbed.items():
-                    updated.check_hints_seen[key] = max(updated.check_hints_seen.get(key, 0), shown)
-    if deepest:
-        parts.append(Text("That is the most concrete hint there is. The failed checks' messages say what is "
-                          f"still missing; the task is in `awslab show {lab.id}`.", style="dim"))
-    else:
-        again = f"awslab hint {lab.id}" + (f" --function {function}" if function else "")
-        parts.append(Text(f"Still stuck? `{again}` again (or press h in watch) for a more concrete hint.",
-                          style="dim"))
-    return Panel(Group(*parts), title=f"Hints: {lab.title} ({lab.id})", border_style="cyan")
+
+def _failing_check_hints(lab: Any, workspace: Workspace | None, record: Any,
+                         level: int | None) -> tuple[Text, bool]:
+    """The hints of the checks the last run failed, one level deeper than seen (a run shows level 1),
+    recorded as seen; and whether every one is at its most concrete hint."""
+    from ..hints import hint_ladder, hint_up_to
+
+    failing = Text("What your last run missed\n", style="bold")
+    deepest = True
+    climbed: dict[str, int] = {}
+    for check in record.failing:
+        key = check.get("name") or check["title"]
+        shown_by_run = 1 if len(hint_ladder(check.get("hint", ""))) > 1 else 0  # a run shows level 1
+        seen = record.check_hints_seen.get(key, shown_by_run)
+        levels, total = hint_up_to(check.get("hint", ""), level if level is not None else seen + 1)
+        failing.append(f"  • {check['title']}", style="red")
+        if check.get("message"):
+            failing.append(f": {plain(check['message'])}", style="")
+        if total:
+            failing.append(f"  (hint {len(levels)} of {total})", style="dim")
+            deepest = deepest and len(levels) >= total
+        failing.append("\n")
+        for number, rung in enumerate(levels, 1):
+            failing.append(f"      {number}. {rung}\n", style="bold" if number == len(levels) else "")
+        climbed[key] = len(levels)
+    if workspace and climbed:
+        with workspace.updating(lab.id) as updated:
+            for key, shown in climbed.items():
+                updated.check_hints_seen[key] = max(updated.check_hints_seen.get(key, 0), shown)
+    return failing, deepest
 
 
 # -- progress ------------------------------------------------------------------------------------------
