@@ -30,6 +30,33 @@ def main() -> None:
 
     from . import isolation
 
+    notes = _enter_sandbox(job, isolation)
+    code_dir = _write_submission(job["files"])
+
+    from ..grading import grade_submission
+    from ..grading.labs import load_lab
+    from ..local_aws import LocalAWS
+
+    labs = {lab_id: _WARM_LABS.get(job["lab_folders"][lab_id]) or load_lab(Path(job["lab_folders"][lab_id]))
+            for lab_id in job["labs"]}
+    for lab in labs.values():
+        lab.checks  # noqa: B018 - load the checks now, before anything could change under them
+    learner_options = _learner_options(job, labs, notes)
+    aws = LocalAWS("moto").start()
+    emit({"event": "ready", "seconds": round(time.perf_counter() - started, 4), "notes": notes,
+          "pid": os.getpid(), "self": _identity()})
+    try:
+        for lab_id, lab in labs.items():
+            _grade_lab(grade_submission, job, lab_id, lab, code_dir, aws, learner_options, isolation, emit)
+    finally:
+        if learner_options.get("sandbox") is not None:
+            learner_options["sandbox"].close_zygote()
+        aws.stop()
+        shutil.rmtree(code_dir, ignore_errors=True)
+
+
+def _enter_sandbox(job: dict, isolation: Any) -> list[str]:
+    """Into the student's namespaces when the job asks; what could not be had, as notes."""
     sandbox = job.get("sandbox", {})
     learner_uid = sandbox.get("learner_uid")
     notes: list[str] = []
@@ -41,21 +68,24 @@ def main() -> None:
     if sandbox.get("namespaces"):
         notes = isolation.enter_sandbox(keep=_kept_paths(job), hide=sandbox.get("hide", []),
                                         learner_uid=learner_uid)
+    return notes
+
+
+def _write_submission(files: dict[str, str]) -> Path:
     code_dir = Path(tempfile.mkdtemp(prefix="awslab-submission-"))
     code_dir.chmod(0o755)  # the learner may read its code, not change it between reloads
-    for name, text in job["files"].items():
+    for name, text in files.items():
         target = code_dir / Path(name).name
         target.write_text(text, encoding="utf-8")
         target.chmod(0o644)
+    return code_dir
 
-    from ..grading import grade_submission
-    from ..grading.labs import load_lab
-    from ..local_aws import LocalAWS
 
-    labs = {lab_id: _WARM_LABS.get(job["lab_folders"][lab_id]) or load_lab(Path(job["lab_folders"][lab_id]))
-            for lab_id in job["labs"]}
-    for lab in labs.values():
-        lab.checks  # noqa: B018 - load the checks now, before anything could change under them
+def _learner_options(job: dict, labs: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """How each learner process is limited: time, CPU, its user, its CPU clock and its sandbox;
+    adds to `notes` what could not be had."""
+    sandbox = job.get("sandbox", {})
+    learner_uid = sandbox.get("learner_uid")
     timeout = float(job["timeout"])
     learner_options: dict[str, Any] = {"load_timeout": min(30.0, timeout),
                                        "cpu_seconds": max(1, math.ceil(timeout))}
@@ -70,52 +100,54 @@ def main() -> None:
         else:
             notes.append("per-call time limits in wall time: the student's cgroup CPU time is not readable here")
     if sandbox.get("namespaces"):
-        from ..grading import sandbox as bubblewrap
+        _sandbox_options(job, labs, learner_options, notes)
+    return learner_options
 
-        try:
-            packages = tuple(sorted({p for lab in labs.values() for p in lab.learner_packages}))
-            # With more than one lab, each lab's learner is forked from a warm one (the student's
-            # own, in the same sandbox), which imported boto3 and the labs' service models once.
-            warm = tuple(sorted({s for lab in labs.values() for s in lab.services})) \
-                if sandbox.get("warm_learners") and len(labs) > 1 else None
-            learner_options["sandbox"] = bubblewrap.bubblewrap(packages, warm_services=warm)
-        except bubblewrap.SandboxUnavailable as exc:
-            notes.append(f"learner not in an allow-listed filesystem: {exc}")
-        if "sandbox" in learner_options and "cpu_clock" not in learner_options and os.getpid() == 1:
-            # No cgroup: this PID namespace holds only this student's processes (the worker, its
-            # learners and all they fork); their CPU time is what a call's limit counts.
-            learner_options["cpu_clock"] = _namespace_cpu_clock
-        if "sandbox" in learner_options and not job.get("cpu_accounting"):
-            # No cgroup (not root): the learner's processes and threads are limited by RLIMIT_NPROC,
-            # which Linux 5.14+ counts in the sandbox's own user namespace (one learner's alone).
-            if _kernel_at_least(5, 14):
-                learner_options["max_tasks"] = LEARNER_TASKS
-            else:
-                notes.append("no limit on the number of a learner's processes: no cgroup, and this kernel "
-                             "counts RLIMIT_NPROC per user, not per sandbox (Linux 5.14 and later do)")
-    aws = LocalAWS("moto").start()
-    emit({"event": "ready", "seconds": round(time.perf_counter() - started, 4), "notes": notes,
-          "pid": os.getpid(), "self": _identity()})
+
+def _sandbox_options(job: dict, labs: dict[str, Any], learner_options: dict[str, Any], notes: list[str]) -> None:
+    from ..grading import sandbox as bubblewrap
+
+    sandbox = job.get("sandbox", {})
     try:
-        for lab_id, lab in labs.items():
-            emit({"event": "start", "lab": lab_id})
-            began = time.perf_counter()
-            result = grade_submission(lab, code_dir / f"{lab_id}.py", aws, memory_mb=int(job["memory_mb"]),
-                                      learner_options=learner_options)
-            box = learner_options.get("sandbox")
-            swept = box is not None and box.sweep()  # by the warm learner, which stays
-            isolation.sweep(learner_uid if sandbox.get("namespaces") and not swept else None)
-            data = result.to_dict()
-            data["file"] = f"{job['student']}/{lab_id}.py"
-            emit({"event": "result", "lab": lab_id, "result": data,
-                  "seconds": round(time.perf_counter() - began, 4),
-                  "learners_forked": box.forked if box is not None else 0,
-                  "output_bytes": len(result.output.encode("utf-8", "replace"))})
-    finally:
-        if learner_options.get("sandbox") is not None:
-            learner_options["sandbox"].close_zygote()
-        aws.stop()
-        shutil.rmtree(code_dir, ignore_errors=True)
+        packages = tuple(sorted({p for lab in labs.values() for p in lab.learner_packages}))
+        # With more than one lab, each lab's learner is forked from a warm one (the student's
+        # own, in the same sandbox), which imported boto3 and the labs' service models once.
+        warm = tuple(sorted({s for lab in labs.values() for s in lab.services})) \
+            if sandbox.get("warm_learners") and len(labs) > 1 else None
+        learner_options["sandbox"] = bubblewrap.bubblewrap(packages, warm_services=warm)
+    except bubblewrap.SandboxUnavailable as exc:
+        notes.append(f"learner not in an allow-listed filesystem: {exc}")
+    if "sandbox" in learner_options and "cpu_clock" not in learner_options and os.getpid() == 1:
+        # No cgroup: this PID namespace holds only this student's processes (the worker, its
+        # learners and all they fork); their CPU time is what a call's limit counts.
+        learner_options["cpu_clock"] = _namespace_cpu_clock
+    if "sandbox" in learner_options and not job.get("cpu_accounting"):
+        # No cgroup (not root): the learner's processes and threads are limited by RLIMIT_NPROC,
+        # which Linux 5.14+ counts in the sandbox's own user namespace (one learner's alone).
+        if _kernel_at_least(5, 14):
+            learner_options["max_tasks"] = LEARNER_TASKS
+        else:
+            notes.append("no limit on the number of a learner's processes: no cgroup, and this kernel "
+                         "counts RLIMIT_NPROC per user, not per sandbox (Linux 5.14 and later do)")
+
+
+def _grade_lab(grade_submission: Any, job: dict, lab_id: str, lab: Any, code_dir: Path, aws: Any,
+               learner_options: dict[str, Any], isolation: Any, emit: Any) -> None:
+    sandbox = job.get("sandbox", {})
+    learner_uid = sandbox.get("learner_uid")
+    emit({"event": "start", "lab": lab_id})
+    began = time.perf_counter()
+    result = grade_submission(lab, code_dir / f"{lab_id}.py", aws, memory_mb=int(job["memory_mb"]),
+                              learner_options=learner_options)
+    box = learner_options.get("sandbox")
+    swept = box is not None and box.sweep()  # by the warm learner, which stays
+    isolation.sweep(learner_uid if sandbox.get("namespaces") and not swept else None)
+    data = result.to_dict()
+    data["file"] = f"{job['student']}/{lab_id}.py"
+    emit({"event": "result", "lab": lab_id, "result": data,
+          "seconds": round(time.perf_counter() - began, 4),
+          "learners_forked": box.forked if box is not None else 0,
+          "output_bytes": len(result.output.encode("utf-8", "replace"))})
 
 
 LEARNER_TASKS = 256  # processes and threads of one learner where no cgroup limits the student
