@@ -37,35 +37,45 @@ def local_name(tag: str) -> str:
 def read_xml(shape: Shape, node: ET.Element) -> Any:
     kind = shape.type_name
     if kind == "structure":
-        out: dict[str, Any] = {}
-        children = list(node)
-        for name, member in shape.members.items():
-            wire = member.serialization.get("name", name)
-            if "location" in member.serialization:
-                continue
-            if member.serialization.get("xmlAttribute"):
-                value = next((v for k, v in node.attrib.items() if local_name(k) == local_name(wire)), None)
-                if value is not None:
-                    out[name] = scalar(member, value)
-            elif member.type_name == "list" and member.serialization.get("flattened"):
-                matches = [c for c in children if local_name(c.tag) == wire]
-                if matches:
-                    out[name] = [read_xml(member.member, c) for c in matches]
-            elif member.type_name == "map" and member.serialization.get("flattened"):
-                matches = [c for c in children if local_name(c.tag) == wire]
-                if matches:
-                    out[name] = _map_entries(member, matches)
-            else:
-                match = next((c for c in children if local_name(c.tag) == wire), None)
-                if match is not None:
-                    out[name] = read_xml(member, match)
-        return out
+        return _read_structure(shape, node)
     if kind == "list":
         item = shape.member.serialization.get("name", "member")
         return [read_xml(shape.member, c) for c in node if local_name(c.tag) == item]
     if kind == "map":
         return _map_entries(shape, [c for c in node if local_name(c.tag) == "entry"])
     return scalar(shape, node.text or "")
+
+
+def _read_structure(shape: Shape, node: ET.Element) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    children = list(node)
+    for name, member in shape.members.items():
+        if "location" in member.serialization:
+            continue  # in the URI, the query or a header: read_outside_body reads it
+        value = _read_member(member, member.serialization.get("name", name), node, children)
+        if value is not _ABSENT:
+            out[name] = value
+    return out
+
+
+_ABSENT = object()
+
+
+def _read_member(member: Shape, wire: str, node: ET.Element, children: list[ET.Element]) -> Any:
+    """A member's value in the body: an attribute, a flattened list or map (repeated elements
+    without a wrapper) or an element; _ABSENT when the body does not have it."""
+    if member.serialization.get("xmlAttribute"):
+        value = next((v for k, v in node.attrib.items() if local_name(k) == local_name(wire)), None)
+        return _ABSENT if value is None else scalar(member, value)
+    if member.type_name in ("list", "map") and member.serialization.get("flattened"):
+        matches = [c for c in children if local_name(c.tag) == wire]
+        if not matches:
+            return _ABSENT
+        if member.type_name == "list":
+            return [read_xml(member.member, c) for c in matches]
+        return _map_entries(member, matches)
+    match = next((c for c in children if local_name(c.tag) == wire), None)
+    return _ABSENT if match is None else read_xml(member, match)
 
 
 def _map_entries(shape: Shape, entries: list[ET.Element]) -> dict:
