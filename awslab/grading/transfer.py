@@ -37,24 +37,38 @@ class TooLarge(ValueError):
 def encode(value: Any, callbacks: dict[int, Any] | None = None) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, (bytes, bytearray, memoryview, dt.date, decimal.Decimal)):
+        return _encode_tagged_scalar(value)
+    if isinstance(value, (tuple, set, frozenset, list, dict)):
+        return _encode_collection(value, callbacks)
+    return _encode_object(value, callbacks)
+
+
+def _encode_tagged_scalar(value: bytes | bytearray | memoryview | dt.date | decimal.Decimal) -> dict:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"$bytes": base64.b64encode(bytes(value)).decode()}
     if isinstance(value, dt.datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
-    if isinstance(value, decimal.Decimal):
-        return {"$decimal": str(value)}
+    return {"$decimal": str(value)}
+
+
+def _encode_collection(value: tuple | set | frozenset | list | dict, callbacks: dict[int, Any] | None) -> Any:
     if isinstance(value, tuple):
         return {"$tuple": [encode(v, callbacks) for v in value]}
     if isinstance(value, (set, frozenset)):
         return {"$set": [encode(v, callbacks) for v in sorted(value, key=repr)]}
     if isinstance(value, list):
         return [encode(v, callbacks) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: encode(v, callbacks) for k, v in value.items()}
-        return {"$dict": [[encode(k, callbacks), encode(v, callbacks)] for k, v in value.items()]}
+    if all(isinstance(k, str) and not k.startswith("$") for k in value):
+        return {k: encode(v, callbacks) for k, v in value.items()}
+    return {"$dict": [[encode(k, callbacks), encode(v, callbacks)] for k, v in value.items()]}
+
+
+def _encode_object(value: Any, callbacks: dict[int, Any] | None) -> dict:
+    """A client spec, an object for the learner, a callback (the last two only where the receiver
+    can call back), else the object's repr."""
     if isinstance(value, ClientSpec):
         spec = {"service": value.service, "resource": value.resource, "config": value.config}
         if value.credentials:
@@ -79,33 +93,43 @@ def decode(value: Any, make_client=None, make_callback=None) -> Any:
         return value
     if len(value) == 1:
         (tag, inner), = value.items()
-        if tag == "$bytes":
-            return base64.b64decode(inner)
-        if tag == "$datetime":
-            return dt.datetime.fromisoformat(inner)
-        if tag == "$date":
-            return dt.date.fromisoformat(inner)
-        if tag == "$decimal":
-            return decimal.Decimal(inner)
-        if tag == "$tuple":
-            return tuple(decode(v, make_client, make_callback) for v in inner)
-        if tag == "$set":
-            return set(decode(v, make_client, make_callback) for v in inner)
-        if tag == "$dict":
-            return {_hashable(decode(k, make_client, make_callback)): decode(v, make_client, make_callback)
-                    for k, v in inner}
-        if tag == "$repr":
-            return Unrepresentable(inner)
-        if tag == "$client" and make_client is not None:
-            return make_client(ClientSpec(inner["service"], inner.get("resource", False), inner.get("config", {}),
-                                          inner.get("credentials")))
-        if tag == "$callback" and make_callback is not None:
-            return make_callback(inner)
-        if tag == "$object" and make_callback is not None and isinstance(inner, dict):
-            return LearnerObject(str(inner.get("type", "object")),
-                                 {str(k): decode(v, make_client, make_callback) for k, v in inner.get("attributes", {}).items()},
-                                 {str(k): decode(v, make_client, make_callback) for k, v in inner.get("methods", {}).items()})
+        decoded = _decode_tagged(tag, inner, make_client, make_callback)
+        if decoded is not _UNTAGGED:
+            return decoded
     return {k: decode(v, make_client, make_callback) for k, v in value.items()}
+
+
+_UNTAGGED = object()
+
+
+def _decode_tagged(tag: str, inner: Any, make_client, make_callback) -> Any:
+    """The value a one-key dict stands for, or _UNTAGGED when its key is no tag (or a tag this side
+    cannot act on: a client or a callback without a way to make one)."""
+    leaf = _LEAF_TAGS.get(tag)
+    if leaf is not None:
+        return leaf(inner)
+    if tag == "$tuple":
+        return tuple(decode(v, make_client, make_callback) for v in inner)
+    if tag == "$set":
+        return set(decode(v, make_client, make_callback) for v in inner)
+    if tag == "$dict":
+        return {_hashable(decode(k, make_client, make_callback)): decode(v, make_client, make_callback)
+                for k, v in inner}
+    return _decode_grader_tag(tag, inner, make_client, make_callback)
+
+
+def _decode_grader_tag(tag: str, inner: Any, make_client, make_callback) -> Any:
+    """A client, a callback or an object the grader handed over, or _UNTAGGED."""
+    if tag == "$client" and make_client is not None:
+        return make_client(ClientSpec(inner["service"], inner.get("resource", False), inner.get("config", {}),
+                                      inner.get("credentials")))
+    if tag == "$callback" and make_callback is not None:
+        return make_callback(inner)
+    if tag == "$object" and make_callback is not None and isinstance(inner, dict):
+        return LearnerObject(str(inner.get("type", "object")),
+                             {str(k): decode(v, make_client, make_callback) for k, v in inner.get("attributes", {}).items()},
+                             {str(k): decode(v, make_client, make_callback) for k, v in inner.get("methods", {}).items()})
+    return _UNTAGGED
 
 
 class LearnerObject:
@@ -131,6 +155,10 @@ class Unrepresentable:
 
     def __repr__(self) -> str:
         return self.text
+
+
+_LEAF_TAGS = {"$bytes": base64.b64decode, "$datetime": dt.datetime.fromisoformat, "$date": dt.date.fromisoformat,
+              "$decimal": decimal.Decimal, "$repr": Unrepresentable}
 
 
 def _hashable(value: Any) -> Any:
