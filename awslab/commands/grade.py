@@ -75,7 +75,6 @@ def grade(
     from .. import escaping
     from ..classroom import Settings, find_students, grade_class, shards
     from ..classroom.gradebook import shard_state_dir, state_dir, write_outputs
-    from ..classroom.isolation import detect
     from ..classroom.roster import skipped_folders
     from ..classroom.summary import render_summary
     from ..cli import UsageError, console, errors
@@ -84,15 +83,10 @@ def grade(
         slice_ = shards.Shard.parse(shard) if shard is not None else None
     except shards.ShardError as exc:
         raise UsageError(str(exc)) from exc
-    if slice_ is not None and html is not None:
-        raise UsageError("--html goes with awslab grade merge (a shard holds only part of the class)")
-    if not submissions.is_dir():
-        raise UsageError(f"not a folder: {submissions}")
-    if timeout <= 0 or jobs < 0 or memory < 64:
-        raise UsageError("--timeout must be positive, --jobs 0 or more, --memory at least 64 (MB)")
-    if isolation == IsolationLevel.process and not trust_submissions:
-        raise UsageError("--isolation process runs submissions without a sandbox (they could read your files "
-                         "and rewrite the gradebook); add --trust-submissions only for code you trust")
+    problem = _option_problem(submissions, timeout, jobs, memory, isolation, trust_submissions,
+                              sharded=slice_ is not None, html=html)
+    if problem is not None:
+        raise UsageError(problem)
     students = find_students(submissions)
     skipped = skipped_folders(submissions)
     if not students:
@@ -102,14 +96,10 @@ def grade(
     roster = students
     if slice_ is not None:
         students = slice_.take(students)
-    fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
-    try:
-        chosen = detect(isolation.value)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    if chosen.level == "process" and not trust_submissions:
-        raise UsageError("only process isolation (no sandbox) is available here: submissions could read your "
-                         "files and rewrite the gradebook; add --trust-submissions only for code you trust")
+    fmt = _gradebook_format(output_format, out)
+    problem = _sandbox_problem(isolation, trust_submissions)
+    if problem is not None:
+        raise UsageError(problem)
     settings = Settings(timeout=timeout, memory_mb=memory, jobs=jobs, isolation=isolation.value)
     state = state_dir(out.resolve()) if slice_ is None else shard_state_dir(out.resolve(), slice_)
     if slice_ is not None:
@@ -136,11 +126,7 @@ def grade(
                               {**settings.fingerprinted(), "isolation": run.isolation.level},
                               run.isolation.level, run.isolation.describe())
         if not quiet:
-            for note in run.notes:
-                errors.print(f"[yellow]note:[/] {note}")
-            console.print(f"shard {slice_}: {len(students)} of {len(roster)} students; graded {run.graded_now}, "
-                          f"reused {run.reused}; results in {state}; when every shard is done: "
-                          f"awslab grade merge STATE... --out {out.name}")
+            _print_shard_done(run, slice_, len(students), len(roster), state, out, console, errors)
         return
     written = write_outputs(run.records, labs, out, fmt)
     if html is not None:
@@ -149,10 +135,55 @@ def grade(
         write_report(html, run.records, labs, isolation=run.isolation.describe())
     if not quiet:
         console.print(render_summary(run.records, labs, isolation=run.isolation.describe(), skipped=skipped))
-        for note in run.notes:
-            errors.print(f"[yellow]note:[/] {note}")
+        _print_notes(run.notes, errors)
         console.print(f"graded {run.graded_now}, reused {run.reused} from {state}; "
                       f"gradebook: {written['gradebook']}; feedback: {written['feedback']}/")
+
+
+def _option_problem(submissions: Path, timeout: float, jobs: int, memory: int, isolation: IsolationLevel,
+                    trust_submissions: bool, *, sharded: bool, html: Optional[Path]) -> Optional[str]:
+    """What is wrong with grade's options before anything is read, or None."""
+    if sharded and html is not None:
+        return "--html goes with awslab grade merge (a shard holds only part of the class)"
+    if not submissions.is_dir():
+        return f"not a folder: {submissions}"
+    if timeout <= 0 or jobs < 0 or memory < 64:
+        return "--timeout must be positive, --jobs 0 or more, --memory at least 64 (MB)"
+    if isolation == IsolationLevel.process and not trust_submissions:
+        return ("--isolation process runs submissions without a sandbox (they could read your files "
+                "and rewrite the gradebook); add --trust-submissions only for code you trust")
+    return None
+
+
+def _sandbox_problem(isolation: IsolationLevel, trust_submissions: bool) -> Optional[str]:
+    """Why the isolation asked for cannot grade here, or None; a machine with no sandbox at all
+    grades only code the instructor trusts."""
+    from ..classroom.isolation import detect
+
+    try:
+        chosen = detect(isolation.value)
+    except ValueError as exc:
+        return str(exc)
+    if chosen.level == "process" and not trust_submissions:
+        return ("only process isolation (no sandbox) is available here: submissions could read your "
+                "files and rewrite the gradebook; add --trust-submissions only for code you trust")
+    return None
+
+
+def _gradebook_format(output_format: Optional[GradebookFormat], out: Path) -> str:
+    return output_format.value if output_format else "json" if out.suffix == ".json" else "csv"
+
+
+def _print_shard_done(run, slice_, graded: int, roster: int, state: Path, out: Path, console, errors) -> None:
+    _print_notes(run.notes, errors)
+    console.print(f"shard {slice_}: {graded} of {roster} students; graded {run.graded_now}, "
+                  f"reused {run.reused}; results in {state}; when every shard is done: "
+                  f"awslab grade merge STATE... --out {out.name}")
+
+
+def _print_notes(notes: List[str], errors) -> None:
+    for note in notes:
+        errors.print(f"[yellow]note:[/] {note}")
 
 
 def grade_merge(
@@ -173,7 +204,7 @@ def grade_merge(
         merged = shards.merge(states)
     except shards.ShardError as exc:
         raise UsageError(str(exc)) from exc
-    fmt = (output_format.value if output_format else "json" if out.suffix == ".json" else "csv")
+    fmt = _gradebook_format(output_format, out)
     written = write_outputs(merged.records, merged.labs, out, fmt)
     if html is not None:
         from ..classroom.report_html import write_report
