@@ -76,28 +76,7 @@ def render_fanout(calls: Iterable[Any], title: str = "SNS fan-out") -> Group:
         topic = _short_name((call.params or {}).get("TopicArn") or (call.params or {}).get("TargetArn"))
         topic_node = topics.get(topic) or root.add(Text(f"topic {topic}", style="bold magenta"))
         topics[topic] = topic_node
-        node = topic_node.add(_publish_label(call, origin))
-        if call.failed:
-            node.add(Text(f"✘ the publish failed: {call.error_code}", style="red"))
-            continue
-        deliveries = (call.notes or {}).get("deliveries")
-        if deliveries is None:
-            by = (call.notes or {}).get("deliveries_by") or "this backend, on its own"
-            node.add(Text(f"(no delivery record: delivered by {by})", style="dim"))
-            continue
-        if not deliveries:
-            node.add(Text("no subscriptions: the message went nowhere", style="yellow"))
-        for entry in deliveries:
-            target, word, reason = _describe(entry if isinstance(entry, Mapping) else {"target": entry})
-            ok = _delivered(entry) if isinstance(entry, Mapping) else True
-            received.setdefault(target, 0)
-            if ok:
-                received[target] += 1
-            line = Text.assemble(("✔ " if ok else "✘ ", "green" if ok else "red"), (target, "bold"),
-                                 f": {word}")
-            if reason:
-                line.append(f" ({reason})", style="dim")
-            node.add(line)
+        _add_deliveries(topic_node.add(_publish_label(call, origin)), call, received)
     if not received:
         return Group(root)
     table = Table(show_edge=False)
@@ -106,3 +85,28 @@ def render_fanout(calls: Iterable[Any], title: str = "SNS fan-out") -> Group:
     for target, count in sorted(received.items()):
         table.add_row(target, Text(str(count), style="green" if count else "red"))
     return Group(root, Text("what each endpoint received", style="bold"), table)
+
+
+def _add_deliveries(node: Tree, call: Any, received: dict[str, int]) -> None:
+    """Under a publish, one line per subscription; counts in `received` what each endpoint got."""
+    if call.failed:
+        node.add(Text(f"✘ the publish failed: {call.error_code}", style="red"))
+        return
+    deliveries = (call.notes or {}).get("deliveries")
+    if deliveries is None:
+        by = (call.notes or {}).get("deliveries_by") or "this backend, on its own"
+        node.add(Text(f"(no delivery record: delivered by {by})", style="dim"))
+        return
+    if not deliveries:
+        node.add(Text("no subscriptions: the message went nowhere", style="yellow"))
+    for entry in deliveries:
+        target, word, reason = _describe(entry if isinstance(entry, Mapping) else {"target": entry})
+        ok = _delivered(entry) if isinstance(entry, Mapping) else True
+        received.setdefault(target, 0)
+        if ok:
+            received[target] += 1
+        line = Text.assemble(("✔ " if ok else "✘ ", "green" if ok else "red"), (target, "bold"),
+                             f": {word}")
+        if reason:
+            line.append(f" ({reason})", style="dim")
+        node.add(line)
