@@ -112,16 +112,30 @@ def merge(states: list[Path]) -> Merged:
     """Every shard's records, checked to be one class graded one way, split without gaps or overlaps."""
     if not states:
         raise ShardError("give the state folder of every shard (awslab grade merge STATE...)")
-    manifests = []
-    for state in states:
-        path = state / MANIFEST
-        if not path.is_file():
-            why = "not a folder" if not state.is_dir() else f"no {MANIFEST}: not a finished shard (grade it with --shard K/N)"
-            raise ShardError(f"{state}: {why}")
-        try:
-            manifests.append((state, json.loads(path.read_text())))
-        except (OSError, ValueError) as exc:
-            raise ShardError(f"{path}: unreadable ({exc})") from exc
+    manifests = [(state, _read_manifest(state)) for state in states]
+    _check_graded_alike(manifests)
+    _check_split(manifests)
+    first = manifests[0][1]
+    labs = [LabSummary(lab["id"], lab["title"], lab["max_score"]) for lab in first["labs"]]
+    records: dict[tuple[str, str], dict] = {}
+    for state, manifest in manifests:
+        records.update(_shard_records(state, manifest, labs))
+    return Merged(records, labs, first.get("isolation_text") or first["isolation"], first["of"])
+
+
+def _read_manifest(state: Path) -> dict:
+    path = state / MANIFEST
+    if not path.is_file():
+        why = "not a folder" if not state.is_dir() else f"no {MANIFEST}: not a finished shard (grade it with --shard K/N)"
+        raise ShardError(f"{state}: {why}")
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ShardError(f"{path}: unreadable ({exc})") from exc
+
+
+def _check_graded_alike(manifests: list[tuple[Path, dict]]) -> None:
+    """One class, one lab content, one set of settings, one isolation, one awslab."""
     first_state, first = manifests[0]
     same = (("of", "numbers of shards"), ("roster", "classes (student folders)"), ("labs", "labs"),
             ("lab_digests", "lab content"), ("settings", "settings (--timeout, --memory)"),
@@ -131,6 +145,11 @@ def merge(states: list[Path]) -> Merged:
             if manifest.get(key) != first.get(key):
                 raise ShardError(f"{state} and {first_state} were graded with different {what}: "
                                  f"{_short(manifest.get(key))} vs {_short(first.get(key))}")
+
+
+def _check_split(manifests: list[tuple[Path, dict]]) -> None:
+    """Every shard once, every student in one shard, the whole class."""
+    first = manifests[0][1]
     count = first["of"]
     seen: dict[int, Path] = {}
     owner: dict[str, Path] = {}
@@ -148,18 +167,20 @@ def merge(states: list[Path]) -> Merged:
                          f"{', '.join(f'{k}/{count}' for k in missing)} (have {len(seen)} of {count})")
     if len(owner) != first["class_size"]:
         raise ShardError(f"the shards hold {len(owner)} students, the class {first['class_size']}")
-    labs = [LabSummary(lab["id"], lab["title"], lab["max_score"]) for lab in first["labs"]]
+
+
+def _shard_records(state: Path, manifest: dict, labs: list[LabSummary]) -> dict[tuple[str, str], dict]:
+    """The shard's final record of each of its students' labs, graded as its manifest says."""
     records: dict[tuple[str, str], dict] = {}
-    for state, manifest in manifests:
-        store = StateDir(state)
-        for student in manifest["students"]:
-            for lab in labs:
-                record = store.load(student, lab.id)
-                expected = manifest.get("fingerprints", {}).get(f"{student}\0{lab.id}")
-                if record is None or record.get("status") not in FINAL or record.get("fingerprint") != expected:
-                    raise ShardError(f"{state}: {student!r} {lab.id} is not graded yet; run that shard again")
-                records[(student, lab.id)] = record
-    return Merged(records, labs, first.get("isolation_text") or first["isolation"], count)
+    store = StateDir(state)
+    for student in manifest["students"]:
+        for lab in labs:
+            record = store.load(student, lab.id)
+            expected = manifest.get("fingerprints", {}).get(f"{student}\0{lab.id}")
+            if record is None or record.get("status") not in FINAL or record.get("fingerprint") != expected:
+                raise ShardError(f"{state}: {student!r} {lab.id} is not graded yet; run that shard again")
+            records[(student, lab.id)] = record
+    return records
 
 
 def _short(value) -> str:
