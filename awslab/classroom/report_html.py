@@ -75,8 +75,15 @@ def render_report(records: dict[tuple[str, str], dict], labs: list, *, isolation
                       "<h1>awslab class report</h1>",
                       f'<p id="overview">{len(students)} students, {len(labs)} labs '
                       f'({", ".join(esc(lab.id) for lab in labs)}).</p>']
-    # -- score distribution per lab ---------------------------------------------------------------
-    out.append('<h2 id="distribution">Score distribution per lab</h2>')
+    out += _distribution_section(records, labs)
+    out += _most_failed_section(records)
+    out += _gradebook_section(records, labs, students)
+    out += _graded_with_section(isolation, tool_versions)
+    return "\n".join(out)
+
+
+def _distribution_section(records: dict[tuple[str, str], dict], labs: list) -> list[str]:
+    out = ['<h2 id="distribution">Score distribution per lab</h2>']
     for lab in labs:
         counts = distribution(records, lab)
         lab_records = [r for (_, lab_id), r in records.items() if lab_id == lab.id]
@@ -93,25 +100,32 @@ def render_report(records: dict[tuple[str, str], dict], labs: list, *, isolation
                        f'<td><span class="bar {kind}" style="width:{width}px"></span></td>'
                        f'<td class="num">{count}</td></tr>')
         out.append("</table></div>")
-    # -- most failed checks -----------------------------------------------------------------------
-    out.append('<h2 id="most-failed">Checks most often failed</h2>')
+    return out
+
+
+def _most_failed_section(records: dict[tuple[str, str], dict]) -> list[str]:
+    out = ['<h2 id="most-failed">Checks most often failed</h2>']
     failed = most_failed(records)
     if not failed:
         out.append("<p>No check failed.</p>")
-    else:
-        out.append('<table id="failed-checks"><tr><th>lab</th><th>check</th><th class="num">students failing</th>'
-                   "<th>what it said (students)</th></tr>")
-        for lab_id, title, count, total in failed:
-            messages = "".join(f'<li><span class="msg">{esc(message) or "(no message)"}</span> '
-                               f'<span class="muted">({n})</span></li>'
-                               for message, n in common_messages(records, lab_id, title))
-            out.append(f'<tr class="failed-check" data-lab="{esc(lab_id)}" data-failing="{count}" '
-                       f'data-handed-in="{total}"><td>{esc(lab_id)}</td><td>{esc(title)}</td>'
-                       f'<td class="num">{count}/{total}</td><td><ul>{messages}</ul></td></tr>')
-        out.append("</table>")
-    # -- the gradebook, each name a link to that student's results ---------------------------------
-    out.append('<h2 id="students">Students</h2><table id="gradebook"><tr><th>student</th>'
-               + "".join(f'<th class="num">{esc(lab.id)}</th>' for lab in labs) + '<th class="num">total</th></tr>')
+        return out
+    out.append('<table id="failed-checks"><tr><th>lab</th><th>check</th><th class="num">students failing</th>'
+               "<th>what it said (students)</th></tr>")
+    for lab_id, title, count, total in failed:
+        messages = "".join(f'<li><span class="msg">{esc(message) or "(no message)"}</span> '
+                           f'<span class="muted">({n})</span></li>'
+                           for message, n in common_messages(records, lab_id, title))
+        out.append(f'<tr class="failed-check" data-lab="{esc(lab_id)}" data-failing="{count}" '
+                   f'data-handed-in="{total}"><td>{esc(lab_id)}</td><td>{esc(title)}</td>'
+                   f'<td class="num">{count}/{total}</td><td><ul>{messages}</ul></td></tr>')
+    out.append("</table>")
+    return out
+
+
+def _gradebook_section(records: dict[tuple[str, str], dict], labs: list, students: list[str]) -> list[str]:
+    """The gradebook, each name a link to that student's results, then those results."""
+    out = ['<h2 id="students">Students</h2><table id="gradebook"><tr><th>student</th>'
+           + "".join(f'<th class="num">{esc(lab.id)}</th>' for lab in labs) + '<th class="num">total</th></tr>']
     for index, student in enumerate(students):
         scores = [records[(student, lab.id)]["score"] if (student, lab.id) in records else 0 for lab in labs]
         cells = "".join(f'<td class="num score" data-lab="{esc(lab.id)}">{score}</td>'
@@ -121,13 +135,16 @@ def render_report(records: dict[tuple[str, str], dict], labs: list, *, isolation
     out.append("</table>")
     for index, student in enumerate(students):
         out.append(_student_section(index, student, records, labs))
-    # -- how it was graded ------------------------------------------------------------------------
-    out.append('<h2 id="graded-with">Graded with</h2><table>')
-    out.append(f'<tr><th>isolation</th><td id="isolation">{esc(isolation or "not recorded")}</td></tr>')
+    return out
+
+
+def _graded_with_section(isolation: str, tool_versions: dict[str, str]) -> list[str]:
+    out = ['<h2 id="graded-with">Graded with</h2><table>',
+           f'<tr><th>isolation</th><td id="isolation">{esc(isolation or "not recorded")}</td></tr>']
     for name, number in tool_versions.items():
         out.append(f'<tr><th>{esc(name)}</th><td class="version" data-package="{esc(name)}">{esc(number)}</td></tr>')
     out.append("</table></body></html>\n")
-    return "\n".join(out)
+    return out
 
 
 def _student_section(index: int, student: str, records: dict[tuple[str, str], dict], labs: list) -> str:
