@@ -77,35 +77,45 @@ def render_feedback(student: str, records: dict[tuple[str, str], dict], labs: Se
             continue
         total += record["score"]
         max_total += record["max_score"]
-        lines += [f"## {lab.title} ({lab.id}): {record['score']}/{record['max_score']}", ""]
-        result = record["result"]
-        if record["status"] == "not_submitted":
-            lines += [f"Not submitted: no file named `{lab.id}.py` was found.", ""]
-            continue
-        for limit in result.get("limits", []):  # what the student's cgroup stopped (memory, processes)
-            lines += [f"Limit reached: {md(limit)}", ""]
-        if result.get("load_error"):
-            lines += [f"Your file could not be graded: {md(result['load_error'])}", ""]
-            if record["status"] != "graded":
-                continue
-        failed = [c for c in result["checks"] if c["status"] == "failed"]
-        passed = [c for c in result["checks"] if c["status"] == "passed"]
-        for check in failed:
-            lines.append(f"- FAILED ({check['points']}/{check['max_points']}) {md(check['title'])}")
-            if check.get("message"):
-                lines.append(f"  - what happened: {md(check['message'])}")
-            for detail in check.get("details", []):
-                lines.append(f"  - {md(detail)}")
-            if check.get("hint"):
-                lines.append(f"  - hint: {md(check['hint'])}")
-        for check in passed:
-            lines.append(f"- passed ({check['points']}/{check['max_points']}) {md(check['title'])}")
-        skipped = [c for c in result["checks"] if c["status"] == "not_applicable"]
-        for check in skipped:
-            lines.append(f"- not applicable: {md(check['title'])} ({md(check.get('message', ''))})")
-        lines.append("")
+        lines += _lab_feedback(lab, record)
     lines += [f"Total: {total}/{max_total}", ""]
     return "\n".join(lines)
+
+
+def _lab_feedback(lab: Lab | LabSummary, record: dict) -> list[str]:
+    md = escaping.markdown
+    lines = [f"## {lab.title} ({lab.id}): {record['score']}/{record['max_score']}", ""]
+    result = record["result"]
+    if record["status"] == "not_submitted":
+        return lines + [f"Not submitted: no file named `{lab.id}.py` was found.", ""]
+    for limit in result.get("limits", []):  # what the student's cgroup stopped (memory, processes)
+        lines += [f"Limit reached: {md(limit)}", ""]
+    if result.get("load_error"):
+        lines += [f"Your file could not be graded: {md(result['load_error'])}", ""]
+        if record["status"] != "graded":
+            return lines
+    lines += _check_feedback(result["checks"])
+    lines.append("")
+    return lines
+
+
+def _check_feedback(checks: list[dict]) -> list[str]:
+    """The failed checks (why, and the hint), then the passed, then those not applicable."""
+    md = escaping.markdown
+    lines = []
+    for check in (c for c in checks if c["status"] == "failed"):
+        lines.append(f"- FAILED ({check['points']}/{check['max_points']}) {md(check['title'])}")
+        if check.get("message"):
+            lines.append(f"  - what happened: {md(check['message'])}")
+        for detail in check.get("details", []):
+            lines.append(f"  - {md(detail)}")
+        if check.get("hint"):
+            lines.append(f"  - hint: {md(check['hint'])}")
+    for check in (c for c in checks if c["status"] == "passed"):
+        lines.append(f"- passed ({check['points']}/{check['max_points']}) {md(check['title'])}")
+    for check in (c for c in checks if c["status"] == "not_applicable"):
+        lines.append(f"- not applicable: {md(check['title'])} ({md(check.get('message', ''))})")
+    return lines
 
 
 def write_outputs(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary], out: Path, output_format: str) -> dict:
