@@ -139,15 +139,7 @@ def parse_config(
 def _parse_rule(raw: Any, index: int) -> Rule:
     if not isinstance(raw, Mapping):
         raise _malformed("Each Rule must be a mapping")
-    rule_id = raw.get("ID")
-    if rule_id is not None and not isinstance(rule_id, str):
-        raise _malformed("Rule ID must be a string")
-    if rule_id and len(rule_id) > MAX_RULE_ID_LENGTH:
-        raise LifecycleError(
-            "InvalidArgument", f"ID length should not exceed allowed limit of {MAX_RULE_ID_LENGTH}"
-        )
-    # S3 invents an ID when none is given; a stable one reads better in a timeline.
-    rule_id = rule_id or f"rule-{index + 1}"
+    rule_id = _rule_id(raw, index)
 
     status = raw.get("Status")
     if status not in ("Enabled", "Disabled"):
@@ -176,17 +168,8 @@ def _parse_rule(raw: Any, index: int) -> Rule:
         if "NoncurrentVersionExpiration" in raw
         else None
     )
-    abort_days = None
-    if "AbortIncompleteMultipartUpload" in raw:
-        abort = raw["AbortIncompleteMultipartUpload"]
-        if not isinstance(abort, Mapping) or "DaysAfterInitiation" not in abort:
-            raise _malformed("AbortIncompleteMultipartUpload needs DaysAfterInitiation")
-        abort_days = _integer(abort["DaysAfterInitiation"], "DaysAfterInitiation")
-        if abort_days < 1:
-            raise LifecycleError(
-                "InvalidArgument",
-                "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer",
-            )
+    abort_days = (_parse_abort_days(raw["AbortIncompleteMultipartUpload"])
+                  if "AbortIncompleteMultipartUpload" in raw else None)
 
     rule = Rule(
         id=rule_id,
@@ -203,6 +186,30 @@ def _parse_rule(raw: Any, index: int) -> Rule:
     return rule
 
 
+def _rule_id(raw: Mapping[str, Any], index: int) -> str:
+    rule_id = raw.get("ID")
+    if rule_id is not None and not isinstance(rule_id, str):
+        raise _malformed("Rule ID must be a string")
+    if rule_id and len(rule_id) > MAX_RULE_ID_LENGTH:
+        raise LifecycleError(
+            "InvalidArgument", f"ID length should not exceed allowed limit of {MAX_RULE_ID_LENGTH}"
+        )
+    # S3 invents an ID when none is given; a stable one reads better in a timeline.
+    return rule_id or f"rule-{index + 1}"
+
+
+def _parse_abort_days(abort: Any) -> int:
+    if not isinstance(abort, Mapping) or "DaysAfterInitiation" not in abort:
+        raise _malformed("AbortIncompleteMultipartUpload needs DaysAfterInitiation")
+    abort_days = _integer(abort["DaysAfterInitiation"], "DaysAfterInitiation")
+    if abort_days < 1:
+        raise LifecycleError(
+            "InvalidArgument",
+            "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer",
+        )
+    return abort_days
+
+
 def _parse_rule_filter(raw: Mapping[str, Any], rule_id: str) -> tuple[Filter, bool]:
     has_filter = "Filter" in raw
     has_prefix = "Prefix" in raw
@@ -214,6 +221,20 @@ def _parse_rule_filter(raw: Mapping[str, Any], rule_id: str) -> tuple[Filter, bo
     if has_prefix:
         return Filter(prefix=_string(raw["Prefix"], "Prefix")), False
     raw_filter = raw["Filter"] or {}
+    _check_filter_elements(raw_filter)
+    if "Prefix" in raw_filter:
+        return Filter(prefix=_string(raw_filter["Prefix"], "Prefix")), True
+    if "Tag" in raw_filter:
+        return Filter(tags=(_parse_tag(raw_filter["Tag"]),)), True
+    if "ObjectSizeGreaterThan" in raw_filter or "ObjectSizeLessThan" in raw_filter:
+        return _size_filter(raw_filter, prefix="", tags=()), True
+    if "And" in raw_filter:
+        return _and_filter(raw_filter["And"]), True
+    return Filter(), True
+
+
+def _check_filter_elements(raw_filter: Any) -> None:
+    """A Filter holds one known element at most; And combines several."""
     if not isinstance(raw_filter, Mapping):
         raise _malformed("Filter must be a mapping")
     known = ("Prefix", "Tag", "ObjectSizeGreaterThan", "ObjectSizeLessThan", "And")
@@ -225,27 +246,21 @@ def _parse_rule_filter(raw: Mapping[str, Any], rule_id: str) -> tuple[Filter, bo
             "Filter must have exactly one of Prefix, Tag, ObjectSizeGreaterThan, ObjectSizeLessThan, "
             "or And; combine conditions with And"
         )
-    if "Prefix" in raw_filter:
-        return Filter(prefix=_string(raw_filter["Prefix"], "Prefix")), True
-    if "Tag" in raw_filter:
-        return Filter(tags=(_parse_tag(raw_filter["Tag"]),)), True
-    if "ObjectSizeGreaterThan" in raw_filter or "ObjectSizeLessThan" in raw_filter:
-        return _size_filter(raw_filter, prefix="", tags=()), True
-    if "And" in raw_filter:
-        raw_and = raw_filter["And"]
-        if not isinstance(raw_and, Mapping):
-            raise _malformed("And must be a mapping")
-        known_and = ("Prefix", "Tags", "ObjectSizeGreaterThan", "ObjectSizeLessThan")
-        unknown = [name for name in raw_and if name not in known_and]
-        if unknown:
-            raise _malformed(f"Unknown element in And: {unknown[0]}")
-        tags = tuple(_parse_tag(tag) for tag in _as_list(raw_and.get("Tags"), "Tags"))
-        keys = [key for key, _ in tags]
-        if len(keys) != len(set(keys)):
-            raise LifecycleError("InvalidRequest", "Duplicate Tag Keys are not allowed.")
-        prefix = _string(raw_and.get("Prefix", ""), "Prefix")
-        return _size_filter(raw_and, prefix=prefix, tags=tags), True
-    return Filter(), True
+
+
+def _and_filter(raw_and: Any) -> Filter:
+    if not isinstance(raw_and, Mapping):
+        raise _malformed("And must be a mapping")
+    known_and = ("Prefix", "Tags", "ObjectSizeGreaterThan", "ObjectSizeLessThan")
+    unknown = [name for name in raw_and if name not in known_and]
+    if unknown:
+        raise _malformed(f"Unknown element in And: {unknown[0]}")
+    tags = tuple(_parse_tag(tag) for tag in _as_list(raw_and.get("Tags"), "Tags"))
+    keys = [key for key, _ in tags]
+    if len(keys) != len(set(keys)):
+        raise LifecycleError("InvalidRequest", "Duplicate Tag Keys are not allowed.")
+    prefix = _string(raw_and.get("Prefix", ""), "Prefix")
+    return _size_filter(raw_and, prefix=prefix, tags=tags)
 
 
 def _size_filter(raw: Mapping[str, Any], *, prefix: str, tags: tuple[tuple[str, str], ...]) -> Filter:
