@@ -332,14 +332,7 @@ class _Topic:
             signature_version=self.attributes.get("SignatureVersion", "1"))
         if not delivery.delivered:
             return dict(note, dropped_by="format", why=delivery.dropped_reason)
-        send: dict[str, Any] = {"QueueUrl": url, "MessageBody": delivery.body}
-        if delivery.message_attributes:
-            send["MessageAttributes"] = delivery.message_attributes
-        if fifo:
-            send["MessageGroupId"] = entry.get("MessageGroupId") or "default"
-            # Publish validation made sure there is an id or content-based deduplication.
-            send["MessageDeduplicationId"] = entry.get("MessageDeduplicationId") or hashlib.sha256(
-                entry["Message"].encode()).hexdigest()
+        send = _send_message_params(url, delivery, entry, fifo)
         try:
             sent = gateway.internal_client("sqs", region_of_arn(endpoint, gateway.region)).send_message(**send)
         except botocore.exceptions.ClientError as error:
@@ -408,6 +401,19 @@ def _topic_of(params: dict[str, Any]) -> str | None:
     return None
 
 
+def _send_message_params(url: str, delivery: Any, entry: dict[str, Any], fifo: bool) -> dict[str, Any]:
+    """SendMessage's parameters for a delivery in SNS's format to the queue at `url`."""
+    send: dict[str, Any] = {"QueueUrl": url, "MessageBody": delivery.body}
+    if delivery.message_attributes:
+        send["MessageAttributes"] = delivery.message_attributes
+    if fifo:
+        send["MessageGroupId"] = entry.get("MessageGroupId") or "default"
+        # Publish validation made sure there is an id or content-based deduplication.
+        send["MessageDeduplicationId"] = entry.get("MessageDeduplicationId") or hashlib.sha256(
+            entry["Message"].encode()).hexdigest()
+    return send
+
+
 # --------------------------------------------------------------------------- Publish validation
 def _validated_entry(params: dict[str, Any], topic: _Topic) -> dict[str, Any]:
     """Publish's (or a batch entry's) fields, checked as AWS checks them."""
@@ -415,11 +421,7 @@ def _validated_entry(params: dict[str, Any], topic: _Topic) -> dict[str, Any]:
     if message is None or message == "":
         raise PublishRejected("InvalidParameter", "Invalid parameter: Empty message")
     attributes = dict(params.get("MessageAttributes") or {})
-    size = len(message.encode()) + sum(
-        len(name.encode()) + len(str(a.get("DataType", "")).encode())
-        + len(a.get("StringValue", "").encode() if "StringValue" in a else bytes(a.get("BinaryValue") or b""))
-        for name, a in attributes.items())
-    if size > MAX_MESSAGE_BYTES:
+    if _message_size(message, attributes) > MAX_MESSAGE_BYTES:
         raise PublishRejected("InvalidParameter", "Invalid parameter: Message too long")
     subject = params.get("Subject")
     if subject is not None and (subject == "" or len(subject) >= 100 or not subject.isascii()
@@ -427,29 +429,46 @@ def _validated_entry(params: dict[str, Any], topic: _Topic) -> dict[str, Any]:
         raise PublishRejected("InvalidParameter", "Invalid parameter: Subject")
     structure = params.get("MessageStructure")
     if structure is not None:
-        if structure != "json":
-            raise PublishRejected("InvalidParameter", "Invalid parameter: MessageStructure")
-        try:
-            texts = json.loads(message)
-        except ValueError:
-            raise PublishRejected("InvalidParameter",
-                                  "Invalid parameter: Message Structure - JSON message body failed to parse") from None
-        if not isinstance(texts, dict) or "default" not in texts:
-            raise PublishRejected("InvalidParameter",
-                                  "Invalid parameter: Message Structure - No default entry in JSON message body")
+        _check_message_structure(structure, message)
     for name, attribute in attributes.items():
         _check_attribute(name, attribute)
     if topic.fifo:
-        if not params.get("MessageGroupId"):
-            raise PublishRejected("InvalidParameter",
-                                  "Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
-        if not params.get("MessageDeduplicationId") and not topic.content_dedup:
-            raise PublishRejected("InvalidParameter",
-                                  "Invalid parameter: The topic should either have ContentBasedDeduplication "
-                                  "enabled or MessageDeduplicationId provided explicitly")
+        _check_fifo_entry(params, topic)
     return {"Message": message, "Subject": subject, "MessageStructure": structure,
             "MessageAttributes": attributes, "MessageGroupId": params.get("MessageGroupId"),
             "MessageDeduplicationId": params.get("MessageDeduplicationId")}
+
+
+def _message_size(message: str, attributes: dict[str, Any]) -> int:
+    """The message and every attribute's name, type and value, in bytes."""
+    return len(message.encode()) + sum(
+        len(name.encode()) + len(str(a.get("DataType", "")).encode())
+        + len(a.get("StringValue", "").encode() if "StringValue" in a else bytes(a.get("BinaryValue") or b""))
+        for name, a in attributes.items())
+
+
+def _check_message_structure(structure: Any, message: str) -> None:
+    """MessageStructure "json": the message is a JSON object with a "default" text."""
+    if structure != "json":
+        raise PublishRejected("InvalidParameter", "Invalid parameter: MessageStructure")
+    try:
+        texts = json.loads(message)
+    except ValueError:
+        raise PublishRejected("InvalidParameter",
+                              "Invalid parameter: Message Structure - JSON message body failed to parse") from None
+    if not isinstance(texts, dict) or "default" not in texts:
+        raise PublishRejected("InvalidParameter",
+                              "Invalid parameter: Message Structure - No default entry in JSON message body")
+
+
+def _check_fifo_entry(params: dict[str, Any], topic: _Topic) -> None:
+    if not params.get("MessageGroupId"):
+        raise PublishRejected("InvalidParameter",
+                              "Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
+    if not params.get("MessageDeduplicationId") and not topic.content_dedup:
+        raise PublishRejected("InvalidParameter",
+                              "Invalid parameter: The topic should either have ContentBasedDeduplication "
+                              "enabled or MessageDeduplicationId provided explicitly")
 
 
 def _check_attribute(name: str, attribute: dict[str, Any]) -> None:
