@@ -364,16 +364,10 @@ class LambdaSqsMapping:
         source = params.get("EventSourceArn")
         if source and str(source).split(":")[2:3] != ["sqs"]:
             return forward(call)
-        try:
-            size = int(params.get("MaxItems", 100))
-            start = int(params.get("Marker") or 0)
-        except (TypeError, ValueError):
-            return aws_error(call, "InvalidParameterValueException", "Invalid marker")
-        if not 1 <= size <= 10_000:
-            return aws_error(call, "ValidationException",
-                             f"1 validation error detected: Value '{size}' at 'maxItems' failed to satisfy constraint: "
-                             f"Member must have value {'less' if size > 1 else 'greater'} than or equal to "
-                             f"{10_000 if size > 1 else 1}")
+        paging = _list_paging(call)
+        if isinstance(paging, Response):
+            return paging
+        size, start = paging
         wanted = None
         if params.get("FunctionName"):
             function = self._resolve_function(call, gateway, params["FunctionName"])
@@ -383,14 +377,19 @@ class LambdaSqsMapping:
         found = [m.configuration() for m in self.mappings.values()
                  if (not source or m.source_arn == source) and (wanted is None or m.function_arn == wanted)]
         if not source:  # the emulator's own (streams) come after ours
-            others = forward(call.with_params({k: v for k, v in params.items() if k not in ("Marker", "MaxItems")})
-                             if call.protocol == "json" else call)
-            data = others.json() if others.ok else None
-            found += [m for m in (data or {}).get("EventSourceMappings", []) if m.get("UUID") not in self.mappings]
+            found += self._emulator_mappings(call, forward)
         page: dict[str, Any] = {"EventSourceMappings": found[start:start + size]}
         if start + size < len(found):
             page["NextMarker"] = str(start + size)
         return _json(200, page)
+
+    def _emulator_mappings(self, call: AwsCall, forward: Forward) -> list[dict]:
+        """The emulator's own mappings (streams), all of them: the pages are ours."""
+        params = call.params
+        others = forward(call.with_params({k: v for k, v in params.items() if k not in ("Marker", "MaxItems")})
+                         if call.protocol == "json" else call)
+        data = others.json() if others.ok else None
+        return [m for m in (data or {}).get("EventSourceMappings", []) if m.get("UUID") not in self.mappings]
 
     # -- validation ------------------------------------------------------------------------------------
     def _resolve_function(self, call: AwsCall, gateway: Gateway, name: Any) -> dict | Response:
@@ -669,6 +668,15 @@ class LambdaSqsMapping:
         invocation.instance = instance.key
         context = LambdaContext(config, str(uuid.uuid4()), started + dt.timedelta(seconds=timeout), clock,
                                 instance.log_stream)
+        raised = self._call_function(mapping, code, records, context, instance, invocation)
+        invocation.duration = (clock.now() - started).total_seconds()
+        _judge_invocation(invocation, mapping, timeout, raised)
+        self._settle(mapping, messages, invocation)
+        return invocation
+
+    def _call_function(self, mapping: Mapping, code: Any, records: list[dict], context: LambdaContext,
+                instance: "ExecutionEnvironment", invocation: Invocation) -> Exception | None:
+        """Run the function on the batch; what it raised, or None."""
         raised = None
         self._invoking = True
         try:
@@ -678,28 +686,13 @@ class LambdaSqsMapping:
             except Exception as exc:  # noqa: BLE001 - whatever the function raised is its error
                 raised = exc
             if self.extra_seconds.get(mapping.function_arn):
-                clock.advance(seconds=self.extra_seconds[mapping.function_arn])
+                self.gateway.clock.advance(seconds=self.extra_seconds[mapping.function_arn])
         finally:
             self._invoking = False
-        invocation.duration = (clock.now() - started).total_seconds()
-        ids = invocation.message_ids
-        if invocation.duration > timeout:
-            invocation.outcome, invocation.failed = "timeout", ids
-            invocation.reason = f"Task timed out after {timeout:.2f} seconds"
-        elif raised is not None:
-            invocation.outcome, invocation.failed = "error", ids
-            invocation.reason = str(raised)[:300] or type(raised).__name__
-        elif mapping.reports_item_failures:
-            failed, reason = judge_batch_response(invocation.response, ids)
-            invocation.failed = failed
-            if reason:
-                invocation.outcome, invocation.reason = "invalid_response", reason
-            elif failed:
-                invocation.outcome = "partial"
-        else:
-            refusal = _marshal_refusal(invocation.response)
-            if refusal:
-                invocation.outcome, invocation.failed, invocation.reason = "error", ids, refusal
+        return raised
+
+    def _settle(self, mapping: Mapping, messages: list[dict], invocation: Invocation) -> None:
+        """Delete what succeeded, or show it again where the learner asked for it once more."""
         succeeded = [m for m in messages if m["MessageId"] not in set(invocation.failed)]
         again = [m for m in succeeded if m["MessageId"] in self.again]
         if any([self.again.pop(m["MessageId"]) for m in again]):  # every one popped, not only the first
@@ -709,7 +702,6 @@ class LambdaSqsMapping:
             invocation.delivered_again = self._show_again(mapping, again)
         except ClientError as error:  # the queue went away while the function ran
             mapping.problem = f"PROBLEM: {error.response.get('Error', {}).get('Message', error)}"
-        return invocation
 
     def _instance(self, config: dict, region: str, now: dt.datetime) -> "ExecutionEnvironment":
         """The function's execution environment for this configuration: a new one (a cold start: the
@@ -822,6 +814,45 @@ def judge_batch_response(response: Any, message_ids: list[str]) -> tuple[list[st
         if identifier not in failed:
             failed.append(identifier)
     return failed, ""
+
+
+def _judge_invocation(invocation: Invocation, mapping: Mapping, timeout: int, raised: Exception | None) -> None:
+    """The invocation's outcome and its failed messages: a timeout or an error fails the whole batch; with
+    ReportBatchItemFailures the response names the failed ones."""
+    ids = invocation.message_ids
+    if invocation.duration > timeout:
+        invocation.outcome, invocation.failed = "timeout", ids
+        invocation.reason = f"Task timed out after {timeout:.2f} seconds"
+    elif raised is not None:
+        invocation.outcome, invocation.failed = "error", ids
+        invocation.reason = str(raised)[:300] or type(raised).__name__
+    elif mapping.reports_item_failures:
+        failed, reason = judge_batch_response(invocation.response, ids)
+        invocation.failed = failed
+        if reason:
+            invocation.outcome, invocation.reason = "invalid_response", reason
+        elif failed:
+            invocation.outcome = "partial"
+    else:
+        refusal = _marshal_refusal(invocation.response)
+        if refusal:
+            invocation.outcome, invocation.failed, invocation.reason = "error", ids, refusal
+
+
+def _list_paging(call: AwsCall) -> tuple[int, int] | Response:
+    """ListEventSourceMappings' MaxItems and Marker, or AWS's refusal of them."""
+    params = call.params
+    try:
+        size = int(params.get("MaxItems", 100))
+        start = int(params.get("Marker") or 0)
+    except (TypeError, ValueError):
+        return aws_error(call, "InvalidParameterValueException", "Invalid marker")
+    if not 1 <= size <= 10_000:
+        return aws_error(call, "ValidationException",
+                         f"1 validation error detected: Value '{size}' at 'maxItems' failed to satisfy constraint: "
+                         f"Member must have value {'less' if size > 1 else 'greater'} than or equal to "
+                         f"{10_000 if size > 1 else 1}")
+    return size, start
 
 
 def _model_refusal(params: dict) -> str | None:
