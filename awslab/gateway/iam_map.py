@@ -81,14 +81,33 @@ def _s3(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
     bucket_arn = f"arn:aws:s3:::{bucket}"
     policy = ("s3", bucket)
     if op == "DeleteObjects":
-        objects = (params.get("Delete") or {}).get("Objects") or []
-        found = []
-        for item in objects:
-            action = "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject"
-            version = {"s3:VersionId": item["VersionId"]} if item.get("VersionId") else {}
-            found.append(Target(action, f"{bucket_arn}/{item.get('Key', '')}", version, policy))
-        return found or [Target("s3:DeleteObject", f"{bucket_arn}/*", {}, policy)]
+        return _s3_delete_objects(params, bucket_arn, policy)
     key = params.get("Key")
+    context = _s3_condition_keys(op, params)
+    action = _S3_ACTIONS.get(op, op)
+    if params.get("VersionId") and op in _S3_VERSIONED:
+        action = _S3_VERSIONED[op]
+        context["s3:VersionId"] = params["VersionId"]
+    resource = f"{bucket_arn}/{key}" if key is not None else bucket_arn
+    found = [Target(f"s3:{action}", resource, context, policy)]
+    if op in ("CopyObject", "UploadPartCopy"):
+        found += _s3_copy_source(params)
+    return found
+
+
+def _s3_delete_objects(params: dict, bucket_arn: str, policy: tuple) -> list[Target]:
+    """DeleteObjects needs DeleteObject (DeleteObjectVersion with a VersionId) on each key."""
+    objects = (params.get("Delete") or {}).get("Objects") or []
+    found = []
+    for item in objects:
+        action = "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject"
+        context = {"s3:VersionId": item["VersionId"]} if item.get("VersionId") else {}
+        found.append(Target(action, f"{bucket_arn}/{item.get('Key', '')}", context, policy))
+    return found or [Target("s3:DeleteObject", f"{bucket_arn}/*", {}, policy)]
+
+
+def _s3_condition_keys(op: str, params: dict) -> dict[str, Any]:
+    """The S3 condition keys the request sets: listing's prefix, delimiter and max-keys; encryption; ACL."""
     context: dict[str, Any] = {}
     if op in ("ListObjects", "ListObjectsV2", "ListObjectVersions", "ListMultipartUploads"):
         # AWS sends s3:prefix as "" when the request has none, so StringLike "home/alice/*" fails.
@@ -104,20 +123,18 @@ def _s3(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
             context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = params["SSEKMSKeyId"]
     if params.get("ACL"):
         context["s3:x-amz-acl"] = params["ACL"]
-    action = _S3_ACTIONS.get(op, op)
-    if params.get("VersionId") and op in _S3_VERSIONED:
-        action = _S3_VERSIONED[op]
-        context["s3:VersionId"] = params["VersionId"]
-    resource = f"{bucket_arn}/{key}" if key is not None else bucket_arn
-    found = [Target(f"s3:{action}", resource, context, policy)]
-    if op in ("CopyObject", "UploadPartCopy"):
-        source = params.get("CopySource")
-        if isinstance(source, str):
-            path, _, query = urllib.parse.unquote(source).lstrip("/").partition("?")
-            source_bucket, _, source_key = path.partition("/")
-            read = "s3:GetObjectVersion" if "versionId=" in query else "s3:GetObject"
-            found.append(Target(read, f"arn:aws:s3:::{path}", {}, ("s3", source_bucket)))
-    return found
+    return context
+
+
+def _s3_copy_source(params: dict) -> list[Target]:
+    """A copy also reads its source: GetObject (GetObjectVersion with a versionId) there."""
+    source = params.get("CopySource")
+    if not isinstance(source, str):
+        return []
+    path, _, query = urllib.parse.unquote(source).lstrip("/").partition("?")
+    source_bucket, _, source_key = path.partition("/")
+    read = "s3:GetObjectVersion" if "versionId=" in query else "s3:GetObject"
+    return [Target(read, f"arn:aws:s3:::{path}", {}, ("s3", source_bucket))]
 
 
 # --------------------------------------------------------------------------- SQS
@@ -173,14 +190,7 @@ def _dynamodb(call: AwsCall, params: dict, account: str, region: str) -> list[Ta
         tables = sorted((params.get("RequestItems") or {}).keys())
         return [Target(action, base + t) for t in tables] or [Target(action, base + "*")]
     if op in ("TransactGetItems", "TransactWriteItems"):
-        # A transaction needs the item action of each part (Put, Update, Delete, ConditionCheck, Get).
-        found = []
-        for item in params.get("TransactItems") or []:
-            for kind, body in item.items():
-                table = (body or {}).get("TableName")
-                if table:
-                    found.append(Target(f"dynamodb:{kind}Item", base + table))
-        return found or [Target(action, base + "*")]
+        return _dynamodb_transaction(params, base) or [Target(action, base + "*")]
     table = params.get("TableName")
     if not table and params.get("ResourceArn"):
         return [Target(action, params["ResourceArn"])]
@@ -195,6 +205,17 @@ def _dynamodb(call: AwsCall, params: dict, account: str, region: str) -> list[Ta
     return [Target(action, resource)]
 
 
+def _dynamodb_transaction(params: dict, base: str) -> list[Target]:
+    """A transaction needs the item action of each part (Put, Update, Delete, ConditionCheck, Get)."""
+    found = []
+    for item in params.get("TransactItems") or []:
+        for kind, body in item.items():
+            table = (body or {}).get("TableName")
+            if table:
+                found.append(Target(f"dynamodb:{kind}Item", base + table))
+    return found
+
+
 # --------------------------------------------------------------------------- IAM
 def _iam(call: AwsCall, params: dict, account: str, region: str) -> list[Target]:
     op = call.operation
@@ -203,12 +224,11 @@ def _iam(call: AwsCall, params: dict, account: str, region: str) -> list[Target]
     path = params.get("Path") or "/"
     if params.get("PolicyArn") and "Role" not in op and "User" not in op and "Group" not in op:
         return [Target(action, params["PolicyArn"])]
-    if params.get("RoleName"):
-        return [Target(action, f"{prefix}role{path if op == 'CreateRole' else '/'}{params['RoleName']}")]
-    if params.get("GroupName"):
-        return [Target(action, f"{prefix}group{path if op == 'CreateGroup' else '/'}{params['GroupName']}")]
-    if params.get("UserName"):
-        return [Target(action, f"{prefix}user{path if op == 'CreateUser' else '/'}{params['UserName']}")]
+    # A role, group or user: only its Create... call gives the path; the others name it without one.
+    for kind, name in (("role", "RoleName"), ("group", "GroupName"), ("user", "UserName")):
+        if params.get(name):
+            where = path if op == f"Create{kind.capitalize()}" else "/"
+            return [Target(action, f"{prefix}{kind}{where}{params[name]}")]
     if op == "CreatePolicy" and params.get("PolicyName"):
         return [Target(action, f"{prefix}policy{path}{params['PolicyName']}")]
     if params.get("InstanceProfileName"):
