@@ -55,7 +55,27 @@ def render_summary(records: dict[tuple[str, str], dict], labs: Sequence[Lab | La
     counted too, so the instructor sees them without opening every feedback file."""
     from ..escaping import plain
 
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [_score_distribution(records, labs)]
+    failed = most_failed(records)
+    if failed:
+        parts.append(Text(""))
+        parts.append(_most_failed_chart(failed))
+    if skipped:
+        parts.append(Text(f"\nnot graded ({len(skipped)} folders):", style="yellow"))
+        for entry in skipped:
+            parts.append(Text(f"  {plain(entry.name, keep_newlines=False)}: {entry.reason}"))
+    refused = sorted({(student, item["file"], item["reason"]) for (student, _), record in records.items()
+                      for item in record.get("refused", [])})
+    if refused:
+        parts.append(Text(f"\nfiles not read ({len(refused)}; links and special files never are):", style="yellow"))
+        for student, name, reason in refused:
+            parts.append(Text(f"  {plain(student, keep_newlines=False)}/{plain(name, keep_newlines=False)}: {reason}"))
+    if isolation:
+        parts.append(Text(f"\nisolation: {isolation}", style="dim"))
+    return Group(*parts)
+
+
+def _score_distribution(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary]) -> Table:
     students = {student for student, _ in records}
     scores = Table(title=f"Score distribution ({len(students)} students)", title_justify="left", box=None,
                    pad_edge=False)
@@ -74,29 +94,16 @@ def render_summary(records: dict[tuple[str, str], dict], labs: Sequence[Lab | La
             bar = Text("█" * max(1 if count else 0, round(BAR * count / top)),
                        style="green" if bucket == "100%" else "dim" if index == 0 else "red" if index == 1 else "yellow")
             scores.add_row(label, bucket, bar, str(count), end_section=index == len(BUCKETS) - 1)
-    parts.append(scores)
-    failed = most_failed(records)
-    if failed:
-        chart = Table(title="Checks most often failed", title_justify="left", box=None, pad_edge=False)
-        chart.add_column("lab")
-        chart.add_column("check")
-        chart.add_column("students failing")
-        chart.add_column("", justify="right")
-        for lab_id, title, count, total in failed:
-            width = round(BAR * count / total) if total else 0
-            chart.add_row(lab_id, title[:60], Text("█" * max(1, width), style="red"), f"{count}/{total}")
-        parts.append(Text(""))
-        parts.append(chart)
-    if skipped:
-        parts.append(Text(f"\nnot graded ({len(skipped)} folders):", style="yellow"))
-        for entry in skipped:
-            parts.append(Text(f"  {plain(entry.name, keep_newlines=False)}: {entry.reason}"))
-    refused = sorted({(student, item["file"], item["reason"]) for (student, _), record in records.items()
-                      for item in record.get("refused", [])})
-    if refused:
-        parts.append(Text(f"\nfiles not read ({len(refused)}; links and special files never are):", style="yellow"))
-        for student, name, reason in refused:
-            parts.append(Text(f"  {plain(student, keep_newlines=False)}/{plain(name, keep_newlines=False)}: {reason}"))
-    if isolation:
-        parts.append(Text(f"\nisolation: {isolation}", style="dim"))
-    return Group(*parts)
+    return scores
+
+
+def _most_failed_chart(failed: list[tuple[str, str, int, int]]) -> Table:
+    chart = Table(title="Checks most often failed", title_justify="left", box=None, pad_edge=False)
+    chart.add_column("lab")
+    chart.add_column("check")
+    chart.add_column("students failing")
+    chart.add_column("", justify="right")
+    for lab_id, title, count, total in failed:
+        width = round(BAR * count / total) if total else 0
+        chart.add_row(lab_id, title[:60], Text("█" * max(1, width), style="red"), f"{count}/{total}")
+    return chart
