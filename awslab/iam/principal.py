@@ -66,18 +66,7 @@ def parse_caller(principal: str | None) -> Caller:
         return Caller(text, "root", text, f"arn:aws:iam::{text}:root")
     match = _IAM_ARN.match(text)
     if match:
-        partition, service, account, rest = match.groups()
-        kind, _, tail = rest.partition("/")
-        if service == "iam" and rest == "root":
-            return Caller(text, "root", account, text)
-        if service == "iam" and kind in ("user", "role"):
-            return Caller(text, kind, account, text, tail.rsplit("/", 1)[-1])
-        if service == "sts" and kind == "assumed-role" and "/" in tail:
-            role_name = tail.split("/", 1)[0]
-            return Caller(text, "assumed-role", account, text, role_name, f"arn:{partition}:iam::{account}:role/{role_name}")
-        if service == "sts" and kind == "federated-user":
-            return Caller(text, "federated-user", account, text, tail)
-        return Caller(text, "other", account, text)
+        return _iam_or_sts_caller(text, *match.groups())
     if not text.startswith("arn:") and "." in text and "/" not in text and ":" not in text:
         return Caller(text, "service", name=text.lower())
     if text.startswith("arn:"):
@@ -85,6 +74,21 @@ def parse_caller(principal: str | None) -> Caller:
         account = parts[4] if len(parts) > 5 and ACCOUNT_ID.match(parts[4]) else None
         return Caller(text, "other", account, text)
     return Caller(text, "other")
+
+
+def _iam_or_sts_caller(text: str, partition: str, service: str, account: str, rest: str) -> Caller:
+    """An IAM ARN (root, user, role) or an STS one (assumed role, federated user)."""
+    kind, _, tail = rest.partition("/")
+    if service == "iam" and rest == "root":
+        return Caller(text, "root", account, text)
+    if service == "iam" and kind in ("user", "role"):
+        return Caller(text, kind, account, text, tail.rsplit("/", 1)[-1])
+    if service == "sts" and kind == "assumed-role" and "/" in tail:
+        role_name = tail.split("/", 1)[0]
+        return Caller(text, "assumed-role", account, text, role_name, f"arn:{partition}:iam::{account}:role/{role_name}")
+    if service == "sts" and kind == "federated-user":
+        return Caller(text, "federated-user", account, text, tail)
+    return Caller(text, "other", account, text)
 
 
 def caller_identities(caller: Caller) -> list[tuple[str, str]]:
@@ -116,25 +120,28 @@ class PrincipalEntry:
         if self.type == "*":
             return WILDCARD
         if self.type == "AWS":
-            if self.value == "*":
-                # AWS documents {"AWS": "*"} as equivalent to "*"; the classic SNS-to-SQS queue
-                # policy (Principal {"AWS": "*"} with an aws:SourceArn condition) relies on it.
-                return WILDCARD
-            if self.account is not None:
-                if caller.is_iam and caller.account == self.account:
-                    return EXACT if caller.kind == "root" else ACCOUNT
-                return None
-            if caller.arn is not None and caller.arn == self.value:
-                # A role acts only through its sessions: naming the role is naming the session's role,
-                # which the permissions boundary and session policy still limit (policy-eval-basics).
-                return ROLE if caller.kind == "role" else EXACT
-            if self.role_name is not None and caller.role_arn is not None:
-                if caller.account == self.role_account and caller.name == self.role_name:
-                    return ROLE
-            return None
+            return self._match_aws(caller)
         if self.type == "Service":
             return SERVICE if caller.kind == "service" and caller.name == self.value.lower() else None
         return EXACT if caller.text and caller.text == self.value else None
+
+    def _match_aws(self, caller: Caller) -> str | None:
+        if self.value == "*":
+            # AWS documents {"AWS": "*"} as equivalent to "*"; the classic SNS-to-SQS queue
+            # policy (Principal {"AWS": "*"} with an aws:SourceArn condition) relies on it.
+            return WILDCARD
+        if self.account is not None:
+            if caller.is_iam and caller.account == self.account:
+                return EXACT if caller.kind == "root" else ACCOUNT
+            return None
+        if caller.arn is not None and caller.arn == self.value:
+            # A role acts only through its sessions: naming the role is naming the session's role,
+            # which the permissions boundary and session policy still limit (policy-eval-basics).
+            return ROLE if caller.kind == "role" else EXACT
+        if self.role_name is not None and caller.role_arn is not None:
+            if caller.account == self.role_account and caller.name == self.role_name:
+                return ROLE
+        return None
 
     def names(self, kind: str, identity: str, caller: Caller) -> bool:
         """Does this entry name one specific identity of the caller (for NotPrincipal)?"""
@@ -187,15 +194,22 @@ def principal_problems(value: object) -> tuple[list[PrincipalEntry], list[str]]:
             if not isinstance(item, str) or not item:
                 problems.append(f"{kind} entry {item!r} is not a non-empty string")
                 continue
-            if kind == "AWS" and item != "*":
-                if not (ACCOUNT_ID.match(item) or item.startswith("arn:")):
-                    problems.append(f"AWS principal {item!r} is not an account id, an ARN or \"*\"")
-                    continue
-                if "*" in item or "?" in item:
-                    problems.append(f"AWS principal {item!r} uses a wildcard; only \"*\" on its own is allowed")
-                    continue
+            problem = _aws_principal_problem(item) if kind == "AWS" else None
+            if problem is not None:
+                problems.append(problem)
+                continue
             entries.append(parse_entry(kind, item))
     return entries, problems
+
+
+def _aws_principal_problem(item: str) -> str | None:
+    if item == "*":
+        return None
+    if not (ACCOUNT_ID.match(item) or item.startswith("arn:")):
+        return f"AWS principal {item!r} is not an account id, an ARN or \"*\""
+    if "*" in item or "?" in item:
+        return f"AWS principal {item!r} uses a wildcard; only \"*\" on its own is allowed"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
