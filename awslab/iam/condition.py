@@ -404,29 +404,9 @@ class Clause:
             state = "absent" if values is None else f"present ({_show(raw)})"
             return result, f"{where} is {verdict}: the key is {state}"
         if values is None:
-            if operator.set_operator == "ForAllValues":
-                why = "ForAllValues is true when the key is missing or empty"
-            elif operator.if_exists:
-                why = "...IfExists is true when the key is missing"
-            elif operator.set_operator == "ForAnyValue":
-                why = "ForAnyValue is false when the key is missing or empty"
-            elif base.negated:
-                why = "a negated operator is true when the key is missing"
-            else:
-                why = "the key is missing from the request"
-            return result, f"{where} is {verdict}: {why}"
-        notes = []
-        for template in self.templates:
-            unresolved = template.unresolved(context)
-            if unresolved:
-                names = ", ".join(str(v) for v in unresolved)
-                notes.append(f"{template.text!r} matches nothing ({names} has no value)")
-        mismatched = []
-        for value in values:
-            try:
-                base.request_value(value)
-            except Mismatch as problem:
-                mismatched.append(str(problem))
+            return result, f"{where} is {verdict}: {_why_missing_key_decides(operator)}"
+        notes = self._unresolved_variables(context)
+        mismatched = _type_mismatches(base, values)
         shown = _show(raw if not isinstance(raw, (list, tuple, set, frozenset)) else list(raw))
         word = _COMPARISON_WORDS.get(base.compare, "compared with")
         target = f"{word} {'none' if base.negated else 'one'} of the policy values"
@@ -443,6 +423,38 @@ class Clause:
         if notes:
             sentence += "; " + "; ".join(notes)
         return result, sentence
+
+    def _unresolved_variables(self, context: RequestContext) -> list[str]:
+        """The policy values whose variables the request does not resolve: they match nothing."""
+        notes = []
+        for template in self.templates:
+            unresolved = template.unresolved(context)
+            if unresolved:
+                names = ", ".join(str(v) for v in unresolved)
+                notes.append(f"{template.text!r} matches nothing ({names} has no value)")
+        return notes
+
+
+def _why_missing_key_decides(operator: ParsedOperator) -> str:
+    if operator.set_operator == "ForAllValues":
+        return "ForAllValues is true when the key is missing or empty"
+    if operator.if_exists:
+        return "...IfExists is true when the key is missing"
+    if operator.set_operator == "ForAnyValue":
+        return "ForAnyValue is false when the key is missing or empty"
+    if operator.base.negated:
+        return "a negated operator is true when the key is missing"
+    return "the key is missing from the request"
+
+
+def _type_mismatches(base: Operator, values: Any) -> list[str]:
+    mismatched = []
+    for value in values:
+        try:
+            base.request_value(value)
+        except Mismatch as problem:
+            mismatched.append(str(problem))
+    return mismatched
 
 
 def _show(value: Any) -> str:
