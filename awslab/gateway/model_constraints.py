@@ -141,13 +141,7 @@ def _walk(shape: Shape, value: Any, path: str, location: str | None, found: list
                      for constraint in _broken(shape, value, enum, order))
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
-        for name, member in shape.members.items():
-            if name in value:
-                where = member.serialization.get("location") or location
-                if where and service == "s3":
-                    continue  # S3 checks headers and query values each its own way; only the XML body here
-                member_path = f"{path}.{_camel(name)}" if path else _camel(name)
-                _walk(member, value[name], member_path, where, found, service)
+        _walk_members(shape, value, path, location, found, service)
     elif kind == "list" and isinstance(value, list):
         for index, item in enumerate(value, 1):
             _walk(shape.member, item, f"{path}.{index}.member", location, found, service)
@@ -155,6 +149,17 @@ def _walk(shape: Shape, value: Any, path: str, location: str | None, found: list
         for key, item in value.items():
             _walk(shape.key, key, f"{path}.{key}.key", location, found, service)
             _walk(shape.value, item, f"{path}.{key}.value", location, found, service)
+
+
+def _walk_members(shape: Shape, value: dict, path: str, location: str | None, found: list[Violation],
+                  service: str) -> None:
+    for name, member in shape.members.items():
+        if name in value:
+            where = member.serialization.get("location") or location
+            if where and service == "s3":
+                continue  # S3 checks headers and query values each its own way; only the XML body here
+            member_path = f"{path}.{_camel(name)}" if path else _camel(name)
+            _walk(member, value[name], member_path, where, found, service)
 
 
 def _camel(name: str) -> str:
@@ -165,23 +170,33 @@ def _broken(shape: Shape, value: Any, check_enum: bool = True, enum_order: list[
     meta, kind = shape.metadata, shape.type_name
     broken: list[str] = []
     if kind in ("string", "list", "map", "blob") and isinstance(value, (str, list, dict, bytes)):
-        size = len(value)
-        if "max" in meta and size > meta["max"]:
-            broken.append(f"Member must have length less than or equal to {meta['max']}")
-        if "min" in meta and size < meta["min"]:
-            broken.append(f"Member must have length greater than or equal to {meta['min']}")
+        broken += _bounds_broken(meta, len(value), "length")
     if kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool):
-        if "max" in meta and value > meta["max"]:
-            broken.append(f"Member must have value less than or equal to {meta['max']}")
-        if "min" in meta and value < meta["min"]:
-            broken.append(f"Member must have value greater than or equal to {meta['min']}")
+        broken += _bounds_broken(meta, value, "value")
     if kind == "string" and isinstance(value, str):
-        pattern = _pattern(meta.get("pattern"))
-        if pattern is not None and not pattern.fullmatch(value):
-            broken.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
-        enum = getattr(shape, "enum", None) if check_enum else None
-        if enum and value not in enum:
-            broken.append(f"Member must satisfy enum value set: [{', '.join(enum_order or enum)}]")
+        broken += _string_broken(shape, value, check_enum, enum_order)
+    return broken
+
+
+def _bounds_broken(meta: dict, number: int, what: str) -> list[str]:
+    """The model's max and min, on a length or on a value."""
+    broken = []
+    if "max" in meta and number > meta["max"]:
+        broken.append(f"Member must have {what} less than or equal to {meta['max']}")
+    if "min" in meta and number < meta["min"]:
+        broken.append(f"Member must have {what} greater than or equal to {meta['min']}")
+    return broken
+
+
+def _string_broken(shape: Shape, value: str, check_enum: bool, enum_order: list[str] | None) -> list[str]:
+    meta = shape.metadata
+    broken = []
+    pattern = _pattern(meta.get("pattern"))
+    if pattern is not None and not pattern.fullmatch(value):
+        broken.append(f"Member must satisfy regular expression pattern: {meta['pattern']}")
+    enum = getattr(shape, "enum", None) if check_enum else None
+    if enum and value not in enum:
+        broken.append(f"Member must satisfy enum value set: [{', '.join(enum_order or enum)}]")
     return broken
 
 
