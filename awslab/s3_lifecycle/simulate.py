@@ -133,17 +133,23 @@ def apply_action(
     elif action.kind in (EXPIRE_NONCURRENT, REMOVE_EXPIRED_DELETE_MARKER):
         history = [v for v in history if v.version_id != action.version_id]
     elif action.kind == EXPIRE_CURRENT:
-        if snapshot.versioning == "Unversioned":  # R4.3
-            history = [v for v in history if v.version_id != action.version_id]
-        else:
-            marker_id = new_version_id or NULL_VERSION
-            if snapshot.versioning == "Suspended":  # R4.2 / R4.5: the null marker replaces any null version
-                marker_id = NULL_VERSION
-                history = [v for v in history if v.version_id != NULL_VERSION]
-            marker = ObjectVersion(
-                key=action.key, version_id=marker_id, last_modified=at, is_delete_marker=True
-            )
-            history = [marker, *history]  # R4.4: the old current version is noncurrent from `at`
+        history = _expire_current(history, snapshot.versioning, action, at, new_version_id)
     else:
         raise ValueError(f"unknown action kind {action.kind!r}")
     return replace(snapshot, versions=(*history, *others))
+
+
+def _expire_current(history: list[ObjectVersion], versioning: str, action: Action, at: datetime,
+                    new_version_id: str | None) -> list[ObjectVersion]:
+    """Expiration of the current version: removed where the bucket is unversioned, else a delete
+    marker becomes current."""
+    if versioning == "Unversioned":  # R4.3
+        return [v for v in history if v.version_id != action.version_id]
+    marker_id = new_version_id or NULL_VERSION
+    if versioning == "Suspended":  # R4.2 / R4.5: the null marker replaces any null version
+        marker_id = NULL_VERSION
+        history = [v for v in history if v.version_id != NULL_VERSION]
+    marker = ObjectVersion(
+        key=action.key, version_id=marker_id, last_modified=at, is_delete_marker=True
+    )
+    return [marker, *history]  # R4.4: the old current version is noncurrent from `at`
