@@ -139,31 +139,43 @@ def read_outside_body(route: Route, labels: dict[str, str], query: dict[str, lis
     for name, member in shape.members.items():
         location = member.serialization.get("location")
         wire = member.serialization.get("name", name)
-        if location == "uri":
-            if wire in labels:
-                params[name] = scalar(member, labels[wire])
-        elif location == "querystring":
-            if member.type_name == "map":
-                query_map = (name, member)
-            elif wire in query:
-                bound.add(wire)
-                values = query[wire]
-                params[name] = ([scalar(member.member, v) for v in values] if member.type_name == "list"
-                                else scalar(member, values[0]))
-        elif location == "header":
-            if wire.lower() in headers:
-                params[name] = header_value(member, headers[wire.lower()])
-        elif location == "headers":
-            prefix = wire.lower()
-            found = {k[len(prefix):]: v for k, v in headers.items() if k.startswith(prefix)}
-            if found:
-                params[name] = found
+        if location == "querystring" and member.type_name == "map":
+            query_map = (name, member)
+            continue
+        if location == "querystring" and wire in query:
+            bound.add(wire)
+        value = _outside_value(member, location, wire, labels, query, headers)
+        if value is not _ABSENT:
+            params[name] = value
     if query_map is not None:  # a map in the query string takes every key no other member took
         name, member = query_map
         rest = {k: (v if member.value.type_name == "list" else v[0]) for k, v in query.items() if k not in bound}
         if rest:
             params[name] = rest
     return params
+
+
+_ABSENT = object()
+
+
+def _outside_value(member: Shape, location: str | None, wire: str, labels: dict[str, str],
+                   query: dict[str, list[str]], headers: dict[str, str]) -> Any:
+    """A member's value in the path, the query string, a header or prefixed headers; _ABSENT when
+    the request does not carry it there."""
+    if location == "uri":
+        return scalar(member, labels[wire]) if wire in labels else _ABSENT
+    if location == "querystring":
+        if wire not in query:
+            return _ABSENT
+        values = query[wire]
+        return [scalar(member.member, v) for v in values] if member.type_name == "list" else scalar(member, values[0])
+    if location == "header":
+        return header_value(member, headers[wire.lower()]) if wire.lower() in headers else _ABSENT
+    if location == "headers":
+        prefix = wire.lower()
+        found = {k[len(prefix):]: v for k, v in headers.items() if k.startswith(prefix)}
+        return found if found else _ABSENT
+    return _ABSENT
 
 
 def header_value(shape: Shape, text: str) -> Any:
