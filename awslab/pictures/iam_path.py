@@ -29,21 +29,27 @@ def render_decision(decision: Any, title: str | None = None) -> Tree:
         if not policy.statements:
             node.add(Text("(no statements)", style="dim"))
         for statement in policy.statements:
-            ref = statement.ref
-            decides = (ref.policy, ref.index) in deciding or statement.deciding
-            effect_style = "green" if ref.effect == "Allow" else "red"
-            label = Text.assemble(("▶ " if decides else "  "), (ref.statement, "bold" if decides else ""),
-                                  " [", (ref.effect, effect_style), "] ",
-                                  ("applies" if statement.applies else "does not apply",
-                                   ("bold " + effect_style) if statement.applies else "dim"))
-            if decides:
-                label.append("  ← decided", style="bold")
-            branch = node.add(label)
-            for check in statement.checks:
-                if decides or not check.passed:
-                    branch.add(Text.assemble(("ok " if check.passed else "NO ", "green" if check.passed else "red"),
-                                             (check.element, "bold"), f": {check.detail}"))
+            _add_statement(node, statement, deciding)
     return root
+
+
+def _add_statement(node: Tree, statement: Any, deciding: set) -> None:
+    """A statement: whether it applies and decided; the elements that failed (every element of the
+    deciding one)."""
+    ref = statement.ref
+    decides = (ref.policy, ref.index) in deciding or statement.deciding
+    effect_style = "green" if ref.effect == "Allow" else "red"
+    label = Text.assemble(("▶ " if decides else "  "), (ref.statement, "bold" if decides else ""),
+                          " [", (ref.effect, effect_style), "] ",
+                          ("applies" if statement.applies else "does not apply",
+                           ("bold " + effect_style) if statement.applies else "dim"))
+    if decides:
+        label.append("  ← decided", style="bold")
+    branch = node.add(label)
+    for check in statement.checks:
+        if decides or not check.passed:
+            branch.add(Text.assemble(("ok " if check.passed else "NO ", "green" if check.passed else "red"),
+                                     (check.element, "bold"), f": {check.detail}"))
 
 
 def render_denials(calls: Any, title: str = "Denied requests and why") -> Tree:
