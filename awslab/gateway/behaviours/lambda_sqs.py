@@ -495,16 +495,21 @@ class LambdaSqsMapping:
         url = str(call.params.get("QueueUrl") or "")
         if not any(m.queue_url == url for m in self.mappings.values()):
             return
-        delays = [call.params.get("DelaySeconds")] if call.operation == "SendMessage" else \
-            [e.get("DelaySeconds") for e in call.params.get("Entries") or [] if isinstance(e, dict)]
-        if any(d is None for d in delays):
-            queue_delay = self._queue_attribute(url, call.region, "DelaySeconds", 0, call)
-            delays = [queue_delay if d is None else d for d in delays]
+        delays = self._send_delays(call, url)
         now = gateway.clock.now()
         for delay in delays or [0]:
             visible = now + dt.timedelta(seconds=int(delay or 0))
             if url not in self.sent or visible < self.sent[url]:
                 self.sent[url] = visible
+
+    def _send_delays(self, call: AwsCall, url: str) -> list:
+        """Each sent message's DelaySeconds, the queue's own where the message gives none."""
+        delays = [call.params.get("DelaySeconds")] if call.operation == "SendMessage" else \
+            [e.get("DelaySeconds") for e in call.params.get("Entries") or [] if isinstance(e, dict)]
+        if any(d is None for d in delays):
+            queue_delay = self._queue_attribute(url, call.region, "DelaySeconds", 0, call)
+            delays = [queue_delay if d is None else d for d in delays]
+        return delays
 
     def _stops(self, old: dt.datetime, new: dt.datetime) -> list[dt.datetime]:
         if not self.mappings:
@@ -857,34 +862,50 @@ def _list_paging(call: AwsCall) -> tuple[int, int] | Response:
 
 def _model_refusal(params: dict) -> str | None:
     """The constraints of Lambda's API model AWS checks server-side, worded as its model validation."""
-    problems = []
-    if "BatchSize" in params:
-        size = params["BatchSize"]
-        if isinstance(size, int) and not 1 <= size <= MAX_BATCH_SIZE:
-            bound = "less than or equal to 10000" if size > 1 else "greater than or equal to 1"
-            problems.append(f"Value '{size}' at 'batchSize' failed to satisfy constraint: Member must have value {bound}")
-    if "MaximumBatchingWindowInSeconds" in params:
-        window = params["MaximumBatchingWindowInSeconds"]
-        if isinstance(window, int) and not 0 <= window <= MAX_WINDOW:
-            bound = "less than or equal to 300" if window > 0 else "greater than or equal to 0"
-            problems.append(f"Value '{window}' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: "
-                            f"Member must have value {bound}")
-    types = params.get("FunctionResponseTypes")
-    if types is not None and (len(types) > 1 or any(t not in RESPONSE_TYPES for t in types)):
-        problems.append(f"Value '{types}' at 'functionResponseTypes' failed to satisfy constraint: Member must "
-                        "satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]"
-                        if len(types) <= 1 else
-                        f"Value '{types}' at 'functionResponseTypes' failed to satisfy constraint: Member must have "
-                        "length less than or equal to 1")
-    scaling = params.get("ScalingConfig") or {}
-    if "MaximumConcurrency" in scaling and not 2 <= int(scaling["MaximumConcurrency"]) <= 1000:
-        problems.append(f"Value '{scaling['MaximumConcurrency']}' at 'scalingConfig.maximumConcurrency' failed to "
-                        "satisfy constraint: Member must have value "
-                        + ("greater than or equal to 2" if int(scaling["MaximumConcurrency"]) < 2 else
-                           "less than or equal to 1000"))
+    found = (_batch_size_problem(params), _batching_window_problem(params), _response_types_problem(params),
+             _maximum_concurrency_problem(params))
+    problems = [problem for problem in found if problem]
     if not problems:
         return None
     return f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected: " + "; ".join(problems)
+
+
+def _batch_size_problem(params: dict) -> str | None:
+    size = params.get("BatchSize")
+    if "BatchSize" in params and isinstance(size, int) and not 1 <= size <= MAX_BATCH_SIZE:
+        bound = "less than or equal to 10000" if size > 1 else "greater than or equal to 1"
+        return f"Value '{size}' at 'batchSize' failed to satisfy constraint: Member must have value {bound}"
+    return None
+
+
+def _batching_window_problem(params: dict) -> str | None:
+    window = params.get("MaximumBatchingWindowInSeconds")
+    if "MaximumBatchingWindowInSeconds" in params and isinstance(window, int) and not 0 <= window <= MAX_WINDOW:
+        bound = "less than or equal to 300" if window > 0 else "greater than or equal to 0"
+        return (f"Value '{window}' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: "
+                f"Member must have value {bound}")
+    return None
+
+
+def _response_types_problem(params: dict) -> str | None:
+    types = params.get("FunctionResponseTypes")
+    if types is None or not (len(types) > 1 or any(t not in RESPONSE_TYPES for t in types)):
+        return None
+    if len(types) <= 1:
+        return (f"Value '{types}' at 'functionResponseTypes' failed to satisfy constraint: Member must "
+                "satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]")
+    return (f"Value '{types}' at 'functionResponseTypes' failed to satisfy constraint: Member must have "
+            "length less than or equal to 1")
+
+
+def _maximum_concurrency_problem(params: dict) -> str | None:
+    scaling = params.get("ScalingConfig") or {}
+    if "MaximumConcurrency" in scaling and not 2 <= int(scaling["MaximumConcurrency"]) <= 1000:
+        return (f"Value '{scaling['MaximumConcurrency']}' at 'scalingConfig.maximumConcurrency' failed to "
+                "satisfy constraint: Member must have value "
+                + ("greater than or equal to 2" if int(scaling["MaximumConcurrency"]) < 2 else
+                   "less than or equal to 1000"))
+    return None
 
 
 def _changes_what_pollers_read(call: AwsCall) -> str:
