@@ -188,41 +188,47 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
     """Is each backend running, where, and is it healthy? Exit 0 when every one asked about is."""
-    from ..backends.localstack import default_endpoint
-    from ..backends.running import read_state
-
     names = [backend.value] if backend else [m.value for m in Managed]
-    report = []
-    for name in names:
-        state = read_state(name)
-        entry: dict[str, Any] = {"backend": name, "running": False, "healthy": False, "managed": state is not None}
-        if state is None and name == "localstack":
-            # Not started by awslab: a LocalStack from docker compose (or elsewhere) counts too.
-            state = {"url": default_endpoint(), "mode": "external"}
-        if state is not None:
-            healthy, detail = _health(name, state)
-            pids = {process: ref["pid"] for process, ref in state.get("processes", {}).items()}
-            entry.update({"url": state.get("url"), "mode": state.get("mode"), "healthy": healthy,
-                          "running": healthy or _alive(state), "detail": detail, "pids": pids})
-            if state.get("dynamodb"):
-                entry["dynamodb"] = state["dynamodb"]
-        report.append(entry)
+    report = [_backend_status(name) for name in names]
     if as_json:
         print(json.dumps(report, indent=2))
     else:
         for entry in report:
-            if entry["healthy"]:
-                pid_list = ", ".join(f"{k} {v}" for k, v in entry.get("pids", {}).items())
-                _out(f"[green]{entry['backend']}: healthy[/] at {entry['url']} ({entry['mode']}"
-                     + (f"; PIDs {pid_list}" if pid_list else "") + f"){_services_line(entry)}")
-            elif entry["running"]:
-                _out(f"[yellow]{entry['backend']}: running but unhealthy[/] at {entry['url']}: {entry['detail']}")
-            else:
-                hint = f" (`awslab backend up {entry['backend']}` starts it)"
-                where = f" at {entry['url']}" if entry.get("url") else ""
-                _out(f"{entry['backend']}: not running{where}{hint}")
+            _print_status(entry)
     if backend is not None and not all(entry["healthy"] for entry in report):
         raise typer.Exit(1)
+
+
+def _backend_status(name: str) -> dict:
+    from ..backends.localstack import default_endpoint
+    from ..backends.running import read_state
+
+    state = read_state(name)
+    entry: dict[str, Any] = {"backend": name, "running": False, "healthy": False, "managed": state is not None}
+    if state is None and name == "localstack":
+        # Not started by awslab: a LocalStack from docker compose (or elsewhere) counts too.
+        state = {"url": default_endpoint(), "mode": "external"}
+    if state is not None:
+        healthy, detail = _health(name, state)
+        pids = {process: ref["pid"] for process, ref in state.get("processes", {}).items()}
+        entry.update({"url": state.get("url"), "mode": state.get("mode"), "healthy": healthy,
+                      "running": healthy or _alive(state), "detail": detail, "pids": pids})
+        if state.get("dynamodb"):
+            entry["dynamodb"] = state["dynamodb"]
+    return entry
+
+
+def _print_status(entry: dict) -> None:
+    if entry["healthy"]:
+        pids = ", ".join(f"{k} {v}" for k, v in entry.get("pids", {}).items())
+        _out(f"[green]{entry['backend']}: healthy[/] at {entry['url']} ({entry['mode']}"
+             + (f"; PIDs {pids}" if pids else "") + f"){_services_line(entry)}")
+    elif entry["running"]:
+        _out(f"[yellow]{entry['backend']}: running but unhealthy[/] at {entry['url']}: {entry['detail']}")
+    else:
+        hint = f" (`awslab backend up {entry['backend']}` starts it)"
+        where = f" at {entry['url']}" if entry.get("url") else ""
+        _out(f"{entry['backend']}: not running{where}{hint}")
 
 
 def _services_line(entry: dict) -> str:
