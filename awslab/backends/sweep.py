@@ -79,32 +79,13 @@ def _dynamodb(dynamodb) -> int:
 
 @sweeper("iam")
 def _iam(iam) -> int:
+    # What an entity holds goes first: IAM refuses to delete a user, group, role or profile that holds any.
     count = 0
     for user in all_pages(iam, "list_users", "Users"):
-        name = user["UserName"]
-        for key in iam.list_access_keys(UserName=name).get("AccessKeyMetadata", []):
-            iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
-        for policy in iam.list_user_policies(UserName=name).get("PolicyNames", []):
-            iam.delete_user_policy(UserName=name, PolicyName=policy)
-        for policy in iam.list_attached_user_policies(UserName=name).get("AttachedPolicies", []):
-            iam.detach_user_policy(UserName=name, PolicyArn=policy["PolicyArn"])
-        for group in iam.list_groups_for_user(UserName=name).get("Groups", []):
-            iam.remove_user_from_group(UserName=name, GroupName=group["GroupName"])
-        try:
-            iam.delete_login_profile(UserName=name)
-        except iam.exceptions.NoSuchEntityException:
-            pass
-        if user.get("PermissionsBoundary"):
-            iam.delete_user_permissions_boundary(UserName=name)
-        iam.delete_user(UserName=name)
+        _delete_user(iam, user)
         count += 1
     for group in all_pages(iam, "list_groups", "Groups"):
-        name = group["GroupName"]
-        for policy in iam.list_group_policies(GroupName=name).get("PolicyNames", []):
-            iam.delete_group_policy(GroupName=name, PolicyName=policy)
-        for policy in iam.list_attached_group_policies(GroupName=name).get("AttachedPolicies", []):
-            iam.detach_group_policy(GroupName=name, PolicyArn=policy["PolicyArn"])
-        iam.delete_group(GroupName=name)
+        _delete_group(iam, group["GroupName"])
         count += 1
     for profile in all_pages(iam, "list_instance_profiles", "InstanceProfiles"):
         for role in profile.get("Roles", []):
@@ -113,14 +94,9 @@ def _iam(iam) -> int:
         iam.delete_instance_profile(InstanceProfileName=profile["InstanceProfileName"])
         count += 1
     for role in all_pages(iam, "list_roles", "Roles"):
-        name = role["RoleName"]
         if role.get("Path", "/").startswith("/aws-service-role/"):
             continue
-        for policy in iam.list_role_policies(RoleName=name).get("PolicyNames", []):
-            iam.delete_role_policy(RoleName=name, PolicyName=policy)
-        for policy in iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", []):
-            iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
-        iam.delete_role(RoleName=name)
+        _delete_role(iam, role["RoleName"])
         count += 1
     for policy in all_pages(iam, "list_policies", "Policies", Scope="Local"):
         for version in iam.list_policy_versions(PolicyArn=policy["Arn"]).get("Versions", []):
@@ -129,6 +105,41 @@ def _iam(iam) -> int:
         iam.delete_policy(PolicyArn=policy["Arn"])
         count += 1
     return count
+
+
+def _delete_user(iam, user: dict) -> None:
+    name = user["UserName"]
+    for key in iam.list_access_keys(UserName=name).get("AccessKeyMetadata", []):
+        iam.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+    for policy in iam.list_user_policies(UserName=name).get("PolicyNames", []):
+        iam.delete_user_policy(UserName=name, PolicyName=policy)
+    for policy in iam.list_attached_user_policies(UserName=name).get("AttachedPolicies", []):
+        iam.detach_user_policy(UserName=name, PolicyArn=policy["PolicyArn"])
+    for group in iam.list_groups_for_user(UserName=name).get("Groups", []):
+        iam.remove_user_from_group(UserName=name, GroupName=group["GroupName"])
+    try:
+        iam.delete_login_profile(UserName=name)
+    except iam.exceptions.NoSuchEntityException:
+        pass
+    if user.get("PermissionsBoundary"):
+        iam.delete_user_permissions_boundary(UserName=name)
+    iam.delete_user(UserName=name)
+
+
+def _delete_group(iam, name: str) -> None:
+    for policy in iam.list_group_policies(GroupName=name).get("PolicyNames", []):
+        iam.delete_group_policy(GroupName=name, PolicyName=policy)
+    for policy in iam.list_attached_group_policies(GroupName=name).get("AttachedPolicies", []):
+        iam.detach_group_policy(GroupName=name, PolicyArn=policy["PolicyArn"])
+    iam.delete_group(GroupName=name)
+
+
+def _delete_role(iam, name: str) -> None:
+    for policy in iam.list_role_policies(RoleName=name).get("PolicyNames", []):
+        iam.delete_role_policy(RoleName=name, PolicyName=policy)
+    for policy in iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", []):
+        iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
+    iam.delete_role(RoleName=name)
 
 
 @sweeper("kms")
