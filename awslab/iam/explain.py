@@ -192,23 +192,26 @@ class Decision:
         if self.deciding:
             lines.append("Deciding statements: " + "; ".join(str(r) for r in self.deciding))
         for policy in self.details():
-            lines.append("")
-            lines.append(f"{policy.title} ({policy.kind})")
-            if policy.note:
-                lines.append(f"  {policy.note}")
-                continue
-            if not policy.statements:
-                lines.append("  (no statements)")
-            for statement in policy.statements:
-                marker = ">>" if statement.deciding else "  "
-                state = "APPLIES" if statement.applies else "does not apply"
-                lines.append(f"{marker} {statement.ref.statement} [{statement.ref.effect}] {state}")
-                for check in statement.checks:
-                    lines.append(f"      {'ok ' if check.passed else 'NO '} {check.element}: {check.detail}")
+            lines += _policy_lines(policy)
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return f"{self.decision}: {self.reason}"
+
+
+def _policy_lines(policy: PolicyExplanation) -> list[str]:
+    lines = ["", f"{policy.title} ({policy.kind})"]
+    if policy.note:
+        return lines + [f"  {policy.note}"]
+    if not policy.statements:
+        lines.append("  (no statements)")
+    for statement in policy.statements:
+        marker = ">>" if statement.deciding else "  "
+        state = "APPLIES" if statement.applies else "does not apply"
+        lines.append(f"{marker} {statement.ref.statement} [{statement.ref.effect}] {state}")
+        for check in statement.checks:
+            lines.append(f"      {'ok ' if check.passed else 'NO '} {check.element}: {check.detail}")
+    return lines
 
 
 _PRINCIPAL_WORDS = {
@@ -220,60 +223,55 @@ _PRINCIPAL_WORDS = {
 }
 
 
-def explain_statement(
-    policy_set: PolicySet, statement: Statement, request: PreparedRequest, deciding: bool, bounded: bool = False
-) -> StatementExplanation:
-    checks: list[Check] = []
-    action = request.request.action
+def _action_check(statement: Statement, action: str) -> Check:
     matching = statement.actions.matching(action)
     listed = ", ".join(repr(p) for p in statement.actions.patterns)
     if statement.not_action:
         if matching:
-            checks.append(Check("NotAction", False, f"{action!r} is listed ({', '.join(matching)}), so the statement skips it"))
-        else:
-            checks.append(Check("NotAction", True, f"{action!r} is not among {listed}"))
-    elif matching:
-        checks.append(Check("Action", True, f"{action!r} matches {', '.join(repr(m) for m in matching)}"))
-    else:
-        checks.append(Check("Action", False, f"{action!r} matches none of {listed} (actions ignore case)"))
+            return Check("NotAction", False, f"{action!r} is listed ({', '.join(matching)}), so the statement skips it")
+        return Check("NotAction", True, f"{action!r} is not among {listed}")
+    if matching:
+        return Check("Action", True, f"{action!r} matches {', '.join(repr(m) for m in matching)}")
+    return Check("Action", False, f"{action!r} matches none of {listed} (actions ignore case)")
 
+
+def _resource_check(statement: Statement, request: PreparedRequest) -> Check:
+    resource = request.resource
+    found, notes = statement.resources.explain(resource, request.context)
+    listed = ", ".join(repr(p) for p in statement.resources.patterns)
+    tail = ("; " + "; ".join(notes)) if notes else ""
+    if statement.not_resource:
+        if found:
+            return Check("NotResource", False, f"{resource!r} is listed ({', '.join(found)}){tail}")
+        return Check("NotResource", True, f"{resource!r} is not among {listed}{tail}")
+    if found:
+        return Check("Resource", True, f"{resource!r} matches {', '.join(found)}{tail}")
+    return Check("Resource", False, f"{resource!r} matches none of {listed} (resources are case-sensitive){tail}")
+
+
+def _principal_check(statement: Statement, caller: Any, bounded: bool) -> Check:
+    if statement.not_principal:
+        unnamed = statement.principal.unnamed_identities(caller)
+        if bounded and not statement.allow:
+            return Check("NotPrincipal", True, "a Deny with NotPrincipal applies to every IAM principal that "
+                         "has a permissions boundary, whatever it names (access_policies_boundaries.html)")
+        if unnamed:
+            return Check("NotPrincipal", True, f"does not name {', '.join(unnamed)}, so the statement covers the caller")
+        return Check("NotPrincipal", False, "names every identity of the caller, so it is exempt")
+    how = statement.principal.match(caller)
+    if how is None:
+        return Check("Principal", False, f"{statement.principal} does not name {caller.describe()}")
+    return Check("Principal", True, f"{statement.principal} {_PRINCIPAL_WORDS[how]}")
+
+
+def explain_statement(
+    policy_set: PolicySet, statement: Statement, request: PreparedRequest, deciding: bool, bounded: bool = False
+) -> StatementExplanation:
+    checks: list[Check] = [_action_check(statement, request.request.action)]
     if statement.resources is not None:
-        resource = request.resource
-        found, notes = statement.resources.explain(resource, request.context)
-        listed = ", ".join(repr(p) for p in statement.resources.patterns)
-        tail = ("; " + "; ".join(notes)) if notes else ""
-        if statement.not_resource:
-            if found:
-                checks.append(Check("NotResource", False, f"{resource!r} is listed ({', '.join(found)}){tail}"))
-            else:
-                checks.append(Check("NotResource", True, f"{resource!r} is not among {listed}{tail}"))
-        elif found:
-            checks.append(Check("Resource", True, f"{resource!r} matches {', '.join(found)}{tail}"))
-        else:
-            checks.append(
-                Check("Resource", False, f"{resource!r} matches none of {listed} (resources are case-sensitive){tail}")
-            )
-
+        checks.append(_resource_check(statement, request))
     if statement.principal is not None:
-        caller = request.caller
-        if statement.not_principal:
-            unnamed = statement.principal.unnamed_identities(caller)
-            if bounded and not statement.allow:
-                checks.append(Check("NotPrincipal", True, "a Deny with NotPrincipal applies to every IAM principal that "
-                                    "has a permissions boundary, whatever it names (access_policies_boundaries.html)"))
-            elif unnamed:
-                checks.append(
-                    Check("NotPrincipal", True, f"does not name {', '.join(unnamed)}, so the statement covers the caller")
-                )
-            else:
-                checks.append(Check("NotPrincipal", False, "names every identity of the caller, so it is exempt"))
-        else:
-            how = statement.principal.match(caller)
-            if how is None:
-                checks.append(Check("Principal", False, f"{statement.principal} does not name {caller.describe()}"))
-            else:
-                checks.append(Check("Principal", True, f"{statement.principal} {_PRINCIPAL_WORDS[how]}"))
-
+        checks.append(_principal_check(statement, request.caller, bounded))
     for clause in statement.conditions:
         result, sentence = clause.explain(request.context)
         checks.append(Check("Condition", result, sentence))
