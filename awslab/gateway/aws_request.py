@@ -120,20 +120,31 @@ def serialised(call: AwsCall, params: dict[str, Any]) -> HttpRequest:
         raw_path, _, literal = request["url_path"].partition("?")
         query = "&".join(filter(None, [literal, percent_encode_sequence(request["query_string"])]))
         shape = op.input_shape
-        members = shape.members.values() if shape is not None else ()
-        for member in members:  # the old parameters' headers go; the new ones come from botocore
-            location, name = member.serialization.get("location"), member.serialization.get("name", "").lower()
-            if location == "header":
-                headers.pop(name, None)
-            elif location == "headers":
-                headers = {k: v for k, v in headers.items() if not k.startswith(name)}
+        headers = _without_parameter_headers(shape, headers)
         headers.update({k.lower(): str(v) for k, v in request["headers"].items()})
-        payload = shape.serialization.get("payload") if shape is not None else None
-        if payload and shape.members[payload].type_name in ("blob", "string") \
-                and not isinstance(params.get(payload), (bytes, str)):
+        if _streaming_payload_kept(shape, params):
             body = old.body
     headers["content-length"] = str(len(body))
     return HttpRequest(method, urllib.parse.unquote(raw_path), raw_path, query, headers, body)
+
+
+def _without_parameter_headers(shape: Any, headers: dict[str, str]) -> dict[str, str]:
+    """The old parameters' headers go; the new ones come from botocore."""
+    members = shape.members.values() if shape is not None else ()
+    for member in members:
+        location, name = member.serialization.get("location"), member.serialization.get("name", "").lower()
+        if location == "header":
+            headers.pop(name, None)
+        elif location == "headers":
+            headers = {k: v for k, v in headers.items() if not k.startswith(name)}
+    return headers
+
+
+def _streaming_payload_kept(shape: Any, params: dict[str, Any]) -> bool:
+    """A blob or string payload the log knows only by its size: the request keeps its own body."""
+    payload = shape.serialization.get("payload") if shape is not None else None
+    return bool(payload and shape.members[payload].type_name in ("blob", "string")
+                and not isinstance(params.get(payload), (bytes, str)))
 
 
 @functools.lru_cache(maxsize=None)
