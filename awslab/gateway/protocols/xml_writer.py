@@ -21,24 +21,7 @@ def element(shape: Shape, value: Any, name: str) -> ET.Element:
 def fill(node: ET.Element, shape: Shape, value: Any) -> None:
     kind = shape.type_name
     if kind == "structure":
-        for member_name, item in value.items():
-            member = shape.members.get(member_name)
-            if member is None or item is None or "location" in member.serialization:
-                continue
-            wire = member.serialization.get("name", member_name)
-            if member.serialization.get("xmlAttribute"):
-                node.set(wire, text(member, item))
-            elif member.serialization.get("flattened") and member.type_name in ("list", "map"):
-                items = item if member.type_name == "list" else [{k: v} for k, v in item.items()]
-                for one in items:
-                    child = ET.SubElement(node, wire if member.type_name == "map"
-                                          else member.member.serialization.get("name", wire))
-                    if member.type_name == "map":
-                        _entry(child, member, *next(iter(one.items())))
-                    else:
-                        fill(child, member.member, one)
-            else:
-                fill(ET.SubElement(node, wire), member, item)
+        _fill_structure(node, shape, value)
     elif kind == "list":
         item_name = shape.member.serialization.get("name", "member")
         for item in value:
@@ -48,6 +31,33 @@ def fill(node: ET.Element, shape: Shape, value: Any) -> None:
             _entry(ET.SubElement(node, "entry"), shape, key, item)
     else:
         node.text = text(shape, value)
+
+
+def _fill_structure(node: ET.Element, shape: Shape, value: Any) -> None:
+    """Each member in the body: an attribute, a flattened list or map (repeated elements without a
+    wrapper), or an element."""
+    for member_name, item in value.items():
+        member = shape.members.get(member_name)
+        if member is None or item is None or "location" in member.serialization:
+            continue
+        wire = member.serialization.get("name", member_name)
+        if member.serialization.get("xmlAttribute"):
+            node.set(wire, text(member, item))
+        elif member.serialization.get("flattened") and member.type_name in ("list", "map"):
+            _fill_flattened(node, member, wire, item)
+        else:
+            fill(ET.SubElement(node, wire), member, item)
+
+
+def _fill_flattened(node: ET.Element, member: Shape, wire: str, item: Any) -> None:
+    items = item if member.type_name == "list" else [{k: v} for k, v in item.items()]
+    for one in items:
+        child = ET.SubElement(node, wire if member.type_name == "map"
+                              else member.member.serialization.get("name", wire))
+        if member.type_name == "map":
+            _entry(child, member, *next(iter(one.items())))
+        else:
+            fill(child, member.member, one)
 
 
 def _entry(node: ET.Element, shape: Shape, key: Any, value: Any) -> None:
