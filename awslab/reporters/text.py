@@ -18,6 +18,30 @@ _MARK = {PASSED: Text("✔", style="bold green"), FAILED: Text("✘", style="bol
 
 
 def lab_report(result: LabResult) -> Panel:
+    table = _checks_table(result)
+    parts: list = []
+    if result.load_error:
+        parts.append(Text(f"Could not load your file: {plain(result.load_error)}\n", style="bold red"))
+    if result.output:
+        parts.append(Text("Your file printed when it was loaded:\n" + plain(result.output).rstrip("\n") + "\n"))
+    parts.append(table)
+    hints = [c for c in result.checks if c.status == FAILED and c.hint]
+    if hints:
+        parts.append(_first_hints(result.lab, hints))
+    if result.not_applicable:
+        parts.append(Text(f"{len(result.not_applicable)} check(s) not applicable on {result.backend}: they "
+                          "count neither for nor against you.", style="yellow"))
+    style = "green" if result.full_marks else ("yellow" if result.score else "red")
+    virtual = _duration(result.virtual_seconds)
+    # the score first: rich cuts a long title from the right
+    title = (f"[{style}]{result.score}/{result.max_score}[/] {result.lab} on {result.backend}: "
+             f"[bold]{escape(result.title)}[/]")
+    subtitle = f"graded in {result.duration:.2f} s" + (f", covering {virtual} of AWS time" if virtual else "")
+    return Panel(Group(*parts), title=title, subtitle=subtitle, border_style=style)
+
+
+def _checks_table(result: LabResult) -> Table:
+    """One row per check: its mark, title and points, and what awslab saw (message, details, output)."""
     table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
     table.add_column("", width=1)
     table.add_column("check", ratio=3)
@@ -31,30 +55,16 @@ def lab_report(result: LabResult) -> Panel:
             message.append("\nyour code printed:\n", style="bold")
             message.append(plain(check.output).rstrip("\n"), style="")
         table.add_row(_MARK[check.status], check.title, f"{check.points}/{check.max_points}", message)
-    parts: list = []
-    if result.load_error:
-        parts.append(Text(f"Could not load your file: {plain(result.load_error)}\n", style="bold red"))
-    if result.output:
-        parts.append(Text("Your file printed when it was loaded:\n" + plain(result.output).rstrip("\n") + "\n"))
-    parts.append(table)
-    hints = [c for c in result.checks if c.status == FAILED and c.hint]
-    if hints:
-        hint_text = Text("\nHints (first step only; `awslab hint " + result.lab + "` shows one more each time)\n",
-                         style="bold")
-        for check in hints:
-            hint_text.append(f"• {check.title}: ", style="bold cyan")
-            hint_text.append((unasked_hint(check.hint) or f"ask for it: awslab hint {result.lab}") + "\n")
-        parts.append(hint_text)
-    if result.not_applicable:
-        parts.append(Text(f"{len(result.not_applicable)} check(s) not applicable on {result.backend}: they "
-                          "count neither for nor against you.", style="yellow"))
-    style = "green" if result.full_marks else ("yellow" if result.score else "red")
-    virtual = _duration(result.virtual_seconds)
-    # the score first: rich cuts a long title from the right
-    title = (f"[{style}]{result.score}/{result.max_score}[/] {result.lab} on {result.backend}: "
-             f"[bold]{escape(result.title)}[/]")
-    subtitle = f"graded in {result.duration:.2f} s" + (f", covering {virtual} of AWS time" if virtual else "")
-    return Panel(Group(*parts), title=title, subtitle=subtitle, border_style=style)
+    return table
+
+
+def _first_hints(lab: str, hints: list) -> Text:
+    hint_text = Text("\nHints (first step only; `awslab hint " + lab + "` shows one more each time)\n",
+                     style="bold")
+    for check in hints:
+        hint_text.append(f"• {check.title}: ", style="bold cyan")
+        hint_text.append((unasked_hint(check.hint) or f"ask for it: awslab hint {lab}") + "\n")
+    return hint_text
 
 
 def _duration(seconds: float) -> str:
