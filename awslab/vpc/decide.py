@@ -20,6 +20,7 @@ address and a route to an internet gateway (VPC_Internet_Gateway.html).
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,14 +242,21 @@ class _Deciding:
 
         denied = [s for s in segments if not s.allowed]
         rule = ", ".join(dict.fromkeys(s.rule.name for s in (denied or segments)))
-        if not denied:
-            detail = "; ".join(said(s, "allowed") for s in segments)
-        else:
-            detail = "; ".join(said(s, "denied") for s in denied)
-            allowed = [s for s in segments if s.allowed]
-            if allowed:
-                detail += " (" + ", ".join(f"port {s.ports} is allowed by rule {s.rule.name}" for s in allowed) + ")"
+        detail = _acl_detail(segments, said)
         self.hops.append(Hop(key, stage, "network ACL", where, not denied, detail, rule=rule, segments=tuple(segments)))
+
+def _acl_detail(segments: list, said: Callable[[nacl.Segment, str], str]) -> str:
+    """What the rules said of each port segment: every one when all are allowed, else the denied
+    ones, with the allowed ones in brackets."""
+    denied = [s for s in segments if not s.allowed]
+    if not denied:
+        return "; ".join(said(s, "allowed") for s in segments)
+    detail = "; ".join(said(s, "denied") for s in denied)
+    allowed = [s for s in segments if s.allowed]
+    if allowed:
+        detail += " (" + ", ".join(f"port {s.ports} is allowed by rule {s.rule.name}" for s in allowed) + ")"
+    return detail
+
 
 def decide(network: Network | dict, flow: Flow | dict) -> Decision:
     """Every hop of `flow` through `network` (a Network or the describe_* answers it is read from)."""
