@@ -42,14 +42,7 @@ def decode(shape: Shape, value: Any) -> Any:
     """A JSON value as boto3's parameter of `shape` (a value of the wrong type is kept as sent)."""
     kind = shape.type_name
     if kind == "structure":
-        if not isinstance(value, dict) or getattr(shape, "is_document_type", False):
-            return value
-        members = _members_by_wire_name(shape)
-        out = {}
-        for key, item in value.items():
-            found = members.get(key)
-            out[found[0] if found else key] = decode(found[1], item) if found else item
-        return out
+        return _decode_structure(shape, value)
     if kind == "list":
         return [decode(shape.member, item) for item in value] if isinstance(value, list) else value
     if kind == "map":
@@ -62,6 +55,18 @@ def decode(shape: Shape, value: Any) -> Any:
     if kind == "timestamp":
         return timestamp(value)
     return value
+
+
+def _decode_structure(shape: Shape, value: Any) -> Any:
+    """Each member under its boto3 name; a key the model does not know, and a document, as sent."""
+    if not isinstance(value, dict) or getattr(shape, "is_document_type", False):
+        return value
+    members = _members_by_wire_name(shape)
+    out = {}
+    for key, item in value.items():
+        found = members.get(key)
+        out[found[0] if found else key] = decode(found[1], item) if found else item
+    return out
 
 
 def timestamp(value: Any) -> Any:
