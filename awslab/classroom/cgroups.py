@@ -173,16 +173,21 @@ def _sweep_stale(base: Path, version: int, *, root: Path = ROOT) -> None:
         pid = name.removeprefix("awslab-")
         if not pid.isdigit() or _driver_alive(int(pid)):
             continue
-        parents = [root / name] if version == 2 else [root / c / name for c in V1_CONTROLLERS]
-        children = sorted({child.name for parent in parents if parent.is_dir()
-                           for child in parent.iterdir() if child.is_dir()})
-        for child in children:
-            StudentGroup([parent / child for parent in parents], version).remove()
-        for parent in parents:
-            try:
-                parent.rmdir()
-            except OSError:
-                pass
+        _remove_driver_groups(name, version, root)
+
+
+def _remove_driver_groups(name: str, version: int, root: Path) -> None:
+    """A gone driver's groups: each student's group (its processes killed), then the driver's own."""
+    parents = [root / name] if version == 2 else [root / c / name for c in V1_CONTROLLERS]
+    children = sorted({child.name for parent in parents if parent.is_dir()
+                       for child in parent.iterdir() if child.is_dir()})
+    for child in children:
+        StudentGroup([parent / child for parent in parents], version).remove()
+    for parent in parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            pass
 
 
 def _counter(path: Path, name: str) -> int:
