@@ -245,6 +245,25 @@ def init_workspace(directory: str | Path, labs: list[Any], *, force: bool = Fals
     """
     workspace = Workspace(directory)
     root = workspace.root
+    _check_can_init(workspace, directory, labs, force)
+    root.mkdir(parents=True, exist_ok=True)
+    report = InitReport(root)
+    for lab in labs:
+        _write_starter(workspace, lab, report)
+    readme = root / "README.md"
+    if not readme.exists() or readme.read_text().startswith(README_FIRST_LINE):
+        _write_learner_file(readme, workspace_readme(labs))
+    with workspace._locked():
+        data = workspace._read()
+        data["version"] = FORMAT_VERSION
+        data.setdefault("created", _iso(_now()))
+        workspace._write(data)
+    return report
+
+
+def _check_can_init(workspace: Workspace, directory: str | Path, labs: list[Any], force: bool) -> None:
+    """A folder to write in, labs to write, and (without force) no learner's work in the way."""
+    root = workspace.root
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root} is a file, not a folder: pick another DIR (e.g. `awslab init awslab-work`)")
     if not labs:
@@ -257,28 +276,20 @@ def init_workspace(directory: str | Path, labs: list[Any], *, force: bool = Fals
                              f"Keep working there, or run `awslab init {directory} --force` to start over "
                              f"(your files are copied to {MARKER_DIR}/{BACKUPS_DIR}/ first), or "
                              "`awslab reset LAB` for one lab")
-    root.mkdir(parents=True, exist_ok=True)
-    report = InitReport(root)
-    for lab in labs:
-        path = workspace.lab_file(lab.id)
-        starter = lab.starter.read_text()
-        if path.exists() and path.read_text() == starter:
-            report.unchanged.append(path.name)
-            continue
-        if path.exists():
-            report.replaced.append((path.name, workspace.backup(path)))
-        else:
-            report.created.append(path.name)
-        _write_learner_file(path, starter)
-    readme = root / "README.md"
-    if not readme.exists() or readme.read_text().startswith(README_FIRST_LINE):
-        _write_learner_file(readme, workspace_readme(labs))
-    with workspace._locked():
-        data = workspace._read()
-        data["version"] = FORMAT_VERSION
-        data.setdefault("created", _iso(_now()))
-        workspace._write(data)
-    return report
+
+
+def _write_starter(workspace: Workspace, lab: Any, report: InitReport) -> None:
+    """The lab's starter as <lab_id>.py, unless it is there already; another file there is backed up."""
+    path = workspace.lab_file(lab.id)
+    starter = lab.starter.read_text()
+    if path.exists() and path.read_text() == starter:
+        report.unchanged.append(path.name)
+        return
+    if path.exists():
+        report.replaced.append((path.name, workspace.backup(path)))
+    else:
+        report.created.append(path.name)
+    _write_learner_file(path, starter)
 
 
 README_FIRST_LINE = "# Your awslab workspace"
