@@ -128,6 +128,11 @@ def explain_match(
             checks = tuple(_check(key, conditions, context) for key, conditions in alternative)
             if all(check.matched for check in checks):
                 return MatchExplanation(True, "; ".join(c.detail for c in checks), checks)
+    return _no_match(alternatives, contexts)
+
+
+def _no_match(alternatives: Any, contexts: Any) -> MatchExplanation:
+    """Why no $or branch matched, each checked against the whole message."""
     whole = merged(contexts)
     branches = [
         tuple(_check(key, conditions, whole) for key, conditions in alternative)
