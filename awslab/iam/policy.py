@@ -300,17 +300,22 @@ def _compile(document: dict, kind: str) -> tuple[CompiledPolicy | None, list[str
         problems.extend(found)
         if statement is not None:
             if statement.sid:
-                if statement.sid in seen_sids:
-                    problems.append(f"{statement.name}: Sid is used by another statement (Sids must be unique)")
-                seen_sids.add(statement.sid)
-                if kind == "identity" and not _IAM_SID.fullmatch(statement.sid):
-                    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
-                    notices.append(f"{statement.name}: IAM refuses to store this policy: a Sid in IAM is letters "
-                                   "and digits only (MalformedPolicyDocument)")
+                _check_sid(statement.name, statement.sid, kind, seen_sids, problems, notices)
             statements.append(statement)
     if problems:
         return None, problems + notices
     return CompiledPolicy(kind, version, policy_id, tuple(statements), document, notices=tuple(notices)), []
+
+
+def _check_sid(name: str, sid: str, kind: str, seen_sids: set[str], problems: list[str], notices: list[str]) -> None:
+    """Sids are unique within a policy; IAM stores only letters and digits."""
+    if sid in seen_sids:
+        problems.append(f"{name}: Sid is used by another statement (Sids must be unique)")
+    seen_sids.add(sid)
+    if kind == "identity" and not _IAM_SID.fullmatch(sid):
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+        notices.append(f"{name}: IAM refuses to store this policy: a Sid in IAM is letters "
+                       "and digits only (MalformedPolicyDocument)")
 
 
 def _check_kind(kind: str) -> None:
