@@ -84,12 +84,10 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
               names: itertools.count) -> CheckResult:
     result = CheckResult(name=check.name, title=check.title, status=FAILED, points=0, max_points=check.points,
                          hint=check.hint)
-    missing = [f for f in check.requires if not aws.has(f)]
-    unserved = [s for s in lab.services if not aws.backend.serves(s)]
-    if missing or unserved:
+    lacking = _lacking_on_backend(check, lab, aws)
+    if lacking:
         result.status, result.max_points = NOT_APPLICABLE, 0
-        result.message = "not applicable on this backend: " + "; ".join(
-            [aws.backend.why_not_served(s) for s in unserved] + [aws.backend.why_lacking(f) for f in missing])
+        result.message = "not applicable on this backend: " + "; ".join(lacking)
         return result
     context = CheckContext(aws=aws, learner=LearnerFunctions(learner), lab=lab, fixtures=fixtures, names=names)
     started = time.perf_counter()
@@ -117,3 +115,11 @@ def run_check(check, lab: Lab, aws: LocalAWS, learner: LearnerProcess, fixtures:
     result.output = clean_output(learner.take_call_output())
     result.duration = time.perf_counter() - started
     return result
+
+
+def _lacking_on_backend(check, lab: Lab, aws: LocalAWS) -> list[str]:
+    """Why the backend cannot judge the check: services of the lab it does not serve, features the
+    check requires that it lacks."""
+    missing = [f for f in check.requires if not aws.has(f)]
+    unserved = [s for s in lab.services if not aws.backend.serves(s)]
+    return [aws.backend.why_not_served(s) for s in unserved] + [aws.backend.why_lacking(f) for f in missing]
