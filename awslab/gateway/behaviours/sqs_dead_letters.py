@@ -54,15 +54,7 @@ class SqsDeadLetters:
         wanted = {*call.params.get("AttributeNames", []), *call.params.get("MessageSystemAttributeNames", [])}
         changed = False
         for message in messages:
-            message_id = message.get("MessageId")
-            seen = memory["last_seen"].get(message_id)
-            if message_id not in memory["moved_from"] and seen and seen[0] != here and seen[1] == here:
-                memory["moved_from"][message_id] = seen[0]
-            memory["last_seen"][message_id] = (here, target)
-            source = memory["moved_from"].get(message_id)
-            if source and ({"All", ATTRIBUTE} & wanted) and ATTRIBUTE not in message.get("Attributes", {}):
-                message.setdefault("Attributes", {})[ATTRIBUTE] = source
-                changed = True
+            changed = _note_source(message, memory, here, target, wanted) or changed
         return response.with_json(data) if changed else response
 
     def _list_sources(self, call: AwsCall, forward: Forward) -> Response:
@@ -84,6 +76,21 @@ class SqsDeadLetters:
         if start + size < len(urls):
             page["NextToken"] = base64.b64encode(str(start + size).encode()).decode()
         return response.with_json(page)
+
+
+def _note_source(message: dict, memory: dict, here: str | None, target: str | None, wanted: set) -> bool:
+    """Remember where the message was seen; a message first seen in another queue whose dead-letter
+    queue this is was moved here, and gets DeadLetterQueueSourceArn when asked. True if it got it now."""
+    message_id = message.get("MessageId")
+    seen = memory["last_seen"].get(message_id)
+    if message_id not in memory["moved_from"] and seen and seen[0] != here and seen[1] == here:
+        memory["moved_from"][message_id] = seen[0]
+    memory["last_seen"][message_id] = (here, target)
+    source = memory["moved_from"].get(message_id)
+    if source and ({"All", ATTRIBUTE} & wanted) and ATTRIBUTE not in message.get("Attributes", {}):
+        message.setdefault("Attributes", {})[ATTRIBUTE] = source
+        return True
+    return False
 
 
 BEHAVIOUR = SqsDeadLetters

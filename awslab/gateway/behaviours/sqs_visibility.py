@@ -107,24 +107,31 @@ class SqsVisibility:
         sqs = gateway.internal_client("sqs", call.region)
         successful, failed = [], []
         for entry in entries:
-            handle, timeout = entry.get("ReceiptHandle"), _seconds(entry.get("VisibilityTimeout"))
-            received_at = memory["received_at"].get(memory["message_of"].get(handle))
-            refusal = _over_cap(gateway, received_at, timeout) if received_at and timeout is not None else None
-            if refusal:
-                failed.append(_failure(entry, "InvalidParameterValue", refusal))
-                continue
-            try:
-                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle,
-                                              VisibilityTimeout=entry.get("VisibilityTimeout"))
-            except ClientError as error:
-                code, message = error.response["Error"].get("Code"), error.response["Error"].get("Message", "")
-                if not (received_at and _MOTO_CAP in message):
-                    failed.append(_failure(entry, code, message))
-                    continue
-            if received_at is not None and timeout is not None:
-                _set_visible_from(gateway, call, url, [(handle, timeout)])
-            successful.append({"Id": entry.get("Id")})
+            failure = _change_entry(gateway, call, sqs, url, entry, memory)
+            if failure is None:
+                successful.append({"Id": entry.get("Id")})
+            else:
+                failed.append(failure)
         return _json_ok(call, {"Successful": successful, "Failed": failed})
+
+
+def _change_entry(gateway: Gateway, call: AwsCall, sqs: Any, url: str, entry: dict, memory: dict) -> dict | None:
+    """One entry of ChangeMessageVisibilityBatch on the virtual clock; its failure, or None."""
+    handle, timeout = entry.get("ReceiptHandle"), _seconds(entry.get("VisibilityTimeout"))
+    received_at = memory["received_at"].get(memory["message_of"].get(handle))
+    refusal = _over_cap(gateway, received_at, timeout) if received_at and timeout is not None else None
+    if refusal:
+        return _failure(entry, "InvalidParameterValue", refusal)
+    try:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle,
+                                      VisibilityTimeout=entry.get("VisibilityTimeout"))
+    except ClientError as error:
+        code, message = error.response["Error"].get("Code"), error.response["Error"].get("Message", "")
+        if not (received_at and _MOTO_CAP in message):
+            return _failure(entry, code, message)
+    if received_at is not None and timeout is not None:
+        _set_visible_from(gateway, call, url, [(handle, timeout)])
+    return None
 
 
 def _seconds(value: Any) -> int | None:
