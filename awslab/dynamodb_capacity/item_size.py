@@ -45,6 +45,10 @@ def attribute_value_size(value: Mapping[str, Any]) -> int:
         return LIST_OR_MAP_OVERHEAD + sum(
             _name_size(k) + attribute_value_size(v) + PER_ELEMENT_OVERHEAD for k, v in data.items()
         )
+    return _set_size(type_key, data)
+
+
+def _set_size(type_key: str, data: Any) -> int:
     # R1.7 is an assumption (AWS does not document sets): elements summed, no overhead.
     if type_key == "SS":
         return sum(len(s.encode("utf-8")) for s in data)
