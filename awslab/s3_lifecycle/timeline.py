@@ -55,23 +55,31 @@ def small_object_notes(lifecycle: LifecycleConfig, snapshot: BucketSnapshot) -> 
         for rule in lifecycle.enabled_rules:
             if rule.filter.has_size_bounds or not rule.filter.matches(version.key, size=version.size, tags=version.tags):
                 continue
-            targets = [t.storage_class for t in rule.transitions] if version.is_latest else []
-            targets += [t.storage_class for t in rule.noncurrent_transitions]
-            skipped = [t for t in dict.fromkeys(targets)
-                       if lifecycle.minimum_object_size != "varies_by_storage_class" or t not in SMALL_OBJECT_TARGETS]
+            skipped = _skipped_targets(lifecycle, rule, version)
             if not skipped:
                 continue
-            if lifecycle.minimum_object_size == "varies_by_storage_class":
-                setting = ("TransitionDefaultMinimumObjectSize is varies_by_storage_class: objects under 128 KiB "
-                           "may go only to GLACIER or DEEP_ARCHIVE")
-            else:
-                setting = ("since September 2024 S3 does not transition objects under 128 KiB (131,072 bytes) by "
-                           "default (TransitionDefaultMinimumObjectSize all_storage_classes_128K); a size filter "
-                           "(ObjectSizeGreaterThan) on the rule decides instead")
+            setting = _minimum_size_setting(lifecycle)
             notes.setdefault((version.key, version.version_id), []).append(
                 f"not moved to {', '.join(skipped)} by rule {rule.id!r}: {_size(version.size)} is under 128 KiB, and "
                 f"{setting} ({SMALL_OBJECTS_PAGE})")
     return notes
+
+
+def _skipped_targets(lifecycle: LifecycleConfig, rule: Any, version: ObjectVersion) -> list[str]:
+    """The storage classes the rule would move this small version to and S3 does not."""
+    targets = [t.storage_class for t in rule.transitions] if version.is_latest else []
+    targets += [t.storage_class for t in rule.noncurrent_transitions]
+    return [t for t in dict.fromkeys(targets)
+            if lifecycle.minimum_object_size != "varies_by_storage_class" or t not in SMALL_OBJECT_TARGETS]
+
+
+def _minimum_size_setting(lifecycle: LifecycleConfig) -> str:
+    if lifecycle.minimum_object_size == "varies_by_storage_class":
+        return ("TransitionDefaultMinimumObjectSize is varies_by_storage_class: objects under 128 KiB "
+                "may go only to GLACIER or DEEP_ARCHIVE")
+    return ("since September 2024 S3 does not transition objects under 128 KiB (131,072 bytes) by "
+            "default (TransitionDefaultMinimumObjectSize all_storage_classes_128K); a size filter "
+            "(ObjectSizeGreaterThan) on the rule decides instead")
 
 
 def render_timeline(timeline: Timeline, notes: Mapping[tuple[str, str], list[str]] | None = None) -> Tree:
