@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -253,11 +253,7 @@ def _svg_chart(stats: list[SecondStats], kind: Kind) -> str:
     for i, s in enumerate(stats):
         x = _PAD + i * bar_w
         consumed, provisioned = s.consumed(kind), s.provisioned(kind)
-        label = html.escape(
-            f"t+{s.second - origin}s: {_number(consumed)} {unit}"
-            + ("" if provisioned is None else f" of {_number(provisioned)} provisioned")
-            + (f", {s.throttled(kind)} throttled" if s.throttled(kind) else "")
-        )
+        label = _bar_label(s, kind, unit, origin)
         within = consumed if provisioned is None else min(consumed, provisioned)
         if within > 0:
             parts.append(
@@ -274,6 +270,22 @@ def _svg_chart(stats: list[SecondStats], kind: Kind) -> str:
                 f'<circle cx="{x + bar_w / 2:.2f}" cy="{_PAD / 2:.2f}" r="4" fill="#c62828">'
                 f"<title>{label}</title></circle>"
             )
+    parts += _provisioned_line(stats, kind, bar_w, y)
+    parts.append("</svg>")
+    return heading + "\n" + "\n".join(parts)
+
+
+def _bar_label(s: SecondStats, kind: Kind, unit: str, origin: int) -> str:
+    consumed, provisioned = s.consumed(kind), s.provisioned(kind)
+    return html.escape(
+        f"t+{s.second - origin}s: {_number(consumed)} {unit}"
+        + ("" if provisioned is None else f" of {_number(provisioned)} provisioned")
+        + (f", {s.throttled(kind)} throttled" if s.throttled(kind) else "")
+    )
+
+
+def _provisioned_line(stats: list[SecondStats], kind: Kind, bar_w: float, y: Callable[[float], float]) -> list[str]:
+    """The provisioned rate as a step line over the seconds that have one."""
     steps = []
     for i, s in enumerate(stats):
         provisioned = s.provisioned(kind)
@@ -281,6 +293,5 @@ def _svg_chart(stats: list[SecondStats], kind: Kind) -> str:
             x = _PAD + i * bar_w
             steps.append(f"M{x:.2f},{y(provisioned):.2f} H{x + bar_w:.2f}")
     if steps:
-        parts.append(f'<path d="{" ".join(steps)}" stroke="#f9a825" stroke-width="2" fill="none"/>')
-    parts.append("</svg>")
-    return heading + "\n" + "\n".join(parts)
+        return [f'<path d="{" ".join(steps)}" stroke="#f9a825" stroke-width="2" fill="none"/>']
+    return []
