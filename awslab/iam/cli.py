@@ -18,7 +18,7 @@ from rich.text import Text
 
 from awslab.commands.iam import app  # `awslab.iam.cli.app` is the iam command group
 from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, evaluate
-from awslab.iam.explain import Decision
+from awslab.iam.explain import Decision, StatementExplanation
 from awslab.iam.policy import PolicyError, infer_kind, validate as validate_policy
 from awslab.iam.request import Request, RequestError
 
@@ -168,23 +168,27 @@ def render(decision: Decision, console: Console) -> None:
         if not policy.statements:
             console.print(Text("  (no statements)", style="dim"))
         for statement in policy.statements:
-            line = Text()
-            if statement.deciding:
-                effect_colour = "red" if statement.ref.effect == "Deny" else "green"
-                line.append(" >> ", style=f"bold {effect_colour}")
-                line.append(f"{statement.ref.statement} [{statement.ref.effect}] DECIDED", style=f"bold reverse {effect_colour}")
-            else:
-                line.append("    ")
-                state = "applies" if statement.applies else "does not apply"
-                line.append(f"{statement.ref.statement} [{statement.ref.effect}] {state}", style="" if statement.applies else "dim")
-            console.print(line)
-            for check in statement.checks:
-                mark = Text("      ok  " if check.passed else "      no  ", style="green" if check.passed else "red")
-                mark.append(f"{check.element}: ", style="bold")
-                mark.append(check.detail)
-                console.print(mark)
+            _print_statement(statement, console)
     if decision.missing:
         console.print(Text("missing allow: " + ", ".join(decision.missing), style="yellow"))
+
+
+def _print_statement(statement: StatementExplanation, console: Console) -> None:
+    line = Text()
+    if statement.deciding:
+        effect_colour = "red" if statement.ref.effect == "Deny" else "green"
+        line.append(" >> ", style=f"bold {effect_colour}")
+        line.append(f"{statement.ref.statement} [{statement.ref.effect}] DECIDED", style=f"bold reverse {effect_colour}")
+    else:
+        line.append("    ")
+        state = "applies" if statement.applies else "does not apply"
+        line.append(f"{statement.ref.statement} [{statement.ref.effect}] {state}", style="" if statement.applies else "dim")
+    console.print(line)
+    for check in statement.checks:
+        mark = Text("      ok  " if check.passed else "      no  ", style="green" if check.passed else "red")
+        mark.append(f"{check.element}: ", style="bold")
+        mark.append(check.detail)
+        console.print(mark)
 
 
 def validate(file: Path, kind: Optional[str]) -> None:
