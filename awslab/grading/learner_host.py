@@ -423,19 +423,50 @@ def _call(module: Any, path: str, message: dict) -> dict:
     name = message.get("function", "")
     environment = {str(k): str(v) for k, v in (message.get("env") or {}).items()}
     if message.get("instance"):
-        try:
-            module = _instance(path, str(message["instance"]), environment)
-        except SystemExit as exc:
-            return {"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)}
-        except BaseException as exc:  # noqa: BLE001 - the import of a new instance failed: this call fails
-            reply = _describe_error(exc, path, kind="init")
-            where = f" ({reply['where']})" if reply["where"] else ""
-            reply["message"] = f"importing {os.path.basename(path)} raised {type(exc).__name__}: {exc}{where}"[:2000]
-            return reply
+        module = _import_instance(path, str(message["instance"]), environment)
+        if isinstance(module, dict):
+            return module
     function = getattr(module, name, None)
     if not callable(function):
         return {"type": "error", "kind": "missing", "exc_type": "AttributeError",
                 "message": f"{os.path.basename(path)} has no function {name}()"}
+    arguments = _call_arguments(function, name, message)
+    if isinstance(arguments, dict):
+        return arguments
+    call_args, call_kwargs = arguments
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    try:
+        result = function(*call_args, **call_kwargs)
+    except SystemExit as exc:
+        return _exit_reply(exc)
+    except BaseException as exc:  # noqa: BLE001
+        return _describe_error(exc, path)
+    finally:
+        _restore(saved)  # the call's environment was its own
+    return {"type": "result", "value": transfer.encode(result)}
+
+
+def _exit_reply(exc: SystemExit) -> dict:
+    return {"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)}
+
+
+def _import_instance(path: str, instance: str, environment: dict[str, str]) -> Any:
+    """The module of an execution environment (imported anew for a new one), or the reply when its
+    import exits or fails: then this call fails."""
+    try:
+        return _instance(path, instance, environment)
+    except SystemExit as exc:
+        return _exit_reply(exc)
+    except BaseException as exc:  # noqa: BLE001 - the import of a new instance failed: this call fails
+        reply = _describe_error(exc, path, kind="init")
+        where = f" ({reply['where']})" if reply["where"] else ""
+        reply["message"] = f"importing {os.path.basename(path)} raised {type(exc).__name__}: {exc}{where}"[:2000]
+        return reply
+
+
+def _call_arguments(function: Any, name: str, message: dict) -> tuple[list, dict] | dict:
+    """The call's arguments, decoded and checked against the function's signature; or the error reply."""
     try:
         call_args = transfer.decode(message.get("args", []), _make_client, _make_callback)
         call_kwargs = transfer.decode(message.get("kwargs", {}), _make_client, _make_callback)
@@ -449,17 +480,7 @@ def _call(module: Any, path: str, message: dict) -> dict:
                            f"{len(call_args)} argument(s): {exc}"}
     except ValueError:
         pass  # no signature to check (a builtin); let the call decide
-    saved = {key: os.environ.get(key) for key in environment}
-    os.environ.update(environment)
-    try:
-        result = function(*call_args, **call_kwargs)
-    except SystemExit as exc:
-        return {"type": "exit", "code": exc.code if isinstance(exc.code, (int, str, type(None))) else str(exc.code)}
-    except BaseException as exc:  # noqa: BLE001
-        return _describe_error(exc, path)
-    finally:
-        _restore(saved)  # the call's environment was its own
-    return {"type": "result", "value": transfer.encode(result)}
+    return call_args, call_kwargs
 
 
 def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
