@@ -13,7 +13,7 @@ import decimal
 import json
 import struct
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 MAX_MESSAGE = 16 * 1024 * 1024  # a learner returning 100 MB gets a clear error, not a stalled grader
 
@@ -157,8 +157,9 @@ class Unrepresentable:
         return self.text
 
 
-_LEAF_TAGS = {"$bytes": base64.b64decode, "$datetime": dt.datetime.fromisoformat, "$date": dt.date.fromisoformat,
-              "$decimal": decimal.Decimal, "$repr": Unrepresentable}
+_LEAF_TAGS: dict[str, Callable[[Any], Any]] = {
+    "$bytes": base64.b64decode, "$datetime": dt.datetime.fromisoformat, "$date": dt.date.fromisoformat,
+    "$decimal": decimal.Decimal, "$repr": Unrepresentable}
 
 
 def _hashable(value: Any) -> Any:

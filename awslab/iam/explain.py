@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from awslab.iam.policy import CompiledPolicy, Statement, statement_name
-from awslab.iam.principal import ACCOUNT, BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD
+from awslab.iam.principal import ACCOUNT, BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD, PrincipalMatcher
 from awslab.iam.request import PreparedRequest, Request
+from awslab.iam.resource import ResourceMatcher
 
 
 @dataclass(eq=False)
@@ -235,12 +236,12 @@ def _action_check(statement: Statement, action: str) -> Check:
     return Check("Action", False, f"{action!r} matches none of {listed} (actions ignore case)")
 
 
-def _resource_check(statement: Statement, request: PreparedRequest) -> Check:
+def _resource_check(resources: ResourceMatcher, not_resource: bool, request: PreparedRequest) -> Check:
     resource = request.resource
-    found, notes = statement.resources.explain(resource, request.context)
-    listed = ", ".join(repr(p) for p in statement.resources.patterns)
+    found, notes = resources.explain(resource, request.context)
+    listed = ", ".join(repr(p) for p in resources.patterns)
     tail = ("; " + "; ".join(notes)) if notes else ""
-    if statement.not_resource:
+    if not_resource:
         if found:
             return Check("NotResource", False, f"{resource!r} is listed ({', '.join(found)}){tail}")
         return Check("NotResource", True, f"{resource!r} is not among {listed}{tail}")
@@ -249,19 +250,19 @@ def _resource_check(statement: Statement, request: PreparedRequest) -> Check:
     return Check("Resource", False, f"{resource!r} matches none of {listed} (resources are case-sensitive){tail}")
 
 
-def _principal_check(statement: Statement, caller: Any, bounded: bool) -> Check:
+def _principal_check(principal: PrincipalMatcher, statement: Statement, caller: Any, bounded: bool) -> Check:
     if statement.not_principal:
-        unnamed = statement.principal.unnamed_identities(caller)
+        unnamed = principal.unnamed_identities(caller)
         if bounded and not statement.allow:
             return Check("NotPrincipal", True, "a Deny with NotPrincipal applies to every IAM principal that "
                          "has a permissions boundary, whatever it names (access_policies_boundaries.html)")
         if unnamed:
             return Check("NotPrincipal", True, f"does not name {', '.join(unnamed)}, so the statement covers the caller")
         return Check("NotPrincipal", False, "names every identity of the caller, so it is exempt")
-    how = statement.principal.match(caller)
+    how = principal.match(caller)
     if how is None:
-        return Check("Principal", False, f"{statement.principal} does not name {caller.describe()}")
-    return Check("Principal", True, f"{statement.principal} {_PRINCIPAL_WORDS[how]}")
+        return Check("Principal", False, f"{principal} does not name {caller.describe()}")
+    return Check("Principal", True, f"{principal} {_PRINCIPAL_WORDS[how]}")
 
 
 def explain_statement(
@@ -269,9 +270,9 @@ def explain_statement(
 ) -> StatementExplanation:
     checks: list[Check] = [_action_check(statement, request.request.action)]
     if statement.resources is not None:
-        checks.append(_resource_check(statement, request))
+        checks.append(_resource_check(statement.resources, statement.not_resource, request))
     if statement.principal is not None:
-        checks.append(_principal_check(statement, request.caller, bounded))
+        checks.append(_principal_check(statement.principal, statement, request.caller, bounded))
     for clause in statement.conditions:
         result, sentence = clause.explain(request.context)
         checks.append(Check("Condition", result, sentence))

@@ -673,14 +673,14 @@ class LambdaSqsMapping:
         invocation.instance = instance.key
         context = LambdaContext(config, str(uuid.uuid4()), started + dt.timedelta(seconds=timeout), clock,
                                 instance.log_stream)
-        raised = self._call_function(mapping, code, records, context, instance, invocation)
+        raised = self._call_function(mapping, code, records, context, instance, invocation, clock)
         invocation.duration = (clock.now() - started).total_seconds()
         _judge_invocation(invocation, mapping, timeout, raised)
         self._settle(mapping, messages, invocation)
         return invocation
 
     def _call_function(self, mapping: Mapping, code: Any, records: list[dict], context: LambdaContext,
-                instance: "ExecutionEnvironment", invocation: Invocation) -> Exception | None:
+                       instance: "ExecutionEnvironment", invocation: Invocation, clock: Any) -> Exception | None:
         """Run the function on the batch; what it raised, or None."""
         raised = None
         self._invoking = True
@@ -691,7 +691,7 @@ class LambdaSqsMapping:
             except Exception as exc:  # noqa: BLE001 - whatever the function raised is its error
                 raised = exc
             if self.extra_seconds.get(mapping.function_arn):
-                self.gateway.clock.advance(seconds=self.extra_seconds[mapping.function_arn])
+                clock.advance(seconds=self.extra_seconds[mapping.function_arn])
         finally:
             self._invoking = False
         return raised

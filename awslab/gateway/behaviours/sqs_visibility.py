@@ -115,7 +115,7 @@ class SqsVisibility:
         return _json_ok(call, {"Successful": successful, "Failed": failed})
 
 
-def _change_entry(gateway: Gateway, call: AwsCall, sqs: Any, url: str, entry: dict, memory: dict) -> dict | None:
+def _change_entry(gateway: Gateway, call: AwsCall, sqs: Any, url: str, entry: Any, memory: dict) -> dict | None:
     """One entry of ChangeMessageVisibilityBatch on the virtual clock; its failure, or None."""
     handle, timeout = entry.get("ReceiptHandle"), _seconds(entry.get("VisibilityTimeout"))
     received_at = memory["received_at"].get(memory["message_of"].get(handle))
