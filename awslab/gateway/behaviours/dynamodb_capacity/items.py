@@ -21,7 +21,7 @@ def get_item(r: CapacityRequest) -> Response:
     admission = r.admit([(table.name, cost)])
     if not admission.admitted:  # reads have no side effects: the answer is dropped
         return r.throttled(admission.throttles, "read")
-    return r.with_capacity(response, data, {given: cost}, "read")
+    return r.with_capacity(response, data, {table.given: cost}, "read")
 
 
 def write_item(r: CapacityRequest) -> Response:
@@ -56,9 +56,9 @@ def write_item(r: CapacityRequest) -> Response:
         if is_condition_failure(response):  # R3.7: still costs, and the error carries no ConsumedCapacity
             cost = failed_condition_cost(before)
             r.charge(table.name, cost)
-            r.call.note("consumed_capacity", {given: cost.total})
+            r.call.note("consumed_capacity", {table.given: cost.total})
             r.call.note("capacity_kind", "write")
         return response
     cost = write_cost(table.schema, before, r.current(table, key)) if operation == "UpdateItem" else estimate
     r.charge(table.name, cost)
-    return r.with_capacity(response, response.json() or {}, {given: cost}, "write")
+    return r.with_capacity(response, response.json() or {}, {table.given: cost}, "write")

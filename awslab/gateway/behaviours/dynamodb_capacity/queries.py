@@ -42,7 +42,7 @@ def query_or_scan(r: CapacityRequest) -> Response:
     admission = r.admit([(table.name, cost)])
     if not admission.admitted:
         return r.throttled(admission.throttles, "read")
-    return r.with_capacity(response, data, {given: cost}, "read")
+    return r.with_capacity(response, data, {table.given: cost}, "read")
 
 
 def _reads_everything(params: Mapping[str, Any]) -> dict:

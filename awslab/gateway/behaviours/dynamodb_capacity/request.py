@@ -63,6 +63,7 @@ def table_name(name_or_arn: str) -> str:
 class KnownTable:
     name: str
     schema: TableSchema
+    given: str  # as the call named it (a name or an ARN): ConsumedCapacity reports it so
 
 
 class CapacityRequest:
@@ -97,7 +98,7 @@ class CapacityRequest:
             except Exception:  # noqa: BLE001 - a missing table: the forwarded call reports it
                 return None
             schema = self.learn(description)
-        return KnownTable(name, schema)
+        return KnownTable(name, schema, given)
 
     def learn(self, description: Mapping[str, Any]) -> TableSchema:
         """CreateTable / UpdateTable / first sight: the key schema and the provisioned throughput."""

@@ -15,6 +15,7 @@ from ....dynamodb_capacity import (
     transaction_throttled_error,
     write_cost,
 )
+from ....dynamodb_capacity.costs import Kind
 from ...errors import error_of
 from ...wire import Response
 from .request import CapacityRequest, KnownTable, error_response, key_of
@@ -23,14 +24,14 @@ from .request import CapacityRequest, KnownTable, error_response, key_of
 def transact_get_items(r: CapacityRequest) -> Response:
     """2 RCU per 4 KB per item (R2.9); all or nothing (R5.7)."""
     actions = [a.get("Get") or {} for a in r.params.get("TransactItems") or []]
-    tables = [r.table(a.get("TableName")) for a in actions]
-    if not actions or any(t is None for t in tables):
+    tables = _known_tables(r, [a.get("TableName") for a in actions])
+    if not actions or tables is None:
         return r.forward(r.call)
     plan = []
     for action, table in zip(actions, tables):
         item = r.current(table, action.get("Key") or {})
         plan.append((table.name, Cost("read", read_units(item_size(item) if item else 0, "transactional"))))
-    return _transaction(r, actions, tables, plan, "read")
+    return _transaction(r, tables, plan, "read")
 
 
 def transact_write_items(r: CapacityRequest) -> Response:
@@ -41,8 +42,8 @@ def transact_write_items(r: CapacityRequest) -> Response:
         ((kind, spec),) = action.items() if len(action) == 1 else (("?", {}),)
         kinds.append(kind)
         specs.append(spec or {})
-    tables = [r.table(s.get("TableName")) for s in specs]
-    if not actions or any(t is None for t in tables):
+    tables = _known_tables(r, [s.get("TableName") for s in specs])
+    if not actions or tables is None:
         return r.forward(r.call)
     befores, plan = [], []
     for kind, spec, table in zip(kinds, specs, tables):
@@ -64,7 +65,7 @@ def transact_write_items(r: CapacityRequest) -> Response:
             if kind in ("Put", "Update", "Delete"):
                 r.restore(table, key, before)
 
-    return _transaction(r, specs, tables, plan, "write", priced_after_apply, undo)
+    return _transaction(r, tables, plan, "write", priced_after_apply, undo)
 
 
 def _transact_write_cost(table: KnownTable, kind: str, spec: Mapping[str, Any], before: dict | None) -> Cost:
@@ -79,8 +80,15 @@ def _transact_write_cost(table: KnownTable, kind: str, spec: Mapping[str, Any], 
     return condition_check_cost(before)
 
 
-def _transaction(r: CapacityRequest, specs: Sequence[Mapping[str, Any]], tables: Sequence[KnownTable],
-                 plan: list[tuple[str, Cost]], kind: str,
+def _known_tables(r: CapacityRequest, names: list[Any]) -> list[KnownTable] | None:
+    """The table of each action, or None if one is unknown: the emulator refuses the call, unpriced."""
+    found = [r.table(name) for name in names]
+    known = [table for table in found if table is not None]
+    return known if len(known) == len(found) else None
+
+
+def _transaction(r: CapacityRequest, tables: Sequence[KnownTable],
+                 plan: list[tuple[str, Cost]], kind: Kind,
                  reprice: Callable[[], list[tuple[str, Cost]]] | None = None,
                  undo: Callable[[], None] | None = None) -> Response:
     throttles = r.throttles(plan)
@@ -104,7 +112,7 @@ def _transaction(r: CapacityRequest, specs: Sequence[Mapping[str, Any]], tables:
     for name, cost in plan:
         r.charge(name, cost)
     per_table: dict[str, list[Cost]] = {}
-    for spec, (_, cost) in zip(specs, plan):
-        per_table.setdefault(spec.get("TableName"), []).append(cost)
+    for table, (_, cost) in zip(tables, plan):
+        per_table.setdefault(table.given, []).append(cost)
     totals = {given: total_cost(costs, kind) for given, costs in per_table.items()}
     return r.with_capacity(response, response.json() or {}, totals, kind)
