@@ -133,30 +133,14 @@ def check(
     """Grade a lab file. Exit 0 on full marks, 1 when points are lost, 2 on usage errors."""
     from .grading import all_labs, get_lab
 
-    if all_labs_ and (lab_id or file):
-        raise UsageError("--all grades every lab: give neither LAB nor --file with it")
-    if not all_labs_ and not lab_id:
-        raise UsageError("name a lab (awslab check LAB) or use --all; `awslab list` shows the labs")
-    if endpoint is not None and (backend != BackendName.moto_server or start):
-        raise UsageError("--endpoint names a running moto server: use it with --backend moto-server, without --start")
-    if endpoint is not None and not endpoint.startswith(("http://127.", "http://localhost", "http://[::1]")):
-        raise UsageError(f"--endpoint must be a loopback http URL (http://127.0.0.1:PORT), not {endpoint!r}")
+    _check_options(lab_id, file, all_labs_, backend, start, endpoint)
     from .workspace import Workspace
 
     labs = [get_lab(lab_id)] if lab_id else all_labs()  # one of the two was given (checked above)
     workspace = Workspace.find()  # from any folder inside it, as git finds its root
     jobs = []
     for lab in labs:
-        default = workspace.lab_file(lab.id) if workspace else Path(f"{lab.id}.py")
-        path = lab.solution if solution else (file or default)
-        if not all_labs_ and not Path(path).is_file():
-            hint = "" if solution else f" (make a workspace with awslab init, or get the starter back with awslab reset {lab.id})"
-            raise UsageError(f"file not found: {path}{hint}")
-        if backend.value not in lab.backends:
-            why = lab.not_offered(backend.value)
-            raise UsageError(f"lab {lab.id} does not run on {backend.value}" + (f": {why}" if why else "")
-                             + f" (it runs on {', '.join(lab.backends)})")
-        jobs.append((lab, Path(path)))
+        jobs.append((lab, _file_to_grade(lab, file, solution, all_labs_, backend, workspace)))
     results = _grade(jobs, backend.value, start=start, quiet=output_format != Format.text, endpoint=endpoint)
     if not solution:  # in a workspace (awslab init), the learner's progress remembers this run
         from .workspace import record_check_result
@@ -169,6 +153,34 @@ def check(
         write_report_html(results, html)
     _report(results, output_format, output, next_lab=_next_lab_after(labs[-1], workspace))
     raise typer.Exit(0 if all(r.full_marks for r in results) else 1)
+
+
+def _check_options(lab_id: Optional[str], file: Optional[Path], all_labs_: bool, backend: BackendName, start: bool,
+                   endpoint: Optional[str]) -> None:
+    if all_labs_ and (lab_id or file):
+        raise UsageError("--all grades every lab: give neither LAB nor --file with it")
+    if not all_labs_ and not lab_id:
+        raise UsageError("name a lab (awslab check LAB) or use --all; `awslab list` shows the labs")
+    if endpoint is not None and (backend != BackendName.moto_server or start):
+        raise UsageError("--endpoint names a running moto server: use it with --backend moto-server, without --start")
+    if endpoint is not None and not endpoint.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise UsageError(f"--endpoint must be a loopback http URL (http://127.0.0.1:PORT), not {endpoint!r}")
+
+
+def _file_to_grade(lab, file: Optional[Path], solution: bool, all_labs_: bool, backend: BackendName,
+                   workspace) -> Path:
+    """The file `check` grades for the lab (the learner's, or the reference solution), on a backend
+    the lab runs on."""
+    default = workspace.lab_file(lab.id) if workspace else Path(f"{lab.id}.py")
+    path = lab.solution if solution else (file or default)
+    if not all_labs_ and not Path(path).is_file():
+        hint = "" if solution else f" (make a workspace with awslab init, or get the starter back with awslab reset {lab.id})"
+        raise UsageError(f"file not found: {path}{hint}")
+    if backend.value not in lab.backends:
+        why = lab.not_offered(backend.value)
+        raise UsageError(f"lab {lab.id} does not run on {backend.value}" + (f": {why}" if why else "")
+                         + f" (it runs on {', '.join(lab.backends)})")
+    return Path(path)
 
 
 def _next_lab_after(lab, workspace) -> Optional[str]:
