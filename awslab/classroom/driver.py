@@ -224,23 +224,8 @@ class _Pool:
             job["cpu_accounting"] = group.accounting_file()  # per-call limits in the group's CPU time
         log = self.store.log(student.name)
         log.parent.mkdir(parents=True, exist_ok=True)
-        process: subprocess.Popen | ForkedWorker | None = None
         with open(log, "ab") as stderr:
-            if self.template is not None:
-                try:
-                    procs = group.procs_files() if group is not None else []
-                    process = self.template.spawn(procs, stderr.fileno())
-                    self.timing["workers_forked"] += 1
-                except TemplateFailed as exc:
-                    self.run.notes.append(f"workers started one by one (no warm template: {exc}; see "
-                                          f"{self.store.root / 'logs' / 'template.log'})")
-                    self.template.stop()
-                    self.template = None
-            if process is None:
-                if group is not None:
-                    command = group.wrap(command)
-                process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                           env=_worker_environment(), start_new_session=True, cwd="/")
+            process = self._start_worker(command, group, stderr)
         stdin, stdout = process.stdin, process.stdout
         if stdin is None or stdout is None:  # both are pipes, forked or started
             raise RuntimeError(f"the worker of {student.name} has no pipes to the driver")
@@ -255,6 +240,28 @@ class _Pool:
         self.workers[stdout.fileno()] = worker
         self.selector.register(stdout, selectors.EVENT_READ)
         self.timing["workers_started"] += 1
+
+    def _start_worker(self, command: list[str], group: StudentGroup | None,
+                      stderr: IO[bytes]) -> subprocess.Popen | ForkedWorker:
+        """Forked from the warm template when there is one (a template that fails is stopped for the
+        rest of the run), else started on its own; in the student's cgroup either way."""
+        process: subprocess.Popen | ForkedWorker | None = None
+        if self.template is not None:
+            try:
+                procs = group.procs_files() if group is not None else []
+                process = self.template.spawn(procs, stderr.fileno())
+                self.timing["workers_forked"] += 1
+            except TemplateFailed as exc:
+                self.run.notes.append(f"workers started one by one (no warm template: {exc}; see "
+                                      f"{self.store.root / 'logs' / 'template.log'})")
+                self.template.stop()
+                self.template = None
+        if process is None:
+            if group is not None:
+                command = group.wrap(command)
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                       env=_worker_environment(), start_new_session=True, cwd="/")
+        return process
 
     def _read(self, worker: _Worker, pending: deque) -> None:
         try:
