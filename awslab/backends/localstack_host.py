@@ -35,7 +35,7 @@ from typing import Callable
 
 from .base import BackendError
 from .health import wait_healthy
-from .supervisor import ProcessRef, stop_tree
+from .supervisor import ProcessRef, interruptions_deferred, stop_tree
 
 VERSION = "4.14.0"
 IMAGE = f"localstack/localstack:{VERSION}"
@@ -404,7 +404,8 @@ class HostLocalStack:
     def _launch(self, python: Path, ddb: Path | None, listener: socket.socket, log: Log) -> subprocess.Popen:
         self.port = listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.run_dir = tempfile.mkdtemp(prefix=f"awslab-localstack-{self.port}-")
+        with interruptions_deferred():  # the folder is known to stop() as soon as it exists
+            self.run_dir = tempfile.mkdtemp(prefix=f"awslab-localstack-{self.port}-")
         root = Path(self.run_dir) / "fs"
         if ddb:
             lib = root / "var" / "lib" / "localstack" / "lib" / "dynamodb-local"
@@ -424,11 +425,11 @@ class HostLocalStack:
             log("warning: LocalStack runs without a network namespace of its own "
                 f"({self.isolation_note}): DynamoDB Local will listen on all interfaces on a random port")
             listener.close()  # LocalStack binds 127.0.0.1:PORT itself
-        with open(Path(self.run_dir) / "localstack.log", "ab") as logfile:
+        with open(Path(self.run_dir) / "localstack.log", "ab") as logfile, interruptions_deferred():
             process = self._process = subprocess.Popen(command, stdout=logfile, stderr=subprocess.STDOUT,
                                                        stdin=subprocess.DEVNULL, env=env, cwd=self.run_dir,
                                                        start_new_session=True)
-        self.processes["localstack"] = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
+            self.processes["localstack"] = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
         self.started_at = time.time()
         if self.isolation != "none":
             self._start_forwarder(process, listener)
@@ -444,14 +445,15 @@ class HostLocalStack:
         enter = ["nsenter", f"--target={process.pid}", "--net"]
         if self.isolation == "userns":
             enter = ["nsenter", f"--target={process.pid}", "--user", "--net", "--preserve-credentials"]
-        with open(Path(self.run_dir) / "forwarder.log", "ab") as log:  # the child keeps its own copy
+        # the child keeps its own copy of the log
+        with open(Path(self.run_dir) / "forwarder.log", "ab") as log, interruptions_deferred():
             forwarder = subprocess.Popen(
                 [*enter, "--", sys.executable, "-I", str(Path(__file__).with_name("portforward.py")),
                  "--listen-fd", str(listener.fileno()), "--to", f"127.0.0.1:{INSIDE_PORT}",
                  "--exit-with", str(process.pid)],
                 pass_fds=(listener.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=log, start_new_session=True)
-        self.processes["forwarder"] = ProcessRef.of(forwarder.pid) or ProcessRef(forwarder.pid, 0)
+            self.processes["forwarder"] = ProcessRef.of(forwarder.pid) or ProcessRef(forwarder.pid, 0)
 
     def _wait_healthy(self, process: subprocess.Popen, deadline: float) -> None:
         wait_healthy(

@@ -11,15 +11,50 @@ PIDs are recorded with their start time (`ProcessRef`), so a state file written 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 GRACE_SECONDS = 5.0
+_INTERRUPTIONS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def interruptions_deferred() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM that arrive inside the block take effect when it ends.
+
+    Around starting a server and recording its PID: an interruption that landed inside
+    `subprocess.Popen` (the child already running, its PID not yet known to anyone) left the server
+    running, since the clean-up that followed had no PID to stop (CI found a host-mode LocalStack
+    orphaned by `awslab backend up` interrupted at that instant). The handlers are Python's own, so
+    the child, which execs, starts with the default ones. Outside the main thread signals cannot be
+    handled, and the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[signal.Signals] = []
+    previous = {number: signal.getsignal(number) for number in _INTERRUPTIONS}
+    for number in _INTERRUPTIONS:
+        signal.signal(number, lambda received, _frame: arrived.append(signal.Signals(received)))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if arrived:
+            first = arrived[0]
+            handler = previous[first]
+            if callable(handler):
+                handler(first, None)  # Python's own raises KeyboardInterrupt; the CLI's exits
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(first)
 
 
 @dataclass(frozen=True)

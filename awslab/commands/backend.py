@@ -75,7 +75,11 @@ def up(
         state = _start_localstack(port, mode.value) if name == "localstack" else _start_moto_server(port)
     except BackendError as exc:
         raise UsageError(str(exc)) from exc
-    path = write_state(name, state)
+    try:
+        path = write_state(name, state)
+    except BaseException:  # interrupted before the state file names it: nothing stays running
+        _stop(name, state)
+        raise
     _out(f"[green]{name} is up[/] at {state['url']} ({state['mode']}, ready in {state['startup_seconds']:.1f} s)")
     if state.get("dynamodb") not in (None, "available"):
         _out(f"[yellow]DynamoDB is unavailable:[/] {state['dynamodb']}")
@@ -92,22 +96,22 @@ def _start_localstack(port: int, mode: str) -> dict:
         raise BackendError("no Docker daemon answers (is Docker running? is DOCKER_HOST right?); "
                            "`awslab backend up localstack --mode host` runs LocalStack 4.14.0 without Docker")
     began = time.monotonic()
-    if client is not None:
-        state = host.start_docker(client, port, log=_err)
-    else:
-        try:
-            server = host.HostLocalStack(port=port, log=_err).start()
-        except host.HostModeUnavailable as exc:
-            raise BackendError(  # one line: it is read in CI logs and by scripts
-                f"cannot start LocalStack: no Docker daemon answers, and without Docker: {exc} "
-                f"With Docker: `docker compose up -d localstack` ({host.IMAGE}). "
-                f"{host.AUTH_TOKEN_HINT}.") from exc
-        state = server.to_state()
-    backend = LocalStackBackend(url=state["url"])
-    try:
-        backend.start()  # health and warm-up: the first lab does not pay for loading services
-    except BaseException:  # failed or interrupted (Ctrl-C): nothing stays running without a state file
-        _stop("localstack", state)
+    state: dict | None = None
+    try:  # failed or interrupted (Ctrl-C): nothing stays running without a state file
+        if client is not None:
+            state = host.start_docker(client, port, log=_err)
+        else:
+            try:  # a host start that fails or is interrupted stops what it started itself
+                state = host.HostLocalStack(port=port, log=_err).start().to_state()
+            except host.HostModeUnavailable as exc:
+                raise BackendError(  # one line: it is read in CI logs and by scripts
+                    f"cannot start LocalStack: no Docker daemon answers, and without Docker: {exc} "
+                    f"With Docker: `docker compose up -d localstack` ({host.IMAGE}). "
+                    f"{host.AUTH_TOKEN_HINT}.") from exc
+        LocalStackBackend(url=state["url"]).start()  # health and warm-up: the first lab does not pay
+    except BaseException:
+        if state is not None:
+            _stop("localstack", state)
         raise
     state["startup_seconds"] = round(time.monotonic() - began, 2)
     return state
@@ -116,16 +120,11 @@ def _start_localstack(port: int, mode: str) -> dict:
 def _start_moto_server(port: int) -> dict:
     from ..backends.health import wait_healthy
     from ..backends.localstack_host import state_dir
-    from ..backends.supervisor import ProcessRef, stop_tree
+    from ..backends.supervisor import ProcessRef, interruptions_deferred, stop_tree
 
     began = time.monotonic()
     state_dir().mkdir(parents=True, exist_ok=True)
     log_path = state_dir() / "moto-server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "awslab.backends.moto_server_main", "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
-    ref = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
     url = f"http://127.0.0.1:{port}"
 
     def exited() -> str | None:
@@ -135,11 +134,19 @@ def _start_moto_server(port: int) -> dict:
         return (f"moto server exited at start (code {process.returncode}): " + " | ".join(tail)
                 + (f" (is port {port} taken? try --port)" if "in use" in " ".join(tail) else ""))
 
+    ref: ProcessRef | None = None
     try:  # failed or interrupted (Ctrl-C): nothing stays running without a state file
+        # a Ctrl-C inside Popen takes effect once the PID is known, so the clean-up can stop it
+        with open(log_path, "wb") as log, interruptions_deferred():
+            process = subprocess.Popen([sys.executable, "-m", "awslab.backends.moto_server_main", "--port", str(port)],
+                                       stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+            ref = ProcessRef.of(process.pid) or ProcessRef(process.pid, 0)
         wait_healthy(f"{url}/moto-api/data.json", timeout=30, interval=0.05, died=exited,
                      not_answering=lambda: f"moto server did not answer at {url} within 30 s")
     except BaseException:
-        stop_tree(ref)
+        if ref is not None:
+            stop_tree(ref)
         raise
     return {"backend": "moto-server", "mode": "process", "url": url, "port": port, "log": str(log_path),
             "started_at": time.time(), "startup_seconds": round(time.monotonic() - began, 2),

@@ -155,3 +155,70 @@ def test_localstack_backend_whose_warm_up_fails_stops_what_it_started(host_prere
         backend.start()
     assert backend.launched is None
     assert not _settle([f"awslab-localstack-{port}-", f"127.0.0.1:{port}"])
+
+
+def test_an_interruption_inside_the_block_takes_effect_when_it_ends():
+    from awslab.backends.supervisor import interruptions_deferred
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interruptions_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # a handler of Python's own would have raised by now
+            done.append("recorded")
+    assert done == ["recorded"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def _popen_interrupted_on_return(monkeypatch, module) -> list[subprocess.Popen]:
+    """subprocess.Popen, as `module` calls it, starts the child and then meets a Ctrl-C before it
+    returns: the instant at which CI found a host-mode LocalStack orphaned by `backend up`."""
+    real = subprocess.Popen
+    started: list[subprocess.Popen] = []
+
+    def popen_then_ctrl_c(*args, **kwargs):
+        process = real(*args, **kwargs)
+        started.append(process)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        return process
+
+    monkeypatch.setattr(module.subprocess, "Popen", popen_then_ctrl_c)
+    return started
+
+
+def _ended(process: subprocess.Popen) -> bool:
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return False
+    return True
+
+
+def test_localstack_interrupted_as_it_is_launched_is_stopped(tmp_path, monkeypatch):
+    from awslab.backends import localstack_host
+
+    python = tmp_path / "python"  # stands in for LocalStack's Python: runs until stopped
+    python.write_text("#!/bin/sh\nexec /bin/sleep 300\n")
+    python.chmod(0o755)
+    monkeypatch.setattr(localstack_host, "install", lambda log=None: python)
+    monkeypatch.setattr(localstack_host, "install_dynamodb_local", lambda log=None: None)
+    # launched as it is, no namespace in between: the process Popen returns is the one that must stop
+    monkeypatch.setattr(localstack_host, "isolation_mode", lambda: ("none", "a test"))
+    started = _popen_interrupted_on_return(monkeypatch, localstack_host)
+    stack = localstack_host.HostLocalStack(port=0)
+    with pytest.raises(KeyboardInterrupt):
+        stack.start(timeout=30)
+    assert started and _ended(started[0])
+    assert not stack.processes and not Path(stack.run_dir).exists()
+
+
+def test_moto_server_interrupted_as_it_is_launched_is_stopped(monkeypatch, tmp_path):
+    from awslab.commands import backend
+
+    monkeypatch.setenv("AWSLAB_STATE_DIR", str(tmp_path / "run"))
+    started = _popen_interrupted_on_return(monkeypatch, backend)
+    with pytest.raises(KeyboardInterrupt):
+        backend._start_moto_server(_free_port())
+    assert started and _ended(started[0])
