@@ -120,13 +120,30 @@ def test_localstack_start_that_times_out_leaves_nothing_running(host_prerequisit
     _assert_not_running("localstack", state_env)
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child before it runs: SIGINT back to its default action. A shell starts a background job
+    (`bash .ci/run &`) with SIGINT ignored, every process below inherits that, and Python then keeps
+    ignoring it: `backend up` went on to start LocalStack fully, and the test left it running."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """This process's Ctrl-C raises KeyboardInterrupt, as at a terminal, even when the test run was
+    started with SIGINT ignored (see _ctrl_c_as_at_a_terminal)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.localstack
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_localstack_start_interrupted_leaves_nothing_running(host_prerequisites, state_env, how):
     port = _free_port()
     up = subprocess.Popen([sys.executable, "-m", "awslab", "backend", "up", "localstack", "--mode", "host",
                            "--port", str(port)], env={**os.environ, **state_env}, cwd=ROOT,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=_ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + 120
     while not _ours([f"awslab-localstack-{port}-"]):  # LocalStack has been launched
         assert up.poll() is None and time.monotonic() < deadline, up.communicate()
@@ -157,7 +174,7 @@ def test_localstack_backend_whose_warm_up_fails_stops_what_it_started(host_prere
     assert not _settle([f"awslab-localstack-{port}-", f"127.0.0.1:{port}"])
 
 
-def test_an_interruption_inside_the_block_takes_effect_when_it_ends():
+def test_an_interruption_inside_the_block_takes_effect_when_it_ends(ctrl_c_raises):
     from awslab.backends.supervisor import interruptions_deferred
 
     done = []
@@ -196,7 +213,7 @@ def _ended(process: subprocess.Popen) -> bool:
     return True
 
 
-def test_localstack_interrupted_as_it_is_launched_is_stopped(tmp_path, monkeypatch):
+def test_localstack_interrupted_as_it_is_launched_is_stopped(tmp_path, monkeypatch, ctrl_c_raises):
     from awslab.backends import localstack_host
 
     python = tmp_path / "python"  # stands in for LocalStack's Python: runs until stopped
@@ -214,7 +231,7 @@ def test_localstack_interrupted_as_it_is_launched_is_stopped(tmp_path, monkeypat
     assert not stack.processes and not Path(stack.run_dir).exists()
 
 
-def test_moto_server_interrupted_as_it_is_launched_is_stopped(monkeypatch, tmp_path):
+def test_moto_server_interrupted_as_it_is_launched_is_stopped(monkeypatch, tmp_path, ctrl_c_raises):
     from awslab.commands import backend
 
     monkeypatch.setenv("AWSLAB_STATE_DIR", str(tmp_path / "run"))
