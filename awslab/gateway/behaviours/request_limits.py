@@ -51,18 +51,15 @@ class RequestLimits:
         if call.service == "dynamodb" and call.operation in ("CreateTable", "DeleteTable"):
             gateway.state.pop(_KEY_NAMES, None)
 
-        def queue_max_size() -> int | None:
+        def queue_max_size() -> int | None:  # queue_configuration reads it once per call
             url = call.params.get("QueueUrl")
             if not isinstance(url, str):
                 return None
-            if "queue_max_size" not in cache:
-                try:
-                    cache["queue_max_size"] = int(queue_configuration(gateway, call, url)["MaximumMessageSize"])
-                except Exception:  # noqa: BLE001 - no such queue, or no answer: the emulator answers for it
-                    cache["queue_max_size"] = None
-            return cache["queue_max_size"]
+            try:
+                return int(queue_configuration(gateway, call, url)["MaximumMessageSize"])
+            except Exception:  # noqa: BLE001 - no such queue, or no answer: the emulator answers for it
+                return None
 
-        cache: dict[str, Any] = {}
         if call.service in CODES:
             found = violations(call.service, call.operation, call.params)
             if found:
