@@ -224,8 +224,10 @@ def init(
     for name, backup in report.replaced:
         console.print(f"  [yellow]replaced[/]  {name} (your version: {backup.relative_to(report.root)})")
     where = "" if report.root == Path.cwd().resolve() else f"cd {directory} && "
-    console.print(f"Workspace ready in [bold]{report.root}[/]. Next: [bold]{where}awslab watch[/] "
-                  "(it grades your file each time you save it; README.md says more).")
+    # soft_wrap: a long path or the command to copy is never broken by an inserted newline
+    console.print(f"Workspace ready in [bold]{report.root}[/].", soft_wrap=True)
+    console.print(f"Next: [bold]{where}awslab watch[/] (it grades your file each time you save it; "
+                  "README.md says more).", soft_wrap=True)
 
 
 def watch(

@@ -125,6 +125,16 @@ def test_init_command_tells_the_next_step(cli, labs_env, tmp_path, monkeypatch):
     assert "created" in output and "cd work && awslab watch" in output
 
 
+def test_init_never_breaks_the_path_or_the_next_command_over_lines(cli, labs_env, tmp_path, monkeypatch):
+    # A CI checkout deep in a file system made "Next: cd \nwork && awslab watch" at 120 columns.
+    deep = tmp_path / ("a-long-folder-name-" * 6) / "and-deeper"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    output = cli("init", "work").output
+    assert f"Workspace ready in {(deep / 'work').resolve()}." in output
+    assert "Next: cd work && awslab watch" in output
+
+
 # -- errors name the fix ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("args", [("watch",), ("progress",), ("reset", "tiny_lab")])
 def test_commands_outside_a_workspace_say_how_to_make_one(cli, labs_env, tmp_path, monkeypatch, args):

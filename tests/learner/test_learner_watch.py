@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,7 +46,10 @@ class Tmux:
     """A tmux server of our own (its own socket), killed at the end: nothing of anyone else's is touched."""
 
     def __init__(self, tmp: Path, env: dict[str, str]) -> None:
-        self.socket = str(tmp / "tmux.sock")
+        # Not under tmp: a Unix socket's path must stay under 108 bytes, and a deep checkout (CI's
+        # pytest tmp_path under the clone) is longer than that. /tmp is on every POSIX system.
+        self._dir = tempfile.mkdtemp(prefix="awslab-tmux-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        self.socket = os.path.join(self._dir, "s")
         self.env = env
 
     def run(self, *args: str) -> str:
@@ -76,6 +80,7 @@ class Tmux:
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, timeout=10)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install -y tmux)")
@@ -210,10 +215,15 @@ def test_a_save_while_a_grade_runs_stops_it_and_grades_the_new_file(labs_env, wo
     watch = PipedWatch(labs_env, workspace)
     try:
         watch.wait_for("h hint · p pictures")
-        before = len(watch.text)
-        workspace.lab_file("tiny_lab").write_text(HANGS)
-        watch.wait_for("grading tiny_lab.py...")
-        while "grading tiny_lab.py..." not in watch.text[before:]:
+        # make_bucket says when it spins: saving RIGHT as soon as "grading..." is printed raced the
+        # learner process's import under load (it read RIGHT already, and nothing was left to stop).
+        spinning = workspace.root.parent / "make_bucket-spins"
+        workspace.lab_file("tiny_lab").write_text(HANGS.replace(
+            "    while True:", f"    open({str(spinning)!r}, 'w').close()\n    while True:", 1))
+        deadline = time.monotonic() + 30
+        while not spinning.exists():
+            if watch.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"make_bucket never started spinning:\n{watch.text}")
             time.sleep(0.05)
         workspace.lab_file("tiny_lab").write_text(RIGHT)  # while make_bucket spins
         watch.wait_for("(saved again: started over)")
