@@ -25,6 +25,7 @@ from ..files import write_atomically
 from ..grading import Lab
 from ..grading.labs import solutions_dir
 from ..grading.learner import ended_by
+from ..hints import hint_ladder, unasked_hint
 from . import isolation as isolation_
 from .cgroups import StudentGroup, StudentGroups
 from .folders import Refused, Submission, file_name, read_regular_file
@@ -444,7 +445,8 @@ def _record(student: Student, lab: Lab, key: str, status: str, result: dict, tim
 def _all_failed(lab: Lab, student: Student, message: str) -> dict:
     """A result in which every check failed for one reason (not submitted, time limit, grader error)."""
     checks = [{"name": c.name, "title": c.title, "status": "failed", "points": 0, "max_points": c.points,
-               "message": message, "hint": c.hint, "details": [], "passed": False, "duration": 0.0}
+               "message": message, "hint": unasked_hint(c.hint), "hint_levels": len(hint_ladder(c.hint)),
+               "details": [], "passed": False, "duration": 0.0}
               for c in lab.checks]
     return {"lab": lab.id, "title": lab.title, "score": 0, "max_score": sum(c.points for c in lab.checks),
             "backend": "moto", "file": f"{student.name}/{lab.id}.py", "load_error": message, "duration": 0.0,

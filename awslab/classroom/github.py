@@ -39,7 +39,7 @@ def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:
     The reporter's console has counted tests passed (passed / tests x max_score) while the notice
     GitHub Classroom records adds up the tests' scores: with a test per point, both are the
     submission's points, so a student sees one score everywhere."""
-    from .gradebook import student_facing
+    from .gradebook import more_hint, student_facing
 
     tests = []
     for lab in labs:
@@ -50,6 +50,8 @@ def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:
             message = check.get("message", "")
             if check["status"] != "passed" and check.get("hint"):
                 message += f"\nHint: {check['hint']}"
+            if check["status"] != "passed" and more_hint(check):
+                message += f"\nFor {more_hint(check)}: awslab hint {lab.id}"
             total, earned = check["max_points"], check["points"]
             seconds = round(float(check.get("duration") or 0.0), 4)
             for point in range(1, total + 1):

@@ -94,13 +94,22 @@ def _lab_feedback(lab: Lab | LabSummary, record: dict) -> list[str]:
         lines += [f"Your file could not be graded: {md(result['load_error'])}", ""]
         if record["status"] != "graded":
             return lines
-    lines += _check_feedback(result["checks"])
+    lines += _check_feedback(result["checks"], lab.id)
     lines.append("")
     return lines
 
 
-def _check_feedback(checks: list[dict]) -> list[str]:
-    """The failed checks (why, and the hint), then the passed, then those not applicable."""
+def more_hint(check: dict) -> str | None:
+    """"a hint" or "a more concrete hint" when `awslab hint` has a level the record does not show
+    (a record holds what a run shows unasked: see CheckResult.to_dict), else None."""
+    if check.get("hint_levels", 0) <= (1 if check.get("hint") else 0):
+        return None
+    return "a more concrete hint" if check.get("hint") else "a hint"
+
+
+def _check_feedback(checks: list[dict], lab_id: str) -> list[str]:
+    """The failed checks (why, and the hint a run shows unasked), then the passed, then those not
+    applicable."""
     md = escaping.markdown
     lines = []
     for check in (c for c in checks if c["status"] == "failed"):
@@ -111,6 +120,9 @@ def _check_feedback(checks: list[dict]) -> list[str]:
             lines.append(f"  - {md(detail)}")
         if check.get("hint"):
             lines.append(f"  - hint: {md(check['hint'])}")
+        more = more_hint(check)
+        if more:  # a lab id is the pack's folder name: no markup to escape
+            lines.append(f"  - {more}: `awslab hint {lab_id}`")
     for check in (c for c in checks if c["status"] == "passed"):
         lines.append(f"- passed ({check['points']}/{check['max_points']}) {md(check['title'])}")
     for check in (c for c in checks if c["status"] == "not_applicable"):

@@ -112,7 +112,7 @@ def results_json(records: dict[str, dict], labs: list[Lab], *, visibility: str =
                  leaderboard: bool = False) -> dict:
     """Gradescope's results.json, with only the keys its specification lists: one test per check
     (each with its max_score), the total score at the top."""
-    from .gradebook import student_facing
+    from .gradebook import more_hint, student_facing
 
     tests = []
     lines = []
@@ -128,6 +128,8 @@ def results_json(records: dict[str, dict], labs: list[Lab], *, visibility: str =
             output = check.get("message", "")
             if check["status"] != "passed" and check.get("hint"):
                 output += f"\nHint: {check['hint']}"
+            if check["status"] != "passed" and more_hint(check):
+                output += f"\nFor {more_hint(check)}: awslab hint {lab.id}"
             tests.append({"name": f"{lab.id}: {check['title']}", "number": f"{lab_number}.{check_number}",
                           "score": check["points"], "max_score": check["max_points"],
                           "status": "passed" if check["status"] == "passed" else "failed",

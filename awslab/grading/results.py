@@ -28,7 +28,14 @@ class CheckResult:
         return self.status == PASSED
 
     def to_dict(self) -> dict[str, Any]:
+        """The check as every machine-readable report has it (JSON, classroom records): the hint is
+        what a run shows unasked (its first level, or none when that would be the answer), with the
+        number of levels `awslab hint` climbs."""
+        from ..hints import hint_ladder, unasked_hint
+
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pictures"}
+        data["hint"] = unasked_hint(self.hint)
+        data["hint_levels"] = len(hint_ladder(self.hint))
         data["details"] = list(self.details)
         data["passed"] = self.passed if self.status != NOT_APPLICABLE else None
         data["duration"] = round(self.duration, 4)

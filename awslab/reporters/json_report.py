@@ -7,7 +7,7 @@ import json
 from ..grading.results import LabResult
 
 # Raised when a field changes meaning or goes away; new fields keep the version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a check's hint is what a run shows unasked; hint_levels added
 
 
 def render_json(results: list[LabResult]) -> str:

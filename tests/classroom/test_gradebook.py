@@ -35,12 +35,14 @@ def test_the_json_holds_every_check_of_every_student_without_timings(graded_clas
     assert "duration" not in json.dumps(document)
 
 
-def test_feedback_says_what_failed_and_the_hint(graded_class):
+def test_feedback_says_what_failed_and_where_the_hint_is(graded_class):
     _, _, out = graded_class
     text = (out / "gradebook.feedback" / "partial.md").read_text()
     assert "FAILED (0/1) double doubles" in text
     assert "what happened: double(21): expected 42, got 23" in text
-    assert "hint: Multiply by two." in text
+    # "Multiply by two." is a one-level hint, the answer itself: the feedback says how to ask.
+    assert "Multiply by two." not in text
+    assert "- a hint: `awslab hint tiny_lab`" in text
     assert "Total: 7/10" in text
     assert "Not submitted" in (out / "gradebook.feedback" / "missing.md").read_text()
 

@@ -27,7 +27,7 @@ def test_full_marks_exit_zero_and_json_shape():
     assert report["score"] == report["max_score"] == 6
     assert report["lab"] == "tiny_lab" and report["backend"] == "moto"
     for check in report["checks"]:
-        assert {"name", "passed", "points", "max_points", "message", "hint"} <= set(check)
+        assert {"name", "passed", "points", "max_points", "message", "hint", "hint_levels"} <= set(check)
 
 
 def test_lost_points_exit_one_with_message_of_what_raised():
@@ -37,7 +37,7 @@ def test_lost_points_exit_one_with_message_of_what_raised():
     assert not checks["bucket_exists"]["passed"]
     assert "make_bucket() raised RuntimeError: not today" in checks["bucket_exists"]["message"]
     assert "raises.py line 2" in checks["bucket_exists"]["message"]
-    assert checks["bucket_exists"]["hint"]
+    assert checks["bucket_exists"]["hint_levels"] >= 1
 
 
 def test_missing_function_fails_only_its_checks():

@@ -57,3 +57,24 @@ def test_json_from_check_all_is_valid_against_the_published_schema(tmp_path):
     report = validate(json.loads(done.stdout))
     assert len(report["labs"]) >= 2
     assert report["score"] == sum(lab["score"] for lab in report["labs"])
+
+
+def test_json_shows_a_hint_as_a_run_does_never_its_most_concrete_level_unasked():
+    ladder = "Which method makes a bucket?\nCall create_bucket(Bucket=name)."
+    result = LabResult(lab="a", title="A", backend="moto", checks=[
+        CheckResult("two", "Two levels", FAILED, 0, 1, hint=ladder),
+        CheckResult("one", "One level", FAILED, 0, 1, hint="Call create_bucket(Bucket=name)."),
+        CheckResult("none", "No hint", FAILED, 0, 1)])
+    checks = {c["name"]: c for c in validate(json.loads(render_json([result])))["labs"][0]["checks"]}
+    assert (checks["two"]["hint"], checks["two"]["hint_levels"]) == ("Which method makes a bucket?", 2)
+    assert (checks["one"]["hint"], checks["one"]["hint_levels"]) == ("", 1)
+    assert (checks["none"]["hint"], checks["none"]["hint_levels"]) == ("", 0)
+    assert "create_bucket" not in render_json([result])
+
+
+def test_json_of_a_starter_run_names_no_answer(tmp_path):
+    done = awslab_command("check", "tiny_lab", "--file", str(FIXTURES / "labs" / "tiny_lab" / "starter.py"),
+                          "--format", "json", env=LABS_ENV)
+    report = validate(json.loads(done.stdout))
+    assert "create_bucket" not in done.stdout and "Multiply by two" not in done.stdout
+    assert report["labs"][0]["checks"][0]["hint"] == "Which method of the client makes a bucket?"
