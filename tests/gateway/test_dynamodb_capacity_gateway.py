@@ -363,3 +363,53 @@ def test_a_number_dynamodb_cannot_read_is_a_validation_error_not_a_server_error(
         assert error["Error"]["Code"] == "ValidationException"
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert learner.scan(TableName=table)["Count"] == 0
+
+
+def _emulator_calls(aws) -> list[str]:
+    """Names of the calls the capacity behaviour makes to the emulator behind the learner's."""
+    seen: list[str] = []
+    aws.gateway.internal_client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: seen.append(model.name))
+    return seen
+
+
+@pytest.mark.parametrize("operation", ["PutItem", "DeleteItem", "UpdateItem"])
+def test_a_write_learns_the_item_before_it_from_the_write_itself_not_a_read_ahead(fresh, learner, operation):
+    """PutItem and DeleteItem make no call of their own to the emulator (the before-image comes back
+    with ReturnValues=ALL_OLD); UpdateItem reads only the after-image."""
+    table = make_table(fresh, wcu=50, gsi=False)
+    put_as_grader(fresh, table, item(1, size=3 * KB, customer=None))
+    seen = _emulator_calls(fresh)
+    if operation == "PutItem":
+        answer = learner.put_item(TableName=table, Item=item(1, size=100, customer=None), ReturnConsumedCapacity="TOTAL")
+    elif operation == "DeleteItem":
+        answer = learner.delete_item(TableName=table, Key=key(1), ReturnConsumedCapacity="TOTAL")
+    else:
+        answer = learner.update_item(TableName=table, Key=key(1), UpdateExpression="SET n = :n",
+                                     ExpressionAttributeValues={":n": {"N": "1"}}, ReturnConsumedCapacity="TOTAL")
+    assert seen == ([] if operation != "UpdateItem" else ["GetItem"])
+    assert answer["ConsumedCapacity"]["CapacityUnits"] == 4.0  # charged on the 3 KB item before
+    assert "Attributes" not in answer  # the caller asked for none: it gets none
+
+
+def test_a_write_that_asks_for_its_old_item_gets_it_as_the_emulator_returns_it(fresh, learner):
+    table = make_table(fresh, wcu=50, gsi=False)
+    put_as_grader(fresh, table, item(1, size=10, customer=None))
+    answer = learner.put_item(TableName=table, Item=item(1, size=20, customer=None), ReturnValues="ALL_OLD")
+    assert answer["Attributes"]["pk"] == key(1)["pk"] and len(answer["Attributes"]["note"]["S"]) == 10
+    assert "Attributes" not in learner.put_item(TableName=table, Item=item(2, customer=None), ReturnValues="NONE")
+
+
+def test_a_throttled_overwrite_of_a_binary_item_is_put_back_byte_for_byte(fresh, learner):
+    """The before-image read from the write's own answer carries binary as base64 text: it is put
+    back as the same bytes, in maps, lists and sets too, not as its base64 text."""
+    table = make_table(fresh, wcu=1, gsi=False)
+    original = {**key(1), "blob": {"B": b"\x00\xffbinary"}, "set": {"BS": [b"\x01", b"\x02"]},
+                "nested": {"M": {"inner": {"L": [{"B": b"\x03"}, {"S": "text"}]}}}}
+    fresh.client("dynamodb").put_item(TableName=table, Item=original)
+    learner.put_item(TableName=table, Item={**key(2)})  # the one unit of this second
+    with pytest.raises(ClientError) as raised:
+        learner.put_item(TableName=table, Item={**key(1), "blob": {"B": b"new"}})
+    assert raised.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    back = fresh.client("dynamodb").get_item(TableName=table, Key=key(1), ConsistentRead=True)["Item"]
+    assert back == original

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ....dynamodb_capacity import failed_condition_cost, get_item_cost, item_size, write_cost
 from ...wire import Response
-from .request import CapacityRequest, has_projection, is_condition_failure, key_of
+from .request import CapacityRequest, boto_item, has_projection, is_condition_failure, key_of
 
 
 def get_item(r: CapacityRequest) -> Response:
@@ -36,16 +36,28 @@ def write_item(r: CapacityRequest) -> Response:
         key = key_of(table.schema, after)
     else:
         key = r.params.get("Key") or {}
-    before = r.current(table, key)
+    asked = r.params.get("ReturnValues")
+    old_image = asked in (None, "NONE", "ALL_OLD")
+    if old_image:
+        # The before-image comes back with the write itself (ReturnValues=ALL_OLD), not from a read
+        # ahead of it: one call to the emulator fewer. The emulator still validates first, as AWS does.
+        response = r.forward(r.call if asked == "ALL_OLD" else r.call.with_params({**r.params, "ReturnValues": "ALL_OLD"}))
+        data = (response.json() or {}) if response.ok else {}
+        if response.ok:
+            before = boto_item(data.get("Attributes"))
+        else:  # a failed condition still costs by the item's size (R3.7); another error costs nothing
+            before = r.current(table, key) if is_condition_failure(response) else None
+    else:  # UPDATED_OLD, ALL_NEW, UPDATED_NEW (UpdateItem) or invalid: read the item first
+        before = r.current(table, key)
+        response = r.forward(r.call)
+        data = (response.json() or {}) if response.ok else {}
     if operation == "PutItem":
         estimate = write_cost(table.schema, before, after)
     elif operation == "DeleteItem":
         estimate = write_cost(table.schema, before, None)
     else:  # UpdateItem: the after-image exists only once the emulator has applied it
         estimate = write_cost(table.schema, before, before)
-    throttled = bool(r.throttles([(table.name, estimate)]))
-    response = r.forward(r.call)  # the emulator validates first, as AWS does
-    if throttled:
+    if r.throttles([(table.name, estimate)]):
         if response.ok:
             r.restore(table, key, before)
         elif not is_condition_failure(response):
@@ -61,4 +73,7 @@ def write_item(r: CapacityRequest) -> Response:
         return response
     cost = write_cost(table.schema, before, r.current(table, key)) if operation == "UpdateItem" else estimate
     r.charge(table.name, cost)
-    return r.with_capacity(response, response.json() or {}, {table.given: cost}, "write")
+    added = old_image and asked != "ALL_OLD"
+    if added:
+        data = {k: v for k, v in data.items() if k != "Attributes"}  # the caller asked for none
+    return r.with_capacity(response, data, {table.given: cost}, "write", body_changed=added)

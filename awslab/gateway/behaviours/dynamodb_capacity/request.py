@@ -205,8 +205,9 @@ class CapacityRequest:
                                                    account_id=self.gateway.account_id))
 
     def with_capacity(self, response: Response, data: dict, costs: Mapping[str, Cost], kind: str,
-                      **notes: Any) -> Response:
-        """The response with awslab's ConsumedCapacity in place of the emulator's."""
+                      body_changed: bool = False, **notes: Any) -> Response:
+        """The response with awslab's ConsumedCapacity in place of the emulator's (`data` is its
+        body, changed by the caller if `body_changed`)."""
         self.call.note("consumed_capacity", {name: cost.total for name, cost in costs.items()})
         self.call.note("capacity_kind", kind)
         self.call.note("throttled", False)
@@ -216,7 +217,7 @@ class CapacityRequest:
             shape = consumed_capacity_shape(self.call.operation, costs, self.params.get("ReturnConsumedCapacity"))
         except ValueError:  # an invalid ReturnConsumedCapacity: leave the emulator's answer alone
             return response
-        if shape is None and "ConsumedCapacity" not in data:
+        if shape is None and "ConsumedCapacity" not in data and not body_changed:
             return response
         data = dict(data)
         if shape is None:
@@ -244,6 +245,29 @@ def boto_key(key: Mapping[str, Any]) -> dict:
         else:
             out[name] = dict(value)
     return out
+
+
+def boto_item(item: Mapping[str, Any] | None) -> dict | None:
+    """An item as the wire carries it (binary as base64 text, in maps and lists too) in boto3's
+    terms, as the internal client reads and writes it; None stays None."""
+    if item is None:
+        return None
+    return {name: _boto_value(value) for name, value in item.items()}
+
+
+def _boto_value(value: Any) -> Any:
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return value
+    ((kind, data),) = value.items()
+    if kind == "B" and isinstance(data, str):
+        return {"B": base64.b64decode(data)}
+    if kind == "BS" and isinstance(data, list):
+        return {"BS": [base64.b64decode(b) if isinstance(b, str) else b for b in data]}
+    if kind == "M" and isinstance(data, Mapping):
+        return {"M": {k: _boto_value(v) for k, v in data.items()}}
+    if kind == "L" and isinstance(data, list):
+        return {"L": [_boto_value(v) for v in data]}
+    return dict(value)
 
 
 def key_identity(schema: TableSchema, item: Mapping[str, Any]) -> tuple:
