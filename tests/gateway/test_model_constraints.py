@@ -56,6 +56,12 @@ def _valid(shape: Shape, depth: int = 0):
     if kind == "structure":
         if depth > 4:
             return None
+        if shape.is_tagged_union:  # exactly one member set (botocore refuses none or two)
+            for name, member_shape in shape.members.items():
+                member = _valid(member_shape, depth + 1)
+                if member is not None:
+                    return {name: member}
+            return None
         value = {}
         for name in shape.required_members:
             member = _valid(shape.members[name], depth + 1)
@@ -130,7 +136,8 @@ def _nested_cases(service: str, operation: str, base: dict, name: str, member: S
             continue
         broken = _invalid(inner)
         if broken is not None:
-            cases.append(pytest.param(service, operation, {**base, name: {**valid, inner_name: broken[1]}},
+            inner_value = {inner_name: broken[1]} if member.is_tagged_union else {**valid, inner_name: broken[1]}
+            cases.append(pytest.param(service, operation, {**base, name: inner_value},
                                       id=f"{service}-{operation}-{name}.{inner_name}-{broken[0]}"))
     return cases
 
