@@ -413,3 +413,25 @@ def test_a_throttled_overwrite_of_a_binary_item_is_put_back_byte_for_byte(fresh,
     assert raised.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
     back = fresh.client("dynamodb").get_item(TableName=table, Key=key(1), ConsistentRead=True)["Item"]
     assert back == original
+
+
+@pytest.mark.parametrize("operation, params", [
+    ("put_item", {"Item": {}}),
+    ("put_item", {"Item": {"not_the_key": {"S": "x"}}}),
+    ("put_item", {"Item": {"pk": {"S": "o1"}}}),  # the range key missing
+    ("put_item", {"Item": {"pk": {"N": "1"}, "sk": {"S": "v1"}}}),  # the key's type wrong
+    ("delete_item", {"Key": {"pk": {"S": "o1"}}}),
+    ("update_item", {"Key": {"pk": {"S": "o1"}}, "UpdateExpression": "SET n = :n",
+                     "ExpressionAttributeValues": {":n": {"N": "1"}}}),
+])
+def test_an_invalid_write_is_refused_as_the_emulator_refuses_the_call_as_sent(fresh, learner, operation, params):
+    """The before-image is asked for with ReturnValues=ALL_OLD, but an invalid write's error is the
+    emulator's answer to the call the caller made: moto's ALL_OLD path reads the item before it
+    validates the key, and answers a bare 'Validation Exception' where AWS (and moto without ALL_OLD)
+    says 'Missing the key structure_id in the item' (moto's aws_verified test_put_empty_item)."""
+    table = make_table(fresh, wcu=50, gsi=False)
+    with pytest.raises(ClientError) as plain:
+        getattr(fresh.gateway.internal_client("dynamodb"), operation)(TableName=table, **params)
+    with pytest.raises(ClientError) as through:
+        getattr(learner, operation)(TableName=table, **params)
+    assert through.value.response["Error"] == plain.value.response["Error"]

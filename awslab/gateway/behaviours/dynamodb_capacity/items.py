@@ -41,7 +41,12 @@ def write_item(r: CapacityRequest) -> Response:
     if old_image:
         # The before-image comes back with the write itself (ReturnValues=ALL_OLD), not from a read
         # ahead of it: one call to the emulator fewer. The emulator still validates first, as AWS does.
-        response = r.forward(r.call if asked == "ALL_OLD" else r.call.with_params({**r.params, "ReturnValues": "ALL_OLD"}))
+        rewritten = asked != "ALL_OLD"
+        response = r.forward(r.call.with_params({**r.params, "ReturnValues": "ALL_OLD"}) if rewritten else r.call)
+        if rewritten and not response.ok and not is_condition_failure(response):
+            # Refused, so nothing was written: the caller gets the emulator's answer to the call it
+            # made (moto's ALL_OLD path reads the item before it validates the key, and words it otherwise).
+            response = r.forward(r.call)
         data = (response.json() or {}) if response.ok else {}
         if response.ok:
             before = boto_item(data.get("Attributes"))
