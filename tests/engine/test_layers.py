@@ -1,4 +1,5 @@
-"""The layout shows the layers: the library never imports the CLI.
+"""The layout shows the layers: the library never imports the CLI, and the service models import
+only themselves and the plain modules beside them.
 
 awslab.cli, awslab.__main__ and awslab.commands are the command-line layer; everything else is the
 library they call, and importing back up (even inside a function) would make a cycle through it."""
@@ -8,10 +9,16 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import awslab
 
 PACKAGE = Path(awslab.__file__).parent
 CLI_LAYER = ("awslab.cli", "awslab.commands")
+# The service models: pure Python that decides what AWS would do, and knows nothing of how it is
+# reached (gateway, backends), graded (grading, classroom) or driven (the CLI).
+MODEL_PACKAGES = ("iam", "dynamodb_capacity", "s3_lifecycle", "sns_delivery", "vpc")
+NOT_FOR_MODELS = ("awslab.gateway", "awslab.grading", "awslab.classroom", "awslab.backends") + CLI_LAYER
 
 
 def _module_name(path: Path) -> str:
@@ -57,6 +64,11 @@ def test_relative_imports_resolve_to_the_module_they_name():
 
 
 def test_no_library_module_imports_the_command_line_layer():
-    # awslab.iam.cli is the `awslab iam` commands' body, still inside the model package (issue 23, next step)
-    found = [line for line in _imports_of(_library_modules(), CLI_LAYER) if not line.startswith("awslab.iam.cli ")]
-    assert found == []
+    assert _imports_of(_library_modules(), CLI_LAYER) == []
+
+
+@pytest.mark.parametrize("package", MODEL_PACKAGES)
+def test_a_service_model_imports_no_transport_grader_or_command(package):
+    modules = sorted((PACKAGE / package).rglob("*.py"))
+    assert modules
+    assert _imports_of(modules, NOT_FOR_MODELS) == []
