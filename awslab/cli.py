@@ -12,6 +12,8 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 
+from .commands.common import UsageError, console, errors
+
 app = typer.Typer(
     name="awslab",
     help="A local AWS lab: write boto3 code for an exercise, and awslab grades it check by check on a "
@@ -21,12 +23,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit it
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # an error stays on one line at any width
-
-
-class UsageError(Exception):
-    """Bad input from the user: one line on stderr, exit 2."""
 
 
 class Format(str, Enum):

@@ -121,7 +121,7 @@ class Watcher:
             else:
                 self.open_lab(following)
         elif key == "l":
-            from .commands.learner import progress_table
+            from .workspace_views import progress_table
 
             self.console.print(progress_table(self.labs, self.workspace, current=self.lab.id))
             self.console.print(KEYS)
@@ -280,13 +280,13 @@ class Watcher:
         self.console.print(KEYS)
 
     def _hint_target(self) -> str:
-        from .commands.learner import choose_hint_functions
+        from .workspace_views import choose_hint_functions
 
         chosen = choose_hint_functions(self.lab, self.path)
         return chosen[0] if chosen else ""
 
     def show_hint(self) -> None:
-        from .commands.learner import hint_renderable
+        from .workspace_views import hint_renderable
 
         self.console.print(hint_renderable(self.lab, self.workspace, level=None, function=None))
         self.console.print(KEYS)

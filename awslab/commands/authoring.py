@@ -9,6 +9,8 @@ from typing import Optional
 
 import typer
 
+from .common import UsageError, console
+
 app = typer.Typer(help="Write your own labs: scaffold one, and test it against the lab contract.",
                   no_args_is_help=True)
 
@@ -23,7 +25,6 @@ def new(
 ) -> None:
     """Write a new lab (lab.toml, README, starter, checks, a wrong answer and its solution) that
     passes `awslab lab test` as written; edit it from there."""
-    from ..cli import console
     from ..grading.scaffold import new_lab
 
     written = new_lab(name, labs_folder, solutions)
@@ -42,7 +43,6 @@ def test(
 ) -> None:
     """Run the lab contract on a lab folder, answer by answer: exit 0 when it keeps it, 1 when it
     does not (each problem on its own line), 2 when PATH is no lab."""
-    from ..cli import UsageError, console
     from ..grading.labs import labs_dir, load_lab, solutions_dir
 
     folder = path.resolve()

@@ -18,6 +18,8 @@ from typing import Any, Optional
 
 import typer
 
+from .common import UsageError, console, errors
+
 app = typer.Typer(help="Start, stop and check the local AWS backends (LocalStack, moto server).",
                   no_args_is_help=True)
 
@@ -36,14 +38,10 @@ class Mode(str, Enum):
 
 
 def _out(message: str) -> None:
-    from ..cli import console
-
     console.print(message, highlight=False)
 
 
 def _err(message: str) -> None:
-    from ..cli import errors
-
     errors.print(message, highlight=False)
 
 
@@ -57,7 +55,6 @@ def up(
     """Start a backend and leave it running (until `awslab backend down`)."""
     from ..backends import BackendError
     from ..backends.running import clear_state, read_state, write_state
-    from ..cli import UsageError
 
     name = backend.value
     port = DEFAULT_PORTS[name] if port is None else port

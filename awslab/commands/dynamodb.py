@@ -9,10 +9,10 @@ from typing import Optional
 
 import typer
 
+from .common import UsageError
+
 
 def _load_item(item: str) -> dict:
-    from ..cli import UsageError
-
     text = Path(item).read_text() if Path(item).is_file() else item
     try:
         data = json.loads(text)
@@ -34,7 +34,6 @@ def register(app: typer.Typer) -> None:
     @group.command("item-size")
     def item_size_command(item: str = typer.Argument(..., help="A JSON file or JSON text: an item in low-level form.")):
         """Bytes an item counts for capacity units, attribute by attribute."""
-        from ..cli import UsageError
         from ..dynamodb_capacity import attribute_value_size, item_size
 
         data = _load_item(item)
@@ -52,7 +51,6 @@ def register(app: typer.Typer) -> None:
         rate: float = typer.Option(1.0, "--per-second", help="Operations per second."),
     ):
         """RCU and WCU of reading and writing one item (or a size), per consistency."""
-        from ..cli import UsageError
         from ..dynamodb_capacity import item_size, read_units, write_units
 
         if (item is None) == (size is None):

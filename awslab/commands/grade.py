@@ -9,6 +9,8 @@ from typing import List, Optional
 
 import typer
 
+from .common import UsageError, console, errors
+
 
 class GradebookFormat(str, Enum):
     csv = "csv"
@@ -31,7 +33,6 @@ class IsolationLevel(str, Enum):
 
 def _labs(requested: list[str] | None, students) -> list:
     from ..classroom.roster import labs_submitted
-    from ..cli import UsageError
     from ..grading import all_labs, get_lab
 
     names = [name for item in (requested or ["all"]) for name in item.split(",") if name]
@@ -77,7 +78,6 @@ def grade(
     from ..classroom.gradebook import shard_state_dir, state_dir, write_outputs
     from ..classroom.roster import skipped_folders
     from ..classroom.summary import render_summary
-    from ..cli import UsageError, console, errors
 
     try:
         slice_ = shards.Shard.parse(shard) if shard is not None else None
@@ -198,7 +198,6 @@ def grade_merge(
     from ..classroom import shards
     from ..classroom.gradebook import write_outputs
     from ..classroom.summary import render_summary
-    from ..cli import UsageError, console
 
     try:
         merged = shards.merge(states)
@@ -228,7 +227,6 @@ def gradescope_build(
 ) -> None:
     """Build a Gradescope autograder (setup.sh, run_autograder, awslab and the labs) as a zip."""
     from ..classroom.gradescope import build
-    from ..cli import console
     from ..grading import get_lab
 
     chosen = [get_lab(name) for name in labs]
@@ -247,7 +245,6 @@ def classroom_report(
 ) -> None:
     """Grade this repository and print the result in GitHub Classroom's autograding reporter format."""
     from ..classroom.github import report
-    from ..cli import UsageError
 
     if not directory.is_dir():
         raise UsageError(f"not a folder: {directory}")

@@ -14,6 +14,8 @@ from typing import Any, Optional
 
 import typer
 
+from .common import UsageError
+
 lifecycle_app = typer.Typer(help="S3 lifecycle with awslab's own engine.", no_args_is_help=True)
 
 
@@ -39,7 +41,6 @@ def explain_command(
     """Per object version, what lifecycle does on which day."""
     from rich.console import Console
 
-    from ..cli import UsageError
     from ..s3_lifecycle import BucketSnapshot, LifecycleError, explain, parse_config, parse_lifecycle_xml
     from ..s3_lifecycle.dates import parse_date
 
@@ -65,8 +66,6 @@ def explain_command(
 
 
 def _read(path: Path, what: str) -> str:
-    from ..cli import UsageError
-
     try:
         return path.read_text()
     except FileNotFoundError:
@@ -76,8 +75,6 @@ def _read(path: Path, what: str) -> str:
 
 
 def _json(text: str, path: Path) -> Any:
-    from ..cli import UsageError
-
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from .common import UsageError
+
 
 def serve(
     backend: str = typer.Option("moto", "--backend", "-b", help="moto (embedded), moto-server or localstack."),
@@ -21,7 +23,6 @@ def serve(
 ) -> None:
     """Serve awslab's simulated AWS on 127.0.0.1 until Ctrl-C or SIGTERM; prints the endpoint and the control token."""
     from ..backends import BACKENDS, BackendError
-    from ..cli import UsageError
     from ..gateway.server import LoopbackServer
     from ..local_aws import LocalAWS
     from ..serve import ServedEndpoint
@@ -69,8 +70,6 @@ def serve(
 def _require_free(port: int) -> None:
     """Refuse a taken port before starting a backend (werkzeug would print a paragraph and exit 1)."""
     import socket
-
-    from ..cli import UsageError
 
     if port == 0:
         return

@@ -1,4 +1,4 @@
-"""`awslab iam simulate` / `awslab iam validate`, run through typer's CliRunner on the iam app."""
+"""`awslab iam simulate` / `awslab iam validate`, run through typer's CliRunner on the iam app (awslab.commands.iam)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from awslab.iam.cli import app
+from awslab.commands.iam import app
 
 from .conftest import ALICE, OBJECT, allow, deny, policy, stmt
 
@@ -147,3 +147,13 @@ def test_validate_reports_a_wildcard_that_matches_no_action(files):
 def test_validate_accepts_the_real_actions_of_the_catalogue(files, action):
     result = runner.invoke(app, ["validate", files("p.json", policy(stmt(Action=action)))])
     assert result.exit_code == 0, result.output
+
+
+def test_mounting_the_commands_does_not_load_the_iam_engine():
+    import subprocess
+    import sys
+
+    code = ("import sys, awslab.cli as cli; cli._mount_subcommands(); "
+            "print(sorted(m for m in sys.modules if m.startswith('awslab.iam')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

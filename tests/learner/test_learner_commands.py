@@ -8,8 +8,9 @@ import pytest
 import typer
 from learner_helpers import fake_result, run_awslab
 
-from awslab.cli import UsageError
+from awslab import workspace_views
 from awslab.commands import learner
+from awslab.commands.common import UsageError
 from awslab.grading import LabError
 
 LEARNER_COMMANDS = ("init", "watch", "hint", "solution", "progress", "reset")
@@ -66,7 +67,7 @@ def test_an_unknown_function_names_the_functions_with_hints(cli, workspace):
 def test_a_lab_without_hints_says_where_help_is(cli, workspace, labs, monkeypatch):
     lab = by_id(labs, "second_lab")
     lab.hints = {}
-    assert "no hints written yet" in learner.hint_renderable(lab, workspace, level=None, function=None).plain
+    assert "no hints written yet" in workspace_views.hint_renderable(lab, workspace, level=None, function=None).plain
 
 
 # -- the solution gate ------------------------------------------------------------------------------------
