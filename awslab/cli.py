@@ -63,7 +63,7 @@ def _options(
 
 
 # Each module here owns a group of commands and adds them with `register(app)`.
-COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "learner", "serve", "authoring")
+COMMAND_MODULES = ("iam", "s3", "dynamodb", "backend", "grade", "workspace", "serve", "authoring")
 
 
 def _mount_subcommands() -> None:
@@ -207,7 +207,7 @@ def demo(backend: BackendName = typer.Option(BackendName.moto, "--backend", "-b"
 
 
 def _grade(jobs, backend: str, *, start: bool, quiet: bool, endpoint: Optional[str] = None):
-    from .grading.learner import LearnerProcess
+    from .grading.learner_process import LearnerProcess
 
     # The first learner's Python (and its boto3) starts now, on the other core, while this
     # process imports the emulator and starts the backend.

@@ -38,7 +38,7 @@ import importlib
 from typing import Any
 
 from .grading.checks import CheckContext, CheckFailed, NotApplicable, check, fixture
-from .grading.learner import (
+from .grading.learner_process import (
     LearnerCrashed,
     LearnerError,
     LearnerExited,

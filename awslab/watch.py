@@ -147,7 +147,7 @@ class Watcher:
     def grade(self) -> None:
         """Start grading the current file in the background; a grade still running is stopped
         first (a save during a grade starts it over). The report is drawn by on_graded."""
-        from .grading.learner import LearnerProcess
+        from .grading.learner_process import LearnerProcess
 
         restarted = self._cancel()
         self._flush_time()
@@ -169,7 +169,7 @@ class Watcher:
 
     def _grade_in_background(self, run: int, lab: Any, path: Path, learner: Any) -> None:
         from .grading import grade_submission
-        from .grading.learner import GradeCancelled
+        from .grading.learner_process import GradeCancelled
 
         try:
             result = grade_submission(lab, path, self.aws, learner=learner,
@@ -206,7 +206,7 @@ class Watcher:
         return None
 
     def _start_standby(self) -> None:
-        from .grading.learner import LearnerProcess
+        from .grading.learner_process import LearnerProcess
 
         self._drop_standby()
         if self.path.is_file() and not self._stop.is_set():

@@ -1,7 +1,7 @@
 """What a learner's workspace looks like in the terminal: the hint panel (one step more concrete each
 time it is asked for, recorded as seen) and the progress table.
 
-Shared by the workspace commands (awslab.commands.learner) and the watch loop (awslab.watch).
+Shared by the workspace commands (awslab.commands.workspace) and the watch loop (awslab.watch).
 """
 
 from __future__ import annotations

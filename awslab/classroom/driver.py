@@ -24,7 +24,7 @@ from typing import IO, Any
 from ..files import write_atomically
 from ..grading import Lab
 from ..grading.labs import solutions_dir
-from ..grading.learner import ended_by
+from ..grading.learner_process import ended_by
 from ..hints import hint_ladder, unasked_hint
 from . import isolation as isolation_
 from .cgroups import StudentGroup, StudentGroups

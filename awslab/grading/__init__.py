@@ -2,7 +2,7 @@
 
 from .checks import Check, CheckContext, CheckFailed, Fixture, NotApplicable, check, fixture
 from .labs import Lab, LabError, all_labs, get_lab
-from .learner import LearnerError, LearnerProcess
+from .learner_process import LearnerError, LearnerProcess
 from .results import CheckResult, LabResult
 
 __all__ = ["Check", "CheckContext", "CheckFailed", "CheckResult", "Fixture", "Lab", "LabError", "LabResult",

@@ -13,7 +13,7 @@ from ..escaping import clean_output
 from ..local_aws import LocalAWS
 from .checks import CheckContext, CheckFailed, LearnerFunctions, NotApplicable, short_repr
 from .labs import Lab
-from .learner import OUTPUT_KEPT, LearnerError, LearnerProcess
+from .learner_process import OUTPUT_KEPT, LearnerError, LearnerProcess
 from .results import FAILED, NOT_APPLICABLE, PASSED, CheckResult, LabResult
 
 

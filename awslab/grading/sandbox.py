@@ -39,7 +39,7 @@ LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "
 ACCOUNT_FILES = {"passwd": f"nobody:x:{LEARNER_UID}:{LEARNER_UID}:learner:/tmp:/usr/sbin/nologin\n",
                  "group": f"nogroup:x:{LEARNER_UID}:\n", "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n",
                  "hosts": "127.0.0.1 localhost learner\n::1 localhost\n"}
-RUNNER_MODULES = ("learner_host.py", "transfer.py", "../safety.py")
+RUNNER_MODULES = ("learner_child.py", "transfer.py", "../safety.py")
 TMPFS_BYTES = {"/tmp": 64 << 20, "/var/tmp": 16 << 20, "/dev/shm": 16 << 20, "/run/lock": 1 << 20}
 # Refused with EPERM: what would let the learner leave or inspect its box.
 REFUSED_SYSCALLS = ("ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root",
@@ -64,7 +64,7 @@ class Bubblewrap:
     runner_root: str          # holds awslab_learner/, copied once per process
     seccomp_fd: int | None    # a BPF program (libseccomp's export), or None if libseccomp is missing
     packages: tuple[str, ...] = ()  # distributions a lab lets learner code use beyond boto3 (lab.toml)
-    # A warm learner (learner_host.zygote) per submission folder: each lab's learner is forked from
+    # A warm learner (learner_child.zygote) per submission folder: each lab's learner is forked from
     # it instead of started in a bubblewrap of its own. `services`: the models it preloads.
     warm: bool = False
     services: tuple[str, ...] = ()
@@ -134,7 +134,7 @@ class Bubblewrap:
         args += ["--proc", "/proc", "--dev", "/dev"]
         for target, size in TMPFS_BYTES.items():
             args += ["--size", str(size), "--perms", "1777", "--tmpfs", target]
-        # time-machine too: the runner travels to the grader's virtual time with it (learner_host).
+        # time-machine too: the runner travels to the grader's virtual time with it (learner_child).
         for name, path in {**_libraries(), **_packages(("time-machine", *self.packages))}.items():
             args += ["--ro-bind", path, f"{SITE}/{name}"]
         args += ["--ro-bind", self.runner_root, RUNNER]
@@ -172,7 +172,7 @@ SWEEP_TIMEOUT = 15.0   # to sweep; past it (e.g. learner code stopped it) it is 
 
 
 class Zygote:
-    """The worker's side of a warm learner (learner_host.zygote), in a bubblewrap of its own with
+    """The worker's side of a warm learner (learner_child.zygote), in a bubblewrap of its own with
     the same allow-list as every learner, /submission being `folder`."""
 
     def __init__(self, box: Bubblewrap, folder: Path, env: dict[str, str], user: int | None) -> None:
@@ -185,7 +185,7 @@ class Zygote:
             os.chown(self.home, user, user)
         self._ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command, _, extra = box.command(folder / "_", self.home, [])
-        command += ["-m", "awslab_learner.learner_host", "--zygote", str(theirs.fileno()), self.home]
+        command += ["-m", "awslab_learner.learner_child", "--zygote", str(theirs.fileno()), self.home]
         zygote_env = {k: v for k, v in env.items() if k not in ("AWS_ENDPOINT_URL",)}
         zygote_env.update(box.environment())
         zygote_env.update({"HOME": self.home, "TMPDIR": self.home, "AWSLAB_PRELOAD_SERVICES": ",".join(box.services)})

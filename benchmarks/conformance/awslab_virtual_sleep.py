@@ -1,7 +1,7 @@
 """pytest plugin for moto's tests run through `awslab serve` (benchmarks/conformance/run.py).
 
 A learner's code graded by awslab sleeps on virtual time: its `time.sleep(n)` advances the virtual
-clock by n seconds and costs nothing (awslab/grading/learner_host.py). moto's tests sleep in real time
+clock by n seconds and costs nothing (awslab/grading/learner_child.py). moto's tests sleep in real time
 to let a visibility timeout or a delay run out; against awslab's clock, which stands still between
 advances, that wait would never pass. This plugin gives moto's test process the learner's sleep:
 `time.sleep(n)` becomes `POST /_awslab/control/clock/advance {"seconds": n}` with the token

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from awslab.grading.learner import LearnerProcess, LearnerTimeout
+from awslab.grading.learner_process import LearnerProcess, LearnerTimeout
 
 from .test_isolation import SOLUTION, _grade, _needs
 

@@ -1,4 +1,4 @@
-"""Learners forked from the student's warm learner (learner_host.zygote, sandbox.Zygote): the same
+"""Learners forked from the student's warm learner (learner_child.zygote, sandbox.Zygote): the same
 sandbox as a learner started on its own, the same grades, and nothing of one lab's learner (a
 process, a file in its private folders, a SysV segment) reaches the next lab's."""
 

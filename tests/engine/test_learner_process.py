@@ -8,7 +8,7 @@ import decimal
 import pytest
 
 from awslab.grading import LearnerProcess, transfer
-from awslab.grading.learner import LearnerRaised
+from awslab.grading.learner_process import LearnerRaised
 
 
 @pytest.mark.parametrize("value", [
@@ -101,9 +101,9 @@ def test_a_client_signing_as_a_role_reaches_the_learner_with_its_keys(tmp_path, 
 def test_the_learner_warms_the_services_its_lab_uses(tmp_path, fresh_aws):
     """The grader passes the lab's services (lab.toml) to the learner's process, which loads each
     service's model while the grader sets up; kms is not among the defaults."""
-    from awslab.grading import learner_host
+    from awslab.grading import learner_child
 
-    assert "kms" not in learner_host.PRELOADED_SERVICES
+    assert "kms" not in learner_child.PRELOADED_SERVICES
     path = write(tmp_path, "import select\n\ndef warmed(service):\n    import boto3\n"
                            "    loader = boto3.DEFAULT_SESSION._session.get_component('data_loader')\n"
                            "    select.select([], [], [], 3)  # real time: the warm-up thread finishes\n"
@@ -117,7 +117,7 @@ def test_the_learner_warms_the_services_its_lab_uses(tmp_path, fresh_aws):
 def test_an_early_learner_process_warms_the_models_of_its_labs_services(tmp_path):
     """`awslab check` and watch know the lab when they start the learner early: its own services are
     warmed (kms for kms_envelope), not a fixed list."""
-    from awslab.grading.learner import LearnerProcess
+    from awslab.grading.learner_process import LearnerProcess
 
     path = tmp_path / "lab.py"
     path.write_text("def f():\n    return 1\n")

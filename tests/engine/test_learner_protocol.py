@@ -9,7 +9,7 @@ import pytest
 
 from awslab.grading import LearnerProcess, get_lab, grade_submission
 from awslab.grading.labs import PROJECT_ROOT
-from awslab.grading.learner import LearnerCrashed, LearnerRaised
+from awslab.grading.learner_process import LearnerCrashed, LearnerRaised
 from tests.conftest import FIXTURES, awslab_command
 
 LABS_ENV = {"AWSLAB_LABS_DIR": str(FIXTURES / "labs"), "AWSLAB_SOLUTIONS_DIR": str(FIXTURES / "solutions")}

@@ -37,7 +37,7 @@ def test_learner_code_cannot_reach_an_aws_host(tmp_path, fresh_aws):
         "    boto3.client('s3', endpoint_url='https://s3.amazonaws.com').list_buckets()\n\n"
         "def via_socket():\n"
         "    socket.create_connection(('sts.amazonaws.com', 443), timeout=2)\n")
-    from awslab.grading.learner import LearnerRaised
+    from awslab.grading.learner_process import LearnerRaised
 
     with LearnerProcess(learner_file, fresh_aws.learner_environment(str(tmp_path))) as learner:
         for function in ("via_boto3", "via_socket"):

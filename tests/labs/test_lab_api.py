@@ -41,8 +41,8 @@ def test_lab_checks_reach_the_engine_only_through_the_context_accessors(path):
 
 def test_the_import_rule_catches_an_engine_import(tmp_path):
     path = tmp_path / "checks.py"
-    path.write_text("from awslab.lab import check\nfrom awslab.grading.learner import LearnerRaised\nimport awslab.iam\n")
-    assert awslab_imports(path) == ["awslab.lab", "awslab.grading.learner", "awslab.iam"]
+    path.write_text("from awslab.lab import check\nfrom awslab.grading.learner_process import LearnerRaised\nimport awslab.iam\n")
+    assert awslab_imports(path) == ["awslab.lab", "awslab.grading.learner_process", "awslab.iam"]
 
 
 def test_every_name_awslab_lab_offers_is_there():

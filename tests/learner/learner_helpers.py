@@ -17,10 +17,10 @@ class Cli:
     """The learner commands in-process (fast): `cli("hint", "tiny_lab")` -> click Result."""
 
     def __init__(self) -> None:
-        from awslab.commands import learner
+        from awslab.commands import workspace as workspace_commands
 
         self.app = typer.Typer(pretty_exceptions_enable=False)
-        learner.register(self.app)
+        workspace_commands.register(self.app)
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None):

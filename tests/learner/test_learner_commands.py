@@ -9,7 +9,7 @@ import typer
 from learner_helpers import fake_result, run_awslab
 
 from awslab import workspace_views
-from awslab.commands import learner
+from awslab.commands import workspace as workspace_commands
 from awslab.commands.common import UsageError
 from awslab.grading import LabError
 
@@ -90,7 +90,7 @@ def test_the_solution_shows_once_the_lab_is_passed(cli, workspace, labs):
 
 
 def test_the_solution_asks_on_a_terminal_and_a_no_shows_nothing(cli, workspace, monkeypatch):
-    monkeypatch.setattr(learner, "_interactive", lambda: True)
+    monkeypatch.setattr(workspace_commands, "_interactive", lambda: True)
     result = cli("solution", "second_lab", input="n\n")
     assert result.exit_code == 1 and "text.upper()" not in result.output and "awslab hint" in result.output
     result = cli("solution", "second_lab", input="y\n")
@@ -171,7 +171,7 @@ def test_watch_on_a_backend_the_lab_does_not_support_names_one_it_does(cli, work
 # -- help ----------------------------------------------------------------------------------------------------
 def test_every_learner_command_documents_itself_and_each_of_its_parameters():
     app = typer.Typer()
-    learner.register(app)
+    workspace_commands.register(app)
     group = typer.main.get_command(app)
     assert set(group.commands) == set(LEARNER_COMMANDS)
     for name, command in group.commands.items():

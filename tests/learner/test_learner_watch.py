@@ -244,7 +244,7 @@ def _learner_processes_of(pid: int) -> list[str]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, ValueError, IndexError):
             continue
-        if "learner_host" in command:
+        if "learner_child" in command:
             found.append(command)
     return found
 

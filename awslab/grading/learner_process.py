@@ -162,9 +162,9 @@ class LearnerProcess:
             if self._fork_from_warm(env, parent_read, parent_write, child_read, child_write):
                 return self
             command, inside, extra_fds = self.sandbox.command(self.path, self.workdir, [])
-            command += ["-m", "awslab_learner.learner_host", "--file", inside, *host_args]
+            command += ["-m", "awslab_learner.learner_child", "--file", inside, *host_args]
         else:
-            command = [sys.executable, "-m", "awslab.grading.learner_host", "--file", str(self.path), *host_args]
+            command = [sys.executable, "-m", "awslab.grading.learner_child", "--file", str(self.path), *host_args]
         try:
             self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                              stderr=subprocess.STDOUT, env=env, cwd=self.workdir,

@@ -212,7 +212,7 @@ def _grader() -> Channel:
 
 
 def _safety():
-    # Inside the sandbox this module is awslab_learner.learner_host, next to its own copy of safety.
+    # Inside the sandbox this module is awslab_learner.learner_child, next to its own copy of safety.
     if __package__ == "awslab_learner":
         from . import safety
     else:
