@@ -221,6 +221,10 @@ def install(log: Log | None = None) -> Path:
                     {"version": VERSION, "python": python, "python_version": version, "probe": "passed",
                      "installed_at": time.time()}))
                 return venv_python()
+            if _of_this_machine(problem):  # says nothing of the Python: not remembered, not tried further
+                raise HostModeUnavailable(
+                    f"could not install LocalStack {VERSION} with Python {version} ({python}) for a reason of this "
+                    f"machine, not of that Python: {problem}. Nothing was remembered: the next start tries again.")
             log(f"Python {version} ({python}) cannot run LocalStack {VERSION}: {problem}")
             tried.append(f"{version} at {python}: {problem}")
             failed[key] = problem
@@ -232,6 +236,18 @@ def install(log: Log | None = None) -> Path:
             f"{looked}; tried: {'; '.join(tried) or 'none'}). Install Python {SUGGESTED_PYTHON} (`pyenv install "
             f"{SUGGESTED_PYTHON}`, `apt install python{SUGGESTED_PYTHON}`, `brew install python@{SUGGESTED_PYTHON}`) "
             "and point AWSLAB_LOCALSTACK_PYTHON at it; or start Docker and run `docker compose up -d localstack`.")
+
+
+# An install that failed for one of these reasons failed for the machine (a full disk, the network, a
+# timeout), not because the Python cannot run the release: it is not remembered as that Python's verdict.
+_MACHINE_PROBLEMS = ("No space left on device", "Errno 28", "Disk quota exceeded", "Connection broken",
+                     "ConnectionError", "Connection reset", "Read timed out", "timed out after",
+                     "Temporary failure in name resolution", "Name or service not known", "Could not fetch URL",
+                     "Network is unreachable", "Cannot allocate memory", "MemoryError")
+
+
+def _of_this_machine(problem: str) -> bool:
+    return any(marker in problem for marker in _MACHINE_PROBLEMS)
 
 
 def _install_with(python: str, version: str, log: Log) -> str | None:
@@ -413,6 +429,7 @@ class HostLocalStack:
             (lib / "2").symlink_to(ddb, target_is_directory=True)
         self.isolation, self.isolation_note = isolation_mode()
         inside = INSIDE_PORT if self.isolation != "none" else self.port
+        (Path(self.run_dir) / "tmp").mkdir()
         env = _localstack_environment(root, listen=f"127.0.0.1:{inside}", external=f"127.0.0.1:{self.port}")
         launcher = str(Path(__file__).with_name("localstack_launch.py"))
         command = [str(python), "-P", "-u", launcher]
@@ -514,8 +531,11 @@ def _bind_loopback(port: int) -> socket.socket:
 
 
 def _localstack_environment(root: Path, *, listen: str, external: str) -> dict[str, str]:
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "TMPDIR")
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "JAVA_HOME")
     env = {name: os.environ[name] for name in keep if name in os.environ}
+    # Temporary files live in the run folder, removed at stop: DynamoDB Local unpacks its sqlite4java
+    # library into java.io.tmpdir (/tmp by default) on every start and leaves it there when stopped.
+    tmp = root.parent / "tmp"
     env.update({
         "OVERRIDE_IN_DOCKER": "0",          # the machine may have /.dockerenv
         "GATEWAY_LISTEN": listen,
@@ -530,10 +550,12 @@ def _localstack_environment(root: Path, *, listen: str, external: str) -> dict[s
         "SQS_ENDPOINT_STRATEGY": "path",
         "DISABLE_CORS_CHECKS": "1",
         "PYTHONUNBUFFERED": "1",
+        "TMPDIR": str(tmp),
         # DynamoDB Local is a short-lived JVM: the C1 compiler alone and the serial collector start it
         # faster on small machines (override with AWSLAB_DYNAMODB_JAVA_OPTIONS).
         "JAVA_TOOL_OPTIONS": os.environ.get("AWSLAB_DYNAMODB_JAVA_OPTIONS",
-                                            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"),
+                                            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto")
+                             + ("" if any(c.isspace() for c in str(tmp)) else f" -Djava.io.tmpdir={tmp}"),
     })
     return env
 

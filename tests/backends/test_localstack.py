@@ -75,6 +75,22 @@ def test_reset_forgets_every_service_and_is_fast(fresh_localstack):
     assert s3.list_object_versions(Bucket="keep-me-not").get("Versions", []) == []
 
 
+def test_dynamodb_local_unpacks_its_native_library_into_the_run_folder_not_tmp(host_localstack, fresh_localstack):
+    """DynamoDB Local writes sqlite-*-libsqlite4java.so into java.io.tmpdir on each start and never
+    removes it: 27 of them (884 KB each) had filled a 64 MB /tmp. It now lives in the run folder."""
+    import glob
+    import tempfile
+    from pathlib import Path
+
+    before = set(glob.glob(str(Path(tempfile.gettempdir()) / "sqlite-*libsqlite4java*")))
+    ddb = fresh_localstack.client("dynamodb")
+    ddb.create_table(TableName="native", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    ddb.put_item(TableName="native", Item={"k": {"S": "1"}})
+    assert set(glob.glob(str(Path(tempfile.gettempdir()) / "sqlite-*libsqlite4java*"))) == before
+    assert glob.glob(str(Path(host_localstack.run_dir) / "tmp" / "*libsqlite4java*"))
+
+
 def test_reset_without_the_route_sweeps_through_the_api(fresh_localstack):
     backend = fresh_localstack.backend
     s3 = fresh_localstack.client("s3")

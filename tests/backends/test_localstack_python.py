@@ -62,6 +62,29 @@ def test_no_python_runs_the_release_says_what_to_install_in_one_line(cache, monk
     assert not (host.home() / "installed.json").exists()
 
 
+@pytest.mark.parametrize("problem", [
+    "pip._vendor.urllib3.exceptions.ProtocolError: (\"Connection broken: OSError(28, 'No space left on device')\")",
+    "ERROR: Could not install packages due to an OSError: [Errno 28] No space left on device",
+    "could not pip install localstack-core[runtime]==4.14.0: Command '[...]' timed out after 900 seconds",
+    "Could not fetch URL https://pypi.org/simple/localstack-core/: Temporary failure in name resolution",
+])
+def test_an_install_failed_by_the_machine_is_not_remembered_against_the_python(cache, monkeypatch, problem):
+    """A full /tmp once made every Python's pip install fail, and each was remembered as unable to run
+    LocalStack: host mode stayed unavailable after the disk was cleared. Such a failure now ends the
+    install at once, says so, and the next start tries that Python again."""
+    calls: list[str] = []
+    monkeypatch.setattr(host, "python_candidates", lambda: [("/x/python3.13", "3.13.0"), ("/x/python3.12", "3.12.1")])
+    monkeypatch.setattr(host, "_install_with", _fake_install({"/x/python3.13": problem}, calls))
+    with pytest.raises(host.HostModeUnavailable) as caught:
+        host.install()
+    assert "reason of this machine, not of that Python" in str(caught.value) and "tries again" in str(caught.value)
+    assert calls == ["/x/python3.13"]  # not every other Python in turn
+    assert "/x/python3.13" not in json.dumps(host._failed_probes())
+    monkeypatch.setattr(host, "_install_with", _fake_install({"/x/python3.13": None}, calls))
+    assert host.install() == host.venv_python()
+    assert calls == ["/x/python3.13", "/x/python3.13"]
+
+
 def test_install_made_before_probing_is_probed_again(cache, monkeypatch):
     host.venv_python().parent.mkdir(parents=True)
     host.venv_python().write_text("")
