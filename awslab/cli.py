@@ -295,24 +295,30 @@ def main() -> None:
         errors.print("terminated")
         sys.exit(143)
     except Exception as exc:  # noqa: BLE001 - known failures become one line; others too, never a traceback
-        from .backends import BackendError
-        from .grading import LabError
+        sys.exit(_failed(exc))
 
-        if isinstance(exc, (LabError, BackendError)):
-            errors.print(f"[bold red]error:[/] {exc}", highlight=False)
-            sys.exit(2)
-        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        format_message = getattr(exc, "format_message", None)
-        if code == 2 and callable(format_message):  # click's usage errors: one line
-            context = getattr(exc, "ctx", None)
-            where = f" (see {context.command_path} -h)" if context is not None else ""
-            from rich.markup import escape
 
-            message = " ".join(str(format_message()).split())
-            errors.print(f"[bold red]error:[/] {escape(message + where)}", highlight=False)
-            sys.exit(2)
-        if callable(show) and isinstance(code, int):
-            show()
-            sys.exit(code)
-        errors.print(f"[bold red]awslab failed:[/] {type(exc).__name__}: {exc}", highlight=False)
-        sys.exit(3)
+def _failed(exc: Exception) -> int:
+    """Say in one line why the command failed; the exit code: 2 for a usage or lab or backend
+    error, click's own for what click shows itself, 3 for anything else (never a traceback)."""
+    from .backends import BackendError
+    from .grading import LabError
+
+    if isinstance(exc, (LabError, BackendError)):
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 2
+    show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+    format_message = getattr(exc, "format_message", None)
+    if code == 2 and callable(format_message):  # click's usage errors: one line
+        context = getattr(exc, "ctx", None)
+        where = f" (see {context.command_path} -h)" if context is not None else ""
+        from rich.markup import escape
+
+        message = " ".join(str(format_message()).split())
+        errors.print(f"[bold red]error:[/] {escape(message + where)}", highlight=False)
+        return 2
+    if callable(show) and isinstance(code, int):
+        show()
+        return code
+    errors.print(f"[bold red]awslab failed:[/] {type(exc).__name__}: {exc}", highlight=False)
+    return 3

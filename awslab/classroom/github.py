@@ -39,31 +39,39 @@ def reporter_result(records: dict[str, dict], labs: list[Lab]) -> dict:
     The reporter's console has counted tests passed (passed / tests x max_score) while the notice
     GitHub Classroom records adds up the tests' scores: with a test per point, both are the
     submission's points, so a student sees one score everywhere."""
-    from .gradebook import more_hint, student_facing
+    from .gradebook import student_facing
 
     tests = []
     for lab in labs:
         record = {**records[lab.id], "result": student_facing(records[lab.id]["result"])}
         for check in record["result"]["checks"]:
-            if check["status"] == "not_applicable" or not check["max_points"]:
-                continue
-            message = check.get("message", "")
-            if check["status"] != "passed" and check.get("hint"):
-                message += f"\nHint: {check['hint']}"
-            if check["status"] != "passed" and more_hint(check):
-                message += f"\nFor {more_hint(check)}: awslab hint {lab.id}"
-            total, earned = check["max_points"], check["points"]
-            seconds = round(float(check.get("duration") or 0.0), 4)
-            for point in range(1, total + 1):
-                name = f"{lab.id}: {check['title']}" + (f" (point {point} of {total})" if total > 1 else "")
-                passed = point <= earned
-                tests.append({"name": name, "status": "pass" if passed else "fail", "score": 1 if passed else 0,
-                              "max_score": 1, "message": message, "test_code": check["name"],
-                              "filename": f"{lab.id}.py", "line_no": 0,
-                              "execution_time": f"{seconds}s", "duration": seconds})
+            if check["status"] != "not_applicable" and check["max_points"]:
+                tests.extend(_point_tests(lab.id, check))
     max_score = sum(t["max_score"] for t in tests)
     status = "pass" if all(t["status"] == "pass" for t in tests) else "fail"
     return {"version": 1, "status": status, "max_score": max_score, "tests": tests}
+
+
+def _point_tests(lab_id: str, check: dict) -> list[dict]:
+    """One reporter test per point of `check`: the first `points` pass, the rest fail."""
+    from .gradebook import more_hint
+
+    message = check.get("message", "")
+    if check["status"] != "passed" and check.get("hint"):
+        message += f"\nHint: {check['hint']}"
+    if check["status"] != "passed" and more_hint(check):
+        message += f"\nFor {more_hint(check)}: awslab hint {lab_id}"
+    total, earned = check["max_points"], check["points"]
+    seconds = round(float(check.get("duration") or 0.0), 4)
+    tests = []
+    for point in range(1, total + 1):
+        name = f"{lab_id}: {check['title']}" + (f" (point {point} of {total})" if total > 1 else "")
+        passed = point <= earned
+        tests.append({"name": name, "status": "pass" if passed else "fail", "score": 1 if passed else 0,
+                      "max_score": 1, "message": message, "test_code": check["name"],
+                      "filename": f"{lab_id}.py", "line_no": 0,
+                      "execution_time": f"{seconds}s", "duration": seconds})
+    return tests
 
 
 def report(directory: Path, lab_ids: list[str], *, timeout: float = 60.0) -> tuple[str, str]:

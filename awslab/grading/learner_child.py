@@ -559,11 +559,6 @@ def zygote(control_fd: int, home: str) -> None:
     Never runs learner code itself, holds no thread when it forks, and is not dumpable: learner
     code (same uid) can neither read nor write its memory through /proc. It preloads boto3 and the
     models of the student's labs once, so each lab's learner starts as a fork, not a new Python."""
-    import array
-    import select
-    import signal
-    import socket
-
     _prepare()
     import boto3
 
@@ -574,16 +569,73 @@ def zygote(control_fd: int, home: str) -> None:
     except OSError:
         pass
     _libc_call("prctl", _PR_SET_DUMPABLE, 0, 0, 0, 0)
-    control = socket.socket(fileno=control_fd)
-    wake_read, wake_write = os.pipe()
-    os.set_blocking(wake_read, False)
-    os.set_blocking(wake_write, False)
-    signal.set_wakeup_fd(wake_write)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    children: set[int] = set()
-    control.send(json.dumps({"ready": os.getpid()}).encode())
+    _WarmLearner(control_fd, home).serve()
 
-    def reap(report: bool = True) -> None:
+
+class _WarmLearner:
+    """The zygote's loop: a control socket from the worker, and SIGCHLD (through a wakeup pipe) to
+    report each learner's exit."""
+
+    def __init__(self, control_fd: int, home: str) -> None:
+        import signal
+        import socket
+
+        self.home = home
+        self.control = socket.socket(fileno=control_fd)
+        self.wake_read, self.wake_write = os.pipe()
+        os.set_blocking(self.wake_read, False)
+        os.set_blocking(self.wake_write, False)
+        signal.set_wakeup_fd(self.wake_write)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self.children: set[int] = set()
+        self._send({"ready": os.getpid()})
+
+    def serve(self) -> None:
+        import select
+        import socket
+
+        while True:
+            watched: list[socket.socket | int] = [self.control, self.wake_read]
+            ready, _, _ = select.select(watched, [], [])
+            if self.wake_read in ready:
+                try:
+                    os.read(self.wake_read, 4096)
+                except BlockingIOError:
+                    pass
+                self._reap()
+            if self.control in ready:
+                request, fds = self._receive()
+                if request.get("spawn"):
+                    self._spawn(request["spawn"], fds)
+                elif request.get("kill"):
+                    self._kill(int(request["kill"]))
+                elif request.get("sweep"):
+                    self._sweep()
+
+    def _send(self, message: dict) -> None:
+        self.control.send(json.dumps(message).encode())
+
+    def _receive(self) -> tuple[dict, list[int]]:
+        """The next request and the file descriptors it carries; the worker gone ends the zygote."""
+        import array
+        import socket
+
+        fds = array.array("i")
+        data, ancillary, _, _ = self.control.recvmsg(ZYGOTE_MESSAGE, socket.CMSG_SPACE(3 * fds.itemsize))
+        if not data:
+            os._exit(0)  # the worker has gone
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+        return json.loads(data), list(fds)
+
+    def _exited(self, pid: int, status: int) -> None:
+        if pid in self.children:
+            self.children.discard(pid)
+            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            self._send({"exit": pid, "code": code})
+
+    def _reap(self) -> None:
         while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -591,65 +643,45 @@ def zygote(control_fd: int, home: str) -> None:
                 return
             if pid == 0:
                 return
-            if pid in children and report:
-                children.discard(pid)
-                code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-                control.send(json.dumps({"exit": pid, "code": code}).encode())
-            children.discard(pid)
+            self._exited(pid, status)
 
-    while True:
-        watched: list[socket.socket | int] = [control, wake_read]
-        ready, _, _ = select.select(watched, [], [])
-        if wake_read in ready:
+    def _spawn(self, spawn: dict, fds: list[int]) -> None:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the learner
+            self.control.close()
+            os.close(self.wake_read)
+            os.close(self.wake_write)
+            _become_learner(spawn, fds, self.home)
+        for fd in fds:
+            os.close(fd)
+        self.children.add(pid)
+        self._send({"spawned": pid})
+
+    def _kill(self, group: int) -> None:
+        import signal
+
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def _sweep(self) -> None:
+        import signal
+
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        try:
+            os.kill(-1, signal.SIGKILL)  # everything in this PID namespace but us (and its init)
+        except OSError:
+            pass
+        while True:  # reap them: what is left of the learners is gone when the wait says so
             try:
-                os.read(wake_read, 4096)
-            except BlockingIOError:
-                pass
-            reap()
-        if control not in ready:
-            continue
-        fds = array.array("i")
-        data, ancillary, _, _ = control.recvmsg(ZYGOTE_MESSAGE, socket.CMSG_SPACE(3 * fds.itemsize))
-        if not data:
-            os._exit(0)  # the worker has gone
-        for level, kind, payload in ancillary:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
-        request = json.loads(data)
-        if request.get("spawn"):
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the learner
-                control.close()
-                os.close(wake_read)
-                os.close(wake_write)
-                _become_learner(request["spawn"], list(fds), home)
-            for fd in fds:
-                os.close(fd)
-            children.add(pid)
-            control.send(json.dumps({"spawned": pid}).encode())
-        elif request.get("kill"):
-            try:
-                os.killpg(int(request["kill"]), signal.SIGKILL)
-            except OSError:
-                pass
-        elif request.get("sweep"):
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                os.kill(-1, signal.SIGKILL)  # everything in this PID namespace but us (and its init)
-            except OSError:
-                pass
-            while True:  # reap them: what is left of the learners is gone when the wait says so
-                try:
-                    pid, status = os.waitpid(-1, 0)
-                except ChildProcessError:
-                    break
-                if pid in children:
-                    children.discard(pid)
-                    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-                    control.send(json.dumps({"exit": pid, "code": code}).encode())
-            signal.signal(signal.SIGCHLD, lambda *_: None)
-            _wipe([home, *_WIPED])
-            control.send(json.dumps({"swept": True}).encode())
+                pid, status = os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+            self._exited(pid, status)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        _wipe([self.home, *_WIPED])
+        self._send({"swept": True})
 
 
 def _become_learner(spawn: dict, fds: list[int], home: str) -> None:  # pragma: no cover - the forked learner
