@@ -48,9 +48,9 @@ from .grading.learner_process import (
 )
 
 # Imported on first use: a lab pays only for the models and pictures it needs.
-_MODELS = {"iam": "awslab.iam", "s3_lifecycle": "awslab.s3_lifecycle",
-           "dynamodb_capacity": "awslab.dynamodb_capacity", "sns_delivery": "awslab.sns_delivery",
-           "vpc": "awslab.vpc"}
+_MODELS = {"iam": "awslab.models.iam", "s3_lifecycle": "awslab.models.s3_lifecycle",
+           "dynamodb_capacity": "awslab.models.dynamodb_capacity", "sns_delivery": "awslab.models.sns_delivery",
+           "vpc": "awslab.models.vpc"}
 _PICTURES = ("render_message_lives", "render_fanout", "render_decision", "render_denials", "lifecycle_timeline",
              "capacity_chart", "render_flow", "render_batches")
 

@@ -1,4 +1,4 @@
-"""Decisions per second of awslab.iam.evaluate on one core.
+"""Decisions per second of awslab.models.iam.evaluate on one core.
 
 A realistic request (an IAM user reading an S3 object, with the usual context keys) against
 5 identity policies of 5 statements each, every statement with conditions. The policies are
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from awslab.iam import Request, evaluate, parse_policy
+from awslab.models.iam import Request, evaluate, parse_policy
 
 ACCOUNT = "111122223333"
 
@@ -99,9 +99,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     rate = run(args.seconds)
-    print(f"awslab.iam.evaluate: {rate:,.0f} decisions/s (5 policies x 5 statements with conditions, one core)")
+    print(f"awslab.models.iam.evaluate: {rate:,.0f} decisions/s (5 policies x 5 statements with conditions, one core)")
     rate = run(args.seconds, compiled=True)
-    print(f"awslab.iam.evaluate: {rate:,.0f} decisions/s with policies compiled once by parse_policy")
+    print(f"awslab.models.iam.evaluate: {rate:,.0f} decisions/s with policies compiled once by parse_policy")
 
 
 if __name__ == "__main__":

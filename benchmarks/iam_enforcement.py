@@ -3,7 +3,7 @@
 The same calls, signed by an IAM user with an inline policy, a managed policy, a group policy and a
 bucket policy, with settings["iam_enforcement"] off and on. Enforcement resolves the key and loads
 the policies once (cached per scenario); the steady-state cost is the mapping to an IAM action,
-awslab.iam's evaluation and the request-log note. The first enforced call (cold cache) is reported
+awslab.models.iam's evaluation and the request-log note. The first enforced call (cold cache) is reported
 apart.
 
     .venv/bin/python benchmarks/iam_enforcement.py [--backend moto] [--requests 400]

@@ -1,9 +1,9 @@
-"""Run the test corpus of cloud-copilot/iam-simulate against awslab.iam.
+"""Run the test corpus of cloud-copilot/iam-simulate against awslab.models.iam.
 
 iam-simulate (https://github.com/cloud-copilot/iam-simulate) is an independent IAM policy
 simulator; its repository holds JSON test files (`src/**/*.json`): a request, the policies, the
 expected decision. This script reads them from a snapshot of that repository at run time,
-converts each case into an awslab.iam request and prints pass/fail per file and the total.
+converts each case into an awslab.models.iam request and prints pass/fail per file and the total.
 
 The corpus is AGPL-licensed: it is never copied into this repository and this script is not part
 of CI. Get a snapshot yourself (a clone, or a bare git directory) and point the script at it:
@@ -12,12 +12,12 @@ of CI. Get a snapshot yourself (a clone, or a bare git directory) and point the 
     python benchmarks/iam_simulate_corpus.py /tmp/iam-simulate [--verbose] [--file PART]
 
 What is compared: the decision (Allowed, ImplicitlyDenied, ExplicitlyDenied). Cases that use what
-awslab.iam does not model are counted apart, with the reason, and left out of the percentage:
+awslab.models.iam does not model are counted apart, with the reason, and left out of the percentage:
 iam-simulate's "Discovery" mode (which ignores conditions to list the ones that matter), VPC
 endpoint policies, and the simulation-engine cases that expand a wildcard request over resource
 types from iam-simulate's own catalogue. Where this project follows AWS's documentation and
 iam-simulate reads it differently, the case is listed as a known difference (see docs/iam.md,
-"Where awslab.iam and iam-simulate differ") and also left out of the percentage.
+"Where awslab.models.iam and iam-simulate differ") and also left out of the percentage.
 """
 
 from __future__ import annotations
@@ -30,21 +30,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from awslab.iam import PolicyError, Request, RequestError, evaluate
+from awslab.models.iam import PolicyError, Request, RequestError, evaluate
 
 DEFAULT_SNAPSHOT = Path("/work/.mirror/cloud-copilot+iam-simulate/repo")
 # AWS's RCPFullAWSAccess, attached at every level once RCPs are enabled.
 RCP_FULL_ACCESS = {"Version": "2012-10-17",
                    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
 
-# Cases where awslab.iam follows AWS's pages and iam-simulate does not (file, case name): why.
+# Cases where awslab.models.iam follows AWS's pages and iam-simulate does not (file, case name): why.
 # docs/iam.md explains each one with its source.
 _PRINCIPAL_IN_IDENTITY = ("an identity policy with a Principal element: IAM refuses it (MalformedPolicyDocument, "
-                          "reference_policies_elements_principal.html); awslab.iam raises PolicyError")
+                          "reference_policies_elements_principal.html); awslab.models.iam raises PolicyError")
 _NO_PRINCIPAL = ("a resource policy statement without Principal: AWS refuses to store it "
-                 "(reference_policies_elements_principal.html); awslab.iam raises PolicyError")
+                 "(reference_policies_elements_principal.html); awslab.models.iam raises PolicyError")
 _ALLOW_NOT_PRINCIPAL = ("Allow with NotPrincipal, which AWS does not support (reference_policies_elements_notprincipal"
-                        ".html); awslab.iam reads it as a Deny's NotPrincipal: it applies unless the account is named too")
+                        ".html); awslab.models.iam reads it as a Deny's NotPrincipal: it applies unless the account is named too")
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("blog.json", "explicit deny without context key"): _PRINCIPAL_IN_IDENTITY,
     ("blog.json", "explicit deny with sensitive value in context key"): _PRINCIPAL_IN_IDENTITY,
@@ -58,12 +58,12 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("notPrincipal.json", "Denied when NotPrincipal an array including the same principal"): _ALLOW_NOT_PRINCIPAL,
     ("boundaryNotPrincipalDenyResource.json", "Same Account: NotPrincipal/Deny in Resource Policy should allow"): (
         "a Deny whose NotPrincipal names the role but not its account: AWS says to name the account too, or the "
-        "statement may deny the whole account (reference_policies_elements_notprincipal.html); awslab.iam denies"),
+        "statement may deny the whole account (reference_policies_elements_notprincipal.html); awslab.models.iam denies"),
     ("sessionPolicies.json", "Implicit deny in session policy denies even if session ARN in resource policy"): (
         "a resource policy naming the session's ARN: AWS says those permissions are not limited by the session "
-        "policy (access_policies.html#policies_session); awslab.iam allows"),
+        "policy (access_policies.html#policies_session); awslab.models.iam allows"),
 }
-# Files whose every case is about something awslab.iam does not model.
+# Files whose every case is about something awslab.models.iam does not model.
 NOT_MODELLED_FILES = {
     "resourceWildcards/requestWildcards.json": "requests for \"*\" meaning any resource (an AWS request names one)",
 }
@@ -246,7 +246,7 @@ def run_file(snapshot: Snapshot, path: str) -> FileResult | None:
         elif (short, name) in KNOWN_DIFFERENCES:
             result.differs.append((name, KNOWN_DIFFERENCES[(short, name)]))
         else:
-            result.failed.append((name, f"expected {want}, awslab.iam says {got}"))
+            result.failed.append((name, f"expected {want}, awslab.models.iam says {got}"))
     return result
 
 

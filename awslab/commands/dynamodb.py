@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     @group.command("item-size")
     def item_size_command(item: str = typer.Argument(..., help="A JSON file or JSON text: an item in low-level form.")):
         """Bytes an item counts for capacity units, attribute by attribute."""
-        from ..dynamodb_capacity import attribute_value_size, item_size
+        from ..models.dynamodb_capacity import attribute_value_size, item_size
 
         data = _load_item(item)
         try:
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         rate: float = typer.Option(1.0, "--per-second", help="Operations per second."),
     ):
         """RCU and WCU of reading and writing one item (or a size), per consistency."""
-        from ..dynamodb_capacity import item_size, read_units, write_units
+        from ..models.dynamodb_capacity import item_size, read_units, write_units
 
         if (item is None) == (size is None):
             raise UsageError("give an item or --size, not both" if item is not None else "give an item or --size")

@@ -1,4 +1,4 @@
-"""`awslab iam simulate` and `awslab iam validate`: the policy engine (awslab.iam) for a learner at a terminal.
+"""`awslab iam simulate` and `awslab iam validate`: the policy engine (awslab.models.iam) for a learner at a terminal.
 
 The engine is imported when a command runs, so that `awslab --help` and `awslab list` do not load it."""
 
@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from ..iam.explain import Decision, StatementExplanation
+    from ..models.iam.explain import Decision, StatementExplanation
 
 app = typer.Typer(help="Evaluate and validate IAM policies the way AWS does, and say why.", no_args_is_help=True)
 
@@ -89,8 +89,8 @@ def _check_resource(resource: str) -> None:
 
 def _check_action(action: str) -> None:
     """One action AWS has (AWS's catalogue, as `validate` uses): a request names no wildcard."""
-    from ..iam.catalogue import unknown_action
-    from ..iam.patterns import has_wildcard
+    from ..models.iam.catalogue import unknown_action
+    from ..models.iam.patterns import has_wildcard
 
     prefix, colon, name = action.partition(":")
     if not colon or not prefix or not name or has_wildcard(action) or action != action.strip():
@@ -127,9 +127,9 @@ def simulate(
     json_output: bool = typer.Option(False, "--json", help="Print the decision as JSON."),
 ) -> None:
     """Decide a request against policies and explain the decision (exit 0 allowed, 1 denied, 2 bad input)."""
-    from ..iam.evaluate import evaluate
-    from ..iam.policy import PolicyError
-    from ..iam.request import Request, RequestError
+    from ..models.iam.evaluate import evaluate
+    from ..models.iam.policy import PolicyError
+    from ..models.iam.request import Request, RequestError
 
     try:
         _check_action(action)
@@ -165,7 +165,7 @@ def simulate(
 
 def render(decision: Decision, console: Console) -> None:
     """The decision for a terminal: verdict, reason, then each policy with the deciding statement highlighted."""
-    from ..iam.evaluate import ALLOWED, EXPLICITLY_DENIED
+    from ..models.iam.evaluate import ALLOWED, EXPLICITLY_DENIED
 
     colour = {ALLOWED: "green", EXPLICITLY_DENIED: "red"}.get(decision.decision, "yellow")
     request = decision.prepared
@@ -224,7 +224,7 @@ def validate(
     (not JSON, a bad Version or Effect, an element its kind cannot have) or an action AWS does not
     have (a typo, an unknown service prefix, a wildcard or a comma that matches nothing); the
     offline tools refuse nonsense with exit 2. (Exit 1 is `iam simulate`'s "denied".)"""
-    from ..iam.policy import infer_kind, validate as validate_policy
+    from ..models.iam.policy import infer_kind, validate as validate_policy
 
     try:
         text = file.read_text(encoding="utf-8")

@@ -41,8 +41,9 @@ def explain_command(
     """Per object version, what lifecycle does on which day."""
     from rich.console import Console
 
-    from ..s3_lifecycle import BucketSnapshot, LifecycleError, explain, parse_config, parse_lifecycle_xml
-    from ..s3_lifecycle.dates import parse_date
+    from ..models.s3_lifecycle import BucketSnapshot, LifecycleError, parse_config, parse_lifecycle_xml
+    from ..models.s3_lifecycle.dates import parse_date
+    from ..pictures.s3_lifecycle import explain
 
     if days < 1:
         raise UsageError(f"--days must be at least 1, not {days}")
@@ -102,6 +103,6 @@ def _as_listing(value: Any) -> dict[str, list[dict]]:
 
 
 def _when(value: Any) -> dt.datetime:
-    from ..s3_lifecycle.dates import parse_date
+    from ..models.s3_lifecycle.dates import parse_date
 
     return parse_date(value)

@@ -8,7 +8,7 @@ for S3, SQS, SNS, DynamoDB, IAM and STS; any other operation maps to `<service>:
 
 `targets(call, account, region)` returns the pairs to authorize (all must be allowed); an empty
 list means there is nothing to authorize. sts:GetCallerIdentity is decided (always allowed) by
-awslab.iam's service rules, so its decision is in the request log like any other.
+awslab.models.iam's service rules, so its decision is in the request log like any other.
 """
 
 from __future__ import annotations

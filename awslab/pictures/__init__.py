@@ -3,11 +3,11 @@
 
 - `render_message_lives(calls)`: each SQS message between queue, consumer and DLQ on the virtual clock;
 - `render_fanout(calls)`: the SNS fan-out graph, topic to queues, with what each received;
-- `render_decision(decision)`: the decision path of an IAM request (awslab.iam's Decision);
+- `render_decision(decision)`: the decision path of an IAM request (awslab.models.iam's Decision);
 - `render_denials(calls)`: each request the gateway's IAM enforcement denied, and why;
-- `lifecycle_timeline(timeline)`: each S3 object version's lifecycle (awslab.s3_lifecycle);
-- `capacity_chart(timeline, table)`: DynamoDB consumed vs provisioned per second (awslab.dynamodb_capacity);
-- `render_flow(decision)`: a flow through a VPC, hop by hop, with the rule that decided each (awslab.vpc);
+- `lifecycle_timeline(timeline)`: each S3 object version's lifecycle (awslab.models.s3_lifecycle);
+- `capacity_chart(timeline, table)`: DynamoDB consumed vs provisioned per second (awslab.models.dynamodb_capacity);
+- `render_flow(decision)`: a flow through a VPC, hop by hop, with the rule that decided each (awslab.models.vpc);
 - `render_batches(invocations)`: each batch a Lambda function got from SQS, how it ended, what failed.
 
 `calls` is the request log or a slice of it, e.g. `ctx.log.calls("sqs", source=None)`.
@@ -27,7 +27,7 @@ from .vpc_flow import render_flow
 
 def lifecycle_timeline(timeline: Any):
     """The S3 lifecycle timeline of a simulated bucket (an s3_lifecycle Timeline)."""
-    from ..s3_lifecycle import render_timeline
+    from .s3_lifecycle import render_timeline
 
     return render_timeline(timeline)
 
@@ -35,7 +35,7 @@ def lifecycle_timeline(timeline: Any):
 def capacity_chart(timeline: Any, table: str, *, kind: Literal["read", "write"] = "write", index: str | None = None):
     """The DynamoDB capacity chart of one table (a dynamodb_capacity CapacityTimeline, or a LocalAWS:
     then the gateway's meter's timeline of this scenario)."""
-    from ..dynamodb_capacity import render_timeline
+    from .dynamodb_capacity import render_timeline
 
     if hasattr(timeline, "gateway"):
         from ..gateway.behaviours.dynamodb_capacity import meter_of

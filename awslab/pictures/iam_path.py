@@ -1,5 +1,5 @@
 """The decision path of an IAM request: which policies were looked at, in AWS's order, which
-statements applied, and which one decided (awslab.iam's Decision, explained element by element)."""
+statements applied, and which one decided (awslab.models.iam's Decision, explained element by element)."""
 
 from __future__ import annotations
 

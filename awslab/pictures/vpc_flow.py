@@ -1,4 +1,4 @@
-"""A flow through a VPC, hop by hop (awslab.vpc's Decision): the request out of the client and into
+"""A flow through a VPC, hop by hop (awslab.models.vpc's Decision): the request out of the client and into
 the server, the reply back, each hop with the rule that decided it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from rich.tree import Tree
 
-from ..vpc.protocols import port_range
+from ..models.vpc.protocols import port_range
 
 _LAYER = {"route": "route", "security group": "SG", "network ACL": "NACL"}
 

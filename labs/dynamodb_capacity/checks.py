@@ -1,6 +1,6 @@
 """Checks of the dynamodb_capacity lab.
 
-The capacity math is compared with awslab's model (awslab.dynamodb_capacity, itself tested against
+The capacity math is compared with awslab's model (awslab.models.dynamodb_capacity, itself tested against
 the rules in shared/aws-rules/dynamodb_capacity.md). The load runs on a table provisioned at a few
 WCU: the gateway throttles it on virtual time, so the learner's backoff shows in the request log as
 virtual-time gaps between BatchWriteItem calls, and the gateway's own count of consumed WCU is the
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from awslab.lab import LearnerError, check, dynamodb_capacity, fixture
+from awslab.lab import LearnerError, capacity_chart, check, dynamodb_capacity, fixture
 
 LOAD_WCU = 5
 LOAD_ITEMS = 100
@@ -237,7 +237,7 @@ def every_item_loaded_once(ctx):
     run = ctx.use(load)
     table, items = run["table"], run["items"]
     ctx.show(f"Write capacity of the load table ({LOAD_WCU} WCU) per virtual second",
-             dynamodb_capacity.render_timeline(ctx.meter("dynamodb_capacity").timeline, table, kind="write"))
+             capacity_chart(ctx.meter("dynamodb_capacity").timeline, table, kind="write"))
     written: dict[tuple[str, str], int] = {}
     for call in run["calls"]:
         done = list(_sent(call, table))

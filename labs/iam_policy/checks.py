@@ -1,6 +1,6 @@
-"""Checks of the iam_policy lab: each policy is judged by effect with awslab.iam on a request matrix
+"""Checks of the iam_policy lab: each policy is judged by effect with awslab.models.iam on a request matrix
 (requests it must allow, requests it must deny); the developer policy also end to end, with IAM
-enforcement in the gateway; the learner's `evaluate` against awslab.iam on a visible and a hidden set."""
+enforcement in the gateway; the learner's `evaluate` against awslab.models.iam on a visible and a hidden set."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ SHOWN_FAILURES = 4
 
 # --------------------------------------------------------------------------- policies from the learner
 def learner_policy(ctx, function: str, *args: Any, kind: str) -> dict:
-    """The learner's policy, checked by awslab.iam; a malformed one fails the check with its problems."""
+    """The learner's policy, checked by awslab.models.iam; a malformed one fails the check with its problems."""
     policy = getattr(ctx.learner, function)(*args)
     if isinstance(policy, str):
         try:
@@ -33,7 +33,7 @@ def learner_policy(ctx, function: str, *args: Any, kind: str) -> dict:
     try:
         iam.parse_policy(policy, kind)
     except iam.PolicyError as error:
-        ctx.fail(f"{function} returned a policy awslab.iam cannot use: {error}")
+        ctx.fail(f"{function} returned a policy awslab.models.iam cannot use: {error}")
     return policy
 
 
@@ -50,7 +50,7 @@ class Case:
 
 
 def judge(ctx, cases: list[Case], title: str) -> None:
-    """Fail with the first few cases decided the wrong way, each with awslab.iam's reason."""
+    """Fail with the first few cases decided the wrong way, each with awslab.models.iam's reason."""
     wrong = []
     for case in cases:
         decision = iam.evaluate(case.request, **case.policies)
@@ -530,17 +530,17 @@ def compare_evaluate(ctx, cases: list[tuple[dict, dict]], label: str) -> None:
         if got != expected:
             wrong.append((request, policies, expected, got, decision))
     if not wrong:
-        ctx.note(f"{len(cases)} {label} cases agree with awslab.iam")
+        ctx.note(f"{len(cases)} {label} cases agree with awslab.models.iam")
         return
     lines = []
     for request, policies, expected, got, decision in wrong[:3]:
         lines.append(f"request {json.dumps(request)} with policies {json.dumps(policies)}: expected {expected!r}, "
                      f"got {got!r} ({decision.reason})")
     try:
-        ctx.show(f"evaluate, {label} set: the first disagreement", render_decision(wrong[0][4], "awslab.iam"))
+        ctx.show(f"evaluate, {label} set: the first disagreement", render_decision(wrong[0][4], "awslab.models.iam"))
     except Exception:  # noqa: BLE001
         pass
-    ctx.fail(f"{len(wrong)} of {len(cases)} {label} cases disagree with awslab.iam; first: " + " | ".join(lines))
+    ctx.fail(f"{len(wrong)} of {len(cases)} {label} cases disagree with awslab.models.iam; first: " + " | ".join(lines))
 
 
 @check("evaluate agrees with AWS on the README's examples", points=3,

@@ -17,7 +17,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import replace
 
-from awslab.lab import CheckFailed, check, fixture, s3_lifecycle
+from awslab.lab import CheckFailed, check, fixture, lifecycle_timeline, s3_lifecycle
 
 PAGE_SIZE = 5  # list calls answer in pages of 5 in the learner's functions: a 20-entry history needs 4
 BIG = 200 * 1024  # objects under 128 KB do not transition by default (TransitionDefaultMinimumObjectSize)
@@ -460,5 +460,5 @@ def current_expiry(ctx):
     finally:
         timeline = _engine(ctx).timeline(bucket)
         if timeline is not None:
-            ctx.show("What lifecycle did to the graded bucket", s3_lifecycle.render_timeline(timeline))
+            ctx.show("What lifecycle did to the graded bucket", lifecycle_timeline(timeline))
 

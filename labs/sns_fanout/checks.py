@@ -2,7 +2,7 @@
 
 build_fanout is judged with orders the grader publishes itself (correctly typed), so a mistake in
 publish_order never costs a subscription check; publish_order is judged on a topic of the grader's;
-read_events on queues the grader fills. Queue policies are judged by effect with awslab.iam.
+read_events on queues the grader fills. Queue policies are judged by effect with awslab.models.iam.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Emulators store security groups and network ACLs and evaluate none of them, so the grader never asks
 the emulator whether a packet passes: it reads back what the learner left (describe_* through the
-grader's own client) and decides each flow with awslab.vpc, hop by hop, the way AWS documents it.
+grader's own client) and decides each flow with awslab.models.vpc, hop by hop, the way AWS documents it.
 
 The grader builds the three-tier VPC (10.0.0.0/16: public web 10.0.1.0/24 with a route to an
 internet gateway, private app 10.0.2.0/24 and db 10.0.3.0/24), the learner's functions create the
@@ -551,7 +551,7 @@ def _compare(ctx, scenario: Scenario, flows: list[dict], label: str) -> None:
         if got is not expected.allowed:
             wrong.append((flow, expected, got))
     if not wrong:
-        ctx.note(f"can_reach agrees with awslab.vpc on {len(flows)} {label} flows")
+        ctx.note(f"can_reach agrees with awslab.models.vpc on {len(flows)} {label} flows")
         return
     flow, expected, got = wrong[0]
     _show(ctx, f"can_reach, {label}: the first disagreement", expected)

@@ -1,6 +1,6 @@
 import pytest
 
-from awslab.dynamodb_capacity import CapacityMeter, SecondaryIndex, TableSchema
+from awslab.models.dynamodb_capacity import CapacityMeter, SecondaryIndex, TableSchema
 
 
 class VirtualClock:

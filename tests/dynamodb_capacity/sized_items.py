@@ -1,6 +1,6 @@
 """Items of an exact byte size, for the tables of expected costs."""
 
-from awslab.dynamodb_capacity import item_size
+from awslab.models.dynamodb_capacity import item_size
 
 KB = 1024
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from awslab.dynamodb_capacity import Cost, consumed_capacity_shape
+from awslab.models.dynamodb_capacity import Cost, consumed_capacity_shape
 
 EXAMPLES = [
     ("R4.1", "GetItem", {"T": Cost("read", 0.5)}, None, None, "no ReturnConsumedCapacity: no key"),

@@ -7,7 +7,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
-from awslab.dynamodb_capacity import (
+from awslab.models.dynamodb_capacity import (
     INDEX_THROTTLED_MESSAGE,
     TABLE_THROTTLED_MESSAGE,
     Throttle,

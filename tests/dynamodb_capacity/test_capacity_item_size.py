@@ -5,7 +5,7 @@ import base64
 import pytest
 from hypothesis import given, strategies as st
 
-from awslab.dynamodb_capacity import item_size
+from awslab.models.dynamodb_capacity import item_size
 
 SIZES = [
     # rule, item, expected bytes, why

@@ -3,7 +3,7 @@
 
 from sized_items import KB, sized
 
-from awslab.dynamodb_capacity import (
+from awslab.models.dynamodb_capacity import (
     CapacityMeter,
     Cost,
     TableSchema,

@@ -2,7 +2,8 @@
 
 from rich.console import Console
 
-from awslab.dynamodb_capacity import CapacityMeter, CapacityTimeline, Cost, render_timeline, timeline_html
+from awslab.models.dynamodb_capacity import CapacityMeter, CapacityTimeline, Cost
+from awslab.pictures.dynamodb_capacity import render_timeline, timeline_html
 
 ONE_WCU = Cost("write", 1.0)
 

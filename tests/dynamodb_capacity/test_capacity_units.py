@@ -2,7 +2,7 @@
 
 import pytest
 
-from awslab.dynamodb_capacity import read_units, write_units
+from awslab.models.dynamodb_capacity import read_units, write_units
 
 KB = 1024
 

@@ -17,8 +17,11 @@ PACKAGE = Path(awslab.__file__).parent
 CLI_LAYER = ("awslab.cli", "awslab.commands")
 # The service models: pure Python that decides what AWS would do, and knows nothing of how it is
 # reached (gateway, backends), graded (grading, classroom) or driven (the CLI).
-MODEL_PACKAGES = ("iam", "dynamodb_capacity", "s3_lifecycle", "sns_delivery", "vpc")
+MODELS = PACKAGE / "models"
+MODEL_PACKAGES = sorted(p.name for p in MODELS.iterdir() if (p / "__init__.py").exists())
 NOT_FOR_MODELS = ("awslab.gateway", "awslab.grading", "awslab.classroom", "awslab.backends") + CLI_LAYER
+# Pictures are drawn in awslab.pictures: a model computes what happened, and draws nothing.
+DRAWING = ("rich", "awslab.pictures", "html")
 
 
 def _module_name(path: Path) -> str:
@@ -67,8 +70,19 @@ def test_no_library_module_imports_the_command_line_layer():
     assert _imports_of(_library_modules(), CLI_LAYER) == []
 
 
+def test_the_pure_models_live_together_under_awslab_models():
+    assert MODEL_PACKAGES == ["dynamodb_capacity", "iam", "s3_lifecycle", "sns_delivery", "vpc"]
+    assert not any((PACKAGE / name).exists() for name in MODEL_PACKAGES)
+
+
 @pytest.mark.parametrize("package", MODEL_PACKAGES)
 def test_a_service_model_imports_no_transport_grader_or_command(package):
-    modules = sorted((PACKAGE / package).rglob("*.py"))
+    modules = sorted((MODELS / package).rglob("*.py"))
     assert modules
     assert _imports_of(modules, NOT_FOR_MODELS) == []
+
+
+@pytest.mark.parametrize("package", MODEL_PACKAGES)
+def test_a_service_model_draws_nothing_its_pictures_are_in_awslab_pictures(package):
+    modules = sorted((MODELS / package).rglob("*.py"))
+    assert _imports_of(modules, DRAWING) == []

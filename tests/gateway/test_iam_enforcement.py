@@ -1,4 +1,4 @@
-"""IAM enforcement in the gateway: IAM users' and role sessions' calls decided by awslab.iam."""
+"""IAM enforcement in the gateway: IAM users' and role sessions' calls decided by awslab.models.iam."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import botocore.exceptions
 import pytest
 
 from awslab.clock import VirtualClock
-from awslab.s3_lifecycle import due_after_days
+from awslab.models.s3_lifecycle import due_after_days
 
 BIG = 200 * 1024
 RULES = [

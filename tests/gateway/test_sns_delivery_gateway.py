@@ -81,7 +81,7 @@ def test_policy_for_another_topic_refuses_this_one(fanout):
 
 
 # {"AWS": "*"} with aws:SourceArn is the queue policy the SQS console long wrote, and it works in AWS;
-# awslab.iam does not let {"AWS": "*"} name a service principal yet (reported to its owner).
+# awslab.models.iam does not let {"AWS": "*"} name a service principal yet (reported to its owner).
 AWS_STAR = pytest.param({"AWS": "*"}, id="aws-star")
 
 

@@ -49,6 +49,6 @@ def resource_deny(principal, action="s3:GetObject", resource=OBJECT, **extra) ->
 
 @pytest.fixture
 def alice_get():
-    from awslab.iam import Request
+    from awslab.models.iam import Request
 
     return Request(action="s3:GetObject", resource=OBJECT, principal=ALICE)

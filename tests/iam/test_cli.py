@@ -154,6 +154,6 @@ def test_mounting_the_commands_does_not_load_the_iam_engine():
     import sys
 
     code = ("import sys, awslab.cli as cli; cli._mount_subcommands(); "
-            "print(sorted(m for m in sys.modules if m.startswith('awslab.iam')))")
+            "print(sorted(m for m in sys.modules if m.startswith('awslab.models.iam')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from awslab.iam import OPERATORS, Request, evaluate
+from awslab.models.iam import OPERATORS, Request, evaluate
 
 from .conftest import ALICE, OBJECT, allow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from awslab.iam import Request, evaluate
+from awslab.models.iam import Request, evaluate
 
 from .conftest import ALICE, OBJECT, SESSION, allow, policy, resource_allow, stmt
 

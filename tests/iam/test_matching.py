@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awslab.iam import Request, evaluate
+from awslab.models.iam import Request, evaluate
 
 from .conftest import ACCOUNT, ALICE, OBJECT, OTHER, ROLE, SESSION, allow, policy, resource_allow, stmt
 

@@ -10,7 +10,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from awslab.iam import PolicyError, Request, evaluate, parse_policy, validate
+from awslab.models.iam import PolicyError, Request, evaluate, parse_policy, validate
 
 ACCOUNTS = ["111122223333", "444455556666"]
 ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "sqs:SendMessage", "sns:Publish"]

@@ -1,13 +1,13 @@
 """IAM's service rules, one table per family: (rule, request, policies, decision), each with its AWS page.
 
-Where a service decides differently from the general evaluation logic (awslab/iam/services.py).
+Where a service decides differently from the general evaluation logic (awslab/models/iam/services.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from awslab.iam import Request, evaluate, parse_policy, validate
+from awslab.models.iam import Request, evaluate, parse_policy, validate
 
 from .conftest import (
     ACCOUNT,

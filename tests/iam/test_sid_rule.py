@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from awslab.iam import validate
+from awslab.models.iam import validate
 
 ALLOW = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awslab.iam import PolicyError, Request, evaluate, parse_policy, validate
+from awslab.models.iam import PolicyError, Request, evaluate, parse_policy, validate
 
 from .conftest import ALICE, OBJECT, allow, policy, stmt
 

@@ -41,8 +41,8 @@ def test_lab_checks_reach_the_engine_only_through_the_context_accessors(path):
 
 def test_the_import_rule_catches_an_engine_import(tmp_path):
     path = tmp_path / "checks.py"
-    path.write_text("from awslab.lab import check\nfrom awslab.grading.learner_process import LearnerRaised\nimport awslab.iam\n")
-    assert awslab_imports(path) == ["awslab.lab", "awslab.grading.learner_process", "awslab.iam"]
+    path.write_text("from awslab.lab import check\nfrom awslab.grading.learner_process import LearnerRaised\nimport awslab.models.iam\n")
+    assert awslab_imports(path) == ["awslab.lab", "awslab.grading.learner_process", "awslab.models.iam"]
 
 
 def test_every_name_awslab_lab_offers_is_there():
@@ -80,3 +80,19 @@ def test_a_value_botocore_refuses_is_a_failed_check_naming_the_call_and_the_valu
     assert result.message.startswith("kms.decrypt() refused a value from your code: Invalid type for parameter "
                                      "CiphertextBlob, value: None"), result.message
     assert result.message.endswith("(your ciphertext() returned None)")
+
+
+def test_every_picture_of_the_lab_api_stays_a_function_once_the_pictures_are_drawn():
+    """A picture module named like a picture function would replace it on the package once imported
+    (pictures/capacity_chart.py made awslab.lab.capacity_chart a module: 'module' object is not callable)."""
+    import importlib
+    import pkgutil
+
+    import awslab.lab
+    import awslab.pictures
+
+    for module in pkgutil.iter_modules(awslab.pictures.__path__):
+        importlib.import_module(f"awslab.pictures.{module.name}")
+    for name in ("render_message_lives", "render_fanout", "render_decision", "render_denials",
+                 "lifecycle_timeline", "capacity_chart", "render_flow", "render_batches"):
+        assert callable(getattr(awslab.lab, name)), name

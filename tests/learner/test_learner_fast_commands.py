@@ -13,8 +13,8 @@ import pytest
 from awslab.grading import all_labs
 from awslab.grading.labs import declared_points
 
-HEAVY = ("botocore", "boto3", "moto", "time_machine", "flask", "werkzeug", "pytest", "awslab.iam", "awslab.gateway",
-         "awslab.backends", "awslab.s3_lifecycle", "awslab.dynamodb_capacity", "awslab.sns_delivery")
+HEAVY = ("botocore", "boto3", "moto", "time_machine", "flask", "werkzeug", "pytest", "awslab.models.iam", "awslab.gateway",
+         "awslab.backends", "awslab.models.s3_lifecycle", "awslab.models.dynamodb_capacity", "awslab.models.sns_delivery")
 
 
 def imported_by(*args: str) -> set[str]:

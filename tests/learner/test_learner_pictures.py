@@ -88,7 +88,7 @@ def test_the_fanout_graph_says_when_nothing_was_recorded():
 
 
 def test_the_iam_decision_path_marks_the_deciding_statement():
-    from awslab.iam import Request, evaluate
+    from awslab.models.iam import Request, evaluate
 
     policy = {"Version": "2012-10-17", "Statement": [
         {"Sid": "ReadReports", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"},
@@ -101,8 +101,8 @@ def test_the_iam_decision_path_marks_the_deciding_statement():
 
 
 def test_the_s3_and_dynamodb_pictures_render():
-    from awslab.dynamodb_capacity import CapacityTimeline
-    from awslab.s3_lifecycle import BucketSnapshot, ObjectVersion, simulate
+    from awslab.models.dynamodb_capacity import CapacityTimeline
+    from awslab.models.s3_lifecycle import BucketSnapshot, ObjectVersion, simulate
 
     snapshot = BucketSnapshot("Enabled", (ObjectVersion("a.txt", "v1", T0, size=300_000),
                                           ObjectVersion("a.txt", "v2", T0 + dt.timedelta(days=1), size=300_000)),
@@ -134,7 +134,7 @@ def test_the_html_page_holds_the_report_and_its_pictures(tmp_path):
 
 
 def test_denied_requests_from_the_request_log_show_their_decision_path():
-    from awslab.iam import Request, evaluate
+    from awslab.models.iam import Request, evaluate
     from awslab.pictures import render_denials
 
     policy = {"Version": "2012-10-17", "Statement": [{"Sid": "OnlyReports", "Effect": "Allow",

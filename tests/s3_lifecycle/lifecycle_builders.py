@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from awslab.s3_lifecycle import Action, BucketSnapshot, MultipartUpload, ObjectVersion
+from awslab.models.s3_lifecycle import Action, BucketSnapshot, MultipartUpload, ObjectVersion
 
 UTC = timezone.utc
 BIG = 200 * 1024  # above the 128 KB transition minimum

@@ -3,7 +3,7 @@
 import pytest
 from lifecycle_builders import bucket, lifecycle, rule, summary, utc, version
 
-from awslab.s3_lifecycle import plan, simulate
+from awslab.models.s3_lifecycle import plan, simulate
 
 CREATED = utc(2025, 1, 1, 10, 30)
 DAY_31 = utc(2025, 2, 1)  # CREATED + 30 days, rounded up

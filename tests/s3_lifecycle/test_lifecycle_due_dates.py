@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from lifecycle_builders import bucket, lifecycle, marker, rule, summary, utc, version
 
-from awslab.s3_lifecycle import due_after_days, midnights_between, plan
+from awslab.models.s3_lifecycle import due_after_days, midnights_between, plan
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import pytest
 from lifecycle_builders import bucket, lifecycle, marker, rule, utc, version
 
-from awslab.s3_lifecycle import plan
+from awslab.models.s3_lifecycle import plan
 
 LATER = utc(2026, 1, 1)
 

@@ -3,7 +3,7 @@
 import pytest
 from lifecycle_builders import bucket, lifecycle, rule, utc, version
 
-from awslab.s3_lifecycle import plan
+from awslab.models.s3_lifecycle import plan
 
 KB_128 = 128 * 1024
 LATER = utc(2026, 1, 1)

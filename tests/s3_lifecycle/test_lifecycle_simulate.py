@@ -6,15 +6,14 @@ from hypothesis import given, settings, strategies as st
 from lifecycle_builders import bucket, lifecycle, marker, rule, utc, version
 from rich.console import Console
 
-from awslab.s3_lifecycle import (
+from awslab.models.s3_lifecycle import (
     BucketSnapshot,
     apply_action,
-    explain,
     midnights_between,
     plan,
-    render_timeline,
     simulate,
 )
+from awslab.pictures.s3_lifecycle import explain, render_timeline
 
 CREATED = utc(2025, 1, 1, 10, 30)
 

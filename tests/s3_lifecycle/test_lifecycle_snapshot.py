@@ -5,7 +5,7 @@ import pytest
 from lifecycle_builders import lifecycle, rule
 from moto import mock_aws
 
-from awslab.s3_lifecycle import BucketSnapshot, plan
+from awslab.models.s3_lifecycle import BucketSnapshot, plan
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 from lifecycle_builders import lifecycle, rule
 
-from awslab.s3_lifecycle import LifecycleError, parse_config, validate
+from awslab.models.s3_lifecycle import LifecycleError, parse_config, validate
 
 REJECTED = [
     # (config, code, part of the message)

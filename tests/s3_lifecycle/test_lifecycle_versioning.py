@@ -3,7 +3,7 @@
 import pytest
 from lifecycle_builders import bucket, lifecycle, marker, rule, summary, utc, version
 
-from awslab.s3_lifecycle import MultipartUpload, abort_date, plan, simulate
+from awslab.models.s3_lifecycle import MultipartUpload, abort_date, plan, simulate
 
 LATER = utc(2026, 1, 1)
 EXPIRE_IN_10_DAYS = lifecycle(rule("expire", Expiration={"Days": 10}))

@@ -7,7 +7,7 @@ import pytest
 from botocore.serialize import create_serializer
 from lifecycle_builders import lifecycle, rule
 
-from awslab.s3_lifecycle import LifecycleError, parse_config, parse_lifecycle_xml
+from awslab.models.s3_lifecycle import LifecycleError, parse_config, parse_lifecycle_xml
 
 
 def boto3_body(config):

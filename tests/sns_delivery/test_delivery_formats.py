@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from awslab.sns_delivery import (
+from awslab.models.sns_delivery import (
     MAX_RAW_SQS_ATTRIBUTES,
     format_timestamp,
     message_for_protocol,

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from awslab.sns_delivery import FilterPolicyError, explain_match, matches
+from awslab.models.sns_delivery import FilterPolicyError, explain_match, matches
 
 
 def attrs(**values):

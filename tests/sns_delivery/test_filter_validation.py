@@ -8,7 +8,13 @@ import json
 
 import pytest
 
-from awslab.sns_delivery import FilterPolicyError, complexity, expand, validate_filter_policy, validate_scope
+from awslab.models.sns_delivery import (
+    FilterPolicyError,
+    complexity,
+    expand,
+    validate_filter_policy,
+    validate_scope,
+)
 
 SET = "Invalid parameter: FilterPolicy: "
 SUBSCRIBE = "Invalid parameter: Attributes Reason: FilterPolicy: "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from awslab.vpc import FlowError, Network, decide
+from awslab.models.vpc import FlowError, Network, decide
 
 from .conftest import INTERNET, PAGES, Vpc, entry, out, permission, three_hosts
 

@@ -6,8 +6,8 @@ import ipaddress
 
 import pytest
 
-from awslab.vpc import STAR, decide_range, rules_of
-from awslab.vpc.nacl import decide
+from awslab.models.vpc import STAR, decide_range, rules_of
+from awslab.models.vpc.nacl import decide
 
 from .conftest import ALLOW_ALL, PAGES, entry, out
 

@@ -8,7 +8,7 @@ import sys
 from rich.console import Console
 
 from awslab.lab import render_flow, vpc
-from awslab.vpc import decide
+from awslab.models.vpc import decide
 
 from .conftest import INTERNET, Vpc, entry, permission
 
@@ -37,7 +37,7 @@ def test_labs_reach_the_model_and_picture_through_the_lab_api():
 
 
 def test_the_vpc_model_imports_nothing_of_the_engine():
-    loaded = subprocess.run([sys.executable, "-c", "import sys, awslab.vpc; "
+    loaded = subprocess.run([sys.executable, "-c", "import sys, awslab.models.vpc; "
                              "print(' '.join(m for m in sys.modules if m.startswith('awslab')))"],
                             capture_output=True, text=True, check=True).stdout.split()
-    assert loaded and all(m == "awslab" or m.startswith("awslab.vpc") for m in loaded), loaded
+    assert loaded and all(m in ("awslab", "awslab.models") or m.startswith("awslab.models.vpc") for m in loaded), loaded

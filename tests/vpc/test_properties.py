@@ -2,7 +2,7 @@
 
 The brute force reads the raw describe_network_acls entries as AWS words them (nacl-rules.html):
 of all the rules that match the packet, the one with the lowest number applies; if none matches,
-rule * denies. It shares no code with awslab.vpc.nacl (addresses are compared as integers)."""
+rule * denies. It shares no code with awslab.models.vpc.nacl (addresses are compared as integers)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import ipaddress
 
 from hypothesis import given, settings, strategies as st
 
-from awslab.vpc import decide_range, rules_of
-from awslab.vpc.nacl import decide
+from awslab.models.vpc import decide_range, rules_of
+from awslab.models.vpc.nacl import decide
 
 CIDRS = ["0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "10.0.1.128/25", "198.51.100.0/24", "198.51.100.7/32",
          "203.0.113.0/24"]

@@ -1,4 +1,4 @@
-"""The lab vpc_nacl grades can_reach against awslab.vpc: its reference solution, written apart as a
+"""The lab vpc_nacl grades can_reach against awslab.models.vpc: its reference solution, written apart as a
 learner would (no awslab import), must agree with the model on any VPC, not only the lab's hidden
 ones. Two independent readings of the same AWS pages, compared on generated VPCs (hypothesis)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from awslab.vpc import decide
+from awslab.models.vpc import decide
 
 from .conftest import Vpc, entry, out, permission
 

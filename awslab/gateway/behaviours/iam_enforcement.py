@@ -1,7 +1,7 @@
-"""IAM enforcement with awslab.iam, in the gateway, on every backend.
+"""IAM enforcement with awslab.models.iam, in the gateway, on every backend.
 
 When `gateway.settings["iam_enforcement"]` is true, a request signed with the access key of an IAM
-user or of an assumed-role session created on the backend is decided by awslab.iam before the
+user or of an assumed-role session created on the backend is decided by awslab.models.iam before the
 emulator sees it:
 
 - who: the key is resolved with sts:GetCallerIdentity signed with that key (moto, moto-server and
@@ -50,7 +50,7 @@ from typing import Any
 
 import botocore.exceptions
 
-from awslab.iam import Decision, PolicyError, Request, evaluate, parse_labelled, parse_policy
+from awslab.models.iam import Decision, PolicyError, Request, evaluate, parse_labelled, parse_policy
 
 from ..aws_request import AwsCall, region_of_arn
 from ..clients import all_pages, make_client
@@ -96,7 +96,7 @@ class Policies:
     boundary: Any = None
     boundary_name: str | None = None
     session: Any = None
-    problem: str | None = None  # a stored policy awslab.iam cannot read
+    problem: str | None = None  # a stored policy awslab.models.iam cannot read
 
 
 # What a customer cannot do to a service-linked role (its service sets permissions and trust).

@@ -22,7 +22,7 @@ moto stores any policy it is given. AWS refuses two kinds, with MalformedPolicyD
   https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check).
   The caller is the IAM user or role session that signed; a key awslab handed out (the learner's
   default client, the grader) acts as the account's root user. The policy is evaluated with
-  awslab.iam as the key policy of the key, with the caller's identity policies where the policy
+  awslab.models.iam as the key policy of the key, with the caller's identity policies where the policy
   delegates to the account (key-policy-default.html: "enables IAM policies");
 - a principal that does not exist: "the principals in the key policy must exist and be visible to
   AWS KMS" (API_CreateKey.html, parameter Policy). Checked for the users and roles of the backend's
@@ -37,7 +37,7 @@ from typing import Any
 
 import botocore.exceptions
 
-from awslab.iam import PolicyError, Request, evaluate
+from awslab.models.iam import PolicyError, Request, evaluate
 
 from ..aws_request import AwsCall
 from ..core import Forward, Gateway
@@ -94,7 +94,7 @@ class KmsKeyPolicy:
         try:
             decision = evaluate(request, identity_policies=identity, resource_policy=document)
         except PolicyError:
-            return None  # a policy awslab.iam cannot read: the emulator answers for its syntax
+            return None  # a policy awslab.models.iam cannot read: the emulator answers for its syntax
         return None if decision.allowed else LOCKOUT_MESSAGE
 
     @staticmethod

@@ -440,8 +440,8 @@ class LambdaSqsMapping:
     @staticmethod
     def _role_cannot(gateway: Gateway, role_arn: str | None, queue_arn: str) -> str | None:
         """The first of the SQS actions the mapping needs that the function's execution role may not
-        call on the queue (its inline and attached policies, decided by awslab.iam), or None."""
-        from ...iam import ALLOWED, PolicyError, Request, evaluate
+        call on the queue (its inline and attached policies, decided by awslab.models.iam), or None."""
+        from ...models.iam import ALLOWED, PolicyError, Request, evaluate
 
         if not role_arn or ":role/" not in role_arn:
             return None

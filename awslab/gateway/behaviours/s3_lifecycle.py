@@ -1,6 +1,6 @@
 """S3 lifecycle, executed on virtual time: emulators store lifecycle rules, awslab runs them.
 
-- PutBucketLifecycleConfiguration is validated as S3 does (awslab.s3_lifecycle); a rejected
+- PutBucketLifecycleConfiguration is validated as S3 does (awslab.models.s3_lifecycle); a rejected
   configuration gets S3's error and never reaches the emulator. An accepted one is remembered as the
   learner sent it: moto's stored copy drops NewerNoncurrentVersions and the object-size filters, so
   GetBucketLifecycleConfiguration is answered from the copy as sent.
@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ...s3_lifecycle import (
+from ...models.s3_lifecycle import (
     ABORT_MULTIPART,
     EXPIRE_CURRENT,
     EXPIRE_NONCURRENT,
@@ -40,7 +40,7 @@ from ...s3_lifecycle import (
     plan,
     simulate,
 )
-from ...s3_lifecycle.bucket import NULL_VERSION
+from ...models.s3_lifecycle.bucket import NULL_VERSION
 from ..aws_request import AwsCall
 from ..core import Forward, Gateway
 from ..errors import aws_error
@@ -109,7 +109,7 @@ class S3Lifecycle:
         return list(state.events) if state else []
 
     def timeline(self, bucket: str) -> Timeline | None:
-        """What lifecycle did to `bucket` as a Timeline (awslab.s3_lifecycle.render_timeline draws it):
+        """What lifecycle did to `bucket` as a Timeline (awslab.pictures.lifecycle_timeline draws it):
         every version lifecycle has seen, with the events that happened to it."""
         state = self._buckets.get(bucket)
         if state is None:

@@ -5,8 +5,8 @@ says, and their filter policies differ from AWS's. So awslab answers Publish and
 itself for every topic with an SQS subscription:
 
 1. the topic must exist (the emulator is asked);
-2. per SQS subscription, the filter policy decides (awslab.sns_delivery, both scopes);
-3. the queue policy decides, with awslab.iam: principal sns.amazonaws.com, sqs:SendMessage on the
+2. per SQS subscription, the filter policy decides (awslab.models.sns_delivery, both scopes);
+3. the queue policy decides, with awslab.models.iam: principal sns.amazonaws.com, sqs:SendMessage on the
    queue, aws:SourceArn = the topic, aws:SourceAccount = the topic's account. A refused delivery
    is dropped, as in AWS, where the queue just stays empty;
 4. the message is sent to the queue in SNS's format (raw, or the JSON envelope).
@@ -32,8 +32,8 @@ from typing import Any
 
 import botocore.exceptions
 
-from awslab.iam import PolicyError, Request, evaluate
-from awslab.sns_delivery import (
+from awslab.models.iam import PolicyError, Request, evaluate
+from awslab.models.sns_delivery import (
     FilterPolicyError,
     explain_match,
     message_for_protocol,

@@ -2,7 +2,7 @@
 tables on the virtual clock, and a capacity timeline per table.
 
 Neither moto nor DynamoDB Local throttles, and moto's ConsumedCapacity is a constant. This behaviour
-prices every data-plane call with the pure model in `awslab.dynamodb_capacity` (rules in
+prices every data-plane call with the pure model in `awslab.models.dynamodb_capacity` (rules in
 shared/aws-rules/dynamodb_capacity.md), admits or throttles it with a token bucket per table and per
 GSI on `gateway.clock`, and rewrites the response's `ConsumedCapacity` (TOTAL / INDEXES, or removed
 for NONE). What it needs beyond the call itself (before-images of writes, the full item behind a
@@ -19,7 +19,7 @@ to the buckets or the timeline, so a check's look at the table never changes wha
 `settings["dynamodb_capacity_meter_grader"] = True` meters it too. `settings["dynamodb_capacity"] =
 False` turns the behaviour off (the emulator's own numbers come back).
 `settings["dynamodb_capacity_initial_seconds"]` sets a new table's starting fill (default 2: the
-current second and one of burst, awslab.dynamodb_capacity.throttling); it applies to the meter the
+current second and one of burst, awslab.models.dynamodb_capacity.throttling); it applies to the meter the
 first call of a scenario creates.
 
 Request-log notes: `consumed_capacity` ({table as given: units, the top-level CapacityUnits}),
@@ -34,7 +34,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ....dynamodb_capacity import CapacityMeter
+from ....models.dynamodb_capacity import CapacityMeter
 from ...aws_request import AwsCall
 from ...core import Forward, Gateway
 from ...wire import Response

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ....dynamodb_capacity import Admission, Cost, Throttle, get_item_cost, item_size, total_cost, write_cost
+from ....models.dynamodb_capacity import (
+    Admission,
+    Cost,
+    Throttle,
+    get_item_cost,
+    item_size,
+    total_cost,
+    write_cost,
+)
 from ...wire import Response
 from .request import CapacityRequest, KnownTable, has_projection, key_identity, key_of
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ....dynamodb_capacity import failed_condition_cost, get_item_cost, item_size, write_cost
+from ....models.dynamodb_capacity import failed_condition_cost, get_item_cost, item_size, write_cost
 from ...wire import Response
 from .request import CapacityRequest, KnownTable, boto_item, has_projection, is_condition_failure, key_of
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ....dynamodb_capacity import entry_sizes, query_cost
+from ....models.dynamodb_capacity import entry_sizes, query_cost
 from ...wire import Response
 from .request import CapacityRequest
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ....dynamodb_capacity import (
+from ....models.dynamodb_capacity import (
     INITIAL_SECONDS,
     Admission,
     CapacityMeter,
@@ -18,7 +18,7 @@ from ....dynamodb_capacity import (
     consumed_capacity_shape,
     throughput_exceeded_error,
 )
-from ....dynamodb_capacity.errors import ErrorResponse
+from ....models.dynamodb_capacity.errors import ErrorResponse
 from ...aws_request import AwsCall
 from ...core import Forward, Gateway
 from ...errors import error_of

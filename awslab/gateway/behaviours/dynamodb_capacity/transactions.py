@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ....dynamodb_capacity import (
+from ....models.dynamodb_capacity import (
     Cost,
     condition_check_cost,
     item_size,
@@ -15,7 +15,7 @@ from ....dynamodb_capacity import (
     transaction_throttled_error,
     write_cost,
 )
-from ....dynamodb_capacity.costs import Kind
+from ....models.dynamodb_capacity.costs import Kind
 from ...errors import error_of
 from ...wire import Response
 from .request import CapacityRequest, KnownTable, error_response, key_of

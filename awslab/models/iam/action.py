@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from awslab.iam.patterns import compile_any_of, compile_glob, has_wildcard
+from awslab.models.iam.patterns import compile_any_of, compile_glob, has_wildcard
 
 _ACTION = re.compile(r"^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$")
 _SPLITS = re.compile(r"[,\s]")

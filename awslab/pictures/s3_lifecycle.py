@@ -1,4 +1,4 @@
-"""A lifecycle timeline a person reads at a glance: per key, per version, what happens on which day."""
+"""The S3 lifecycle timeline a person reads at a glance: per key, per version, what happens on which day."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 from rich.text import Text
 from rich.tree import Tree
 
-from .bucket import BucketSnapshot, ObjectVersion
-from .dates import as_utc, start_of_day
-from .plan import ABORT_MULTIPART, EXPIRE_CURRENT
-from .rules import LifecycleConfig, parse_config
-from .simulate import Event, Timeline, simulate
-from .storage_classes import MINIMUM_TRANSITION_SIZE, SMALL_OBJECT_TARGETS
+from ..models.s3_lifecycle.bucket import BucketSnapshot, ObjectVersion
+from ..models.s3_lifecycle.dates import as_utc, start_of_day
+from ..models.s3_lifecycle.plan import ABORT_MULTIPART, EXPIRE_CURRENT
+from ..models.s3_lifecycle.rules import LifecycleConfig, parse_config
+from ..models.s3_lifecycle.simulate import Event, Timeline, simulate
+from ..models.s3_lifecycle.timeline import size_text as _size, small_object_notes
 
 _STYLE = {
     "transition": "cyan",
@@ -40,46 +40,6 @@ def explain(
     lifecycle = config if isinstance(config, LifecycleConfig) else parse_config(config)
     return render_timeline(simulate(lifecycle, snapshot, begin + timedelta(days=days), start=begin),
                            notes=small_object_notes(lifecycle, snapshot))
-
-
-SMALL_OBJECTS_PAGE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html"
-
-
-def small_object_notes(lifecycle: LifecycleConfig, snapshot: BucketSnapshot) -> dict[tuple[str, str], list[str]]:
-    """Per version: the transitions a rule names that S3 skips because the object is under 128 KiB
-    (R3.1, R3.2: the default since September 2024), so the timeline says why nothing moved."""
-    notes: dict[tuple[str, str], list[str]] = {}
-    for version in (v for history in snapshot.histories().values() for v in history):
-        if version.is_delete_marker or version.size >= MINIMUM_TRANSITION_SIZE:
-            continue
-        for rule in lifecycle.enabled_rules:
-            if rule.filter.has_size_bounds or not rule.filter.matches(version.key, size=version.size, tags=version.tags):
-                continue
-            skipped = _skipped_targets(lifecycle, rule, version)
-            if not skipped:
-                continue
-            setting = _minimum_size_setting(lifecycle)
-            notes.setdefault((version.key, version.version_id), []).append(
-                f"not moved to {', '.join(skipped)} by rule {rule.id!r}: {_size(version.size)} is under 128 KiB, and "
-                f"{setting} ({SMALL_OBJECTS_PAGE})")
-    return notes
-
-
-def _skipped_targets(lifecycle: LifecycleConfig, rule: Any, version: ObjectVersion) -> list[str]:
-    """The storage classes the rule would move this small version to and S3 does not."""
-    targets = [t.storage_class for t in rule.transitions] if version.is_latest else []
-    targets += [t.storage_class for t in rule.noncurrent_transitions]
-    return [t for t in dict.fromkeys(targets)
-            if lifecycle.minimum_object_size != "varies_by_storage_class" or t not in SMALL_OBJECT_TARGETS]
-
-
-def _minimum_size_setting(lifecycle: LifecycleConfig) -> str:
-    if lifecycle.minimum_object_size == "varies_by_storage_class":
-        return ("TransitionDefaultMinimumObjectSize is varies_by_storage_class: objects under 128 KiB "
-                "may go only to GLACIER or DEEP_ARCHIVE")
-    return ("since September 2024 S3 does not transition objects under 128 KiB (131,072 bytes) by "
-            "default (TransitionDefaultMinimumObjectSize all_storage_classes_128K); a size filter "
-            "(ObjectSizeGreaterThan) on the rule decides instead")
 
 
 def render_timeline(timeline: Timeline, notes: Mapping[tuple[str, str], list[str]] | None = None) -> Tree:
@@ -189,13 +149,4 @@ def _mark_quiet(root: Tree) -> None:
 def _day(moment: datetime, origin: datetime) -> str:
     return f"day {(start_of_day(moment) - origin).days}"
 
-
-def _size(size: int) -> str:
-    if size >= 1024**3:
-        return f"{size / 1024**3:.1f} GB"
-    if size >= 1024**2:
-        return f"{size / 1024**2:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} B"
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from awslab.sns_delivery.message_fields import (
+from awslab.models.sns_delivery.message_fields import (
     Context,
     Field,
     attribute_context,
     body_contexts,
     merged,
 )
-from awslab.sns_delivery.operators import condition_matches, describe
-from awslab.sns_delivery.policy import expand, validate_filter_policy, validate_scope
+from awslab.models.sns_delivery.operators import condition_matches, describe
+from awslab.models.sns_delivery.policy import expand, validate_filter_policy, validate_scope
 
 # An alternative as the matcher uses it: (field name, conditions) pairs.
 _Compiled = tuple[tuple[tuple[str, tuple[Any, ...]], ...], ...]

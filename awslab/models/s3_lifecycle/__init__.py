@@ -4,7 +4,8 @@ Emulators store lifecycle configurations and never run them; awslab runs them on
 - `validate(config)` / `parse_config(config)`: S3's checks on PutBucketLifecycleConfiguration;
 - `plan(config, snapshot, now)`: the actions due when lifecycle runs at `now`;
 - `simulate(config, snapshot, until)`: day-by-day runs on an in-memory copy of the bucket;
-- `render_timeline(timeline)` / `explain(config, snapshot, days)`: the timeline for a person.
+- `small_object_notes(config, snapshot)`: why a small object is not moved (awslab.pictures.s3_lifecycle
+  draws the timeline for a person, and `explain` simulates and draws it).
 """
 
 from .bucket import BucketSnapshot, MultipartUpload, ObjectVersion
@@ -35,7 +36,7 @@ from .rules import (
     validate,
 )
 from .simulate import Event, Timeline, apply_action, simulate
-from .timeline import explain, render_timeline
+from .timeline import small_object_notes
 from .xml_body import parse_lifecycle_xml
 
 __all__ = [
@@ -63,14 +64,13 @@ __all__ = [
     "abort_date",
     "apply_action",
     "due_after_days",
-    "explain",
     "midnights_between",
     "next_expiration",
     "next_midnight",
     "parse_config",
     "parse_lifecycle_xml",
     "plan",
-    "render_timeline",
+    "small_object_notes",
     "simulate",
     "validate",
 ]

@@ -9,9 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from awslab.iam.patterns import compile_any_of, compile_glob, compile_pieces, has_wildcard, looks_like_arn
-from awslab.iam.request import RequestContext
-from awslab.iam.variables import Template
+from awslab.models.iam.patterns import (
+    compile_any_of,
+    compile_glob,
+    compile_pieces,
+    has_wildcard,
+    looks_like_arn,
+)
+from awslab.models.iam.request import RequestContext
+from awslab.models.iam.variables import Template
 
 
 def resource_problem(value: str) -> str | None:

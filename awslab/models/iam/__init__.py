@@ -1,6 +1,6 @@
-"""awslab.iam: decide an AWS request the way AWS does, and say why.
+"""awslab.models.iam: decide an AWS request the way AWS does, and say why.
 
-    from awslab.iam import evaluate, Request
+    from awslab.models.iam import evaluate, Request
     d = evaluate(Request(action="s3:GetObject", resource="arn:aws:s3:::bucket/key",
                          principal="arn:aws:iam::111122223333:user/alice"),
                  identity_policies=[policy])
@@ -8,10 +8,10 @@
     d.explain()    # which statements of which policies matched or decided, and why each did not
 """
 
-from awslab.iam.condition import OPERATORS
-from awslab.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED, evaluate
-from awslab.iam.explain import Decision, PolicyExplanation, StatementExplanation, StatementRef
-from awslab.iam.policy import (
+from awslab.models.iam.condition import OPERATORS
+from awslab.models.iam.evaluate import ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED, evaluate
+from awslab.models.iam.explain import Decision, PolicyExplanation, StatementExplanation, StatementRef
+from awslab.models.iam.policy import (
     POLICY_KINDS,
     CompiledPolicy,
     PolicyError,
@@ -19,8 +19,8 @@ from awslab.iam.policy import (
     parse_policy,
     validate,
 )
-from awslab.iam.principal import Caller, parse_caller
-from awslab.iam.request import Request, RequestError
+from awslab.models.iam.principal import Caller, parse_caller
+from awslab.models.iam.request import Request, RequestError
 
 __all__ = [
     "ALLOWED",

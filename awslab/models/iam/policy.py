@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 
-from awslab.iam.action import ActionMatcher, action_notice, action_problem, matches_nothing
-from awslab.iam.condition import Clause, compile_condition
-from awslab.iam.principal import WILDCARD, PrincipalMatcher, principal_problems
-from awslab.iam.request import PreparedRequest
-from awslab.iam.resource import ResourceMatcher, resource_problem
-from awslab.iam.variables import Template, parse_template
+from awslab.models.iam.action import ActionMatcher, action_notice, action_problem, matches_nothing
+from awslab.models.iam.condition import Clause, compile_condition
+from awslab.models.iam.principal import WILDCARD, PrincipalMatcher, principal_problems
+from awslab.models.iam.request import PreparedRequest
+from awslab.models.iam.resource import ResourceMatcher, resource_problem
+from awslab.models.iam.variables import Template, parse_template
 
 VERSION_2012 = "2012-10-17"
 VERSIONS = (VERSION_2012, "2008-10-17")
@@ -335,7 +335,7 @@ def infer_kind(document: Any) -> str:
 
 def validate(policy: Any, kind: str | None = None, known_actions: bool = False) -> list[str]:
     """The problems of a policy (empty if it is fine). `kind` None: inferred from its statements.
-    `known_actions`: also report actions AWS's catalogue does not know (awslab.iam.catalogue)."""
+    `known_actions`: also report actions AWS's catalogue does not know (awslab.models.iam.catalogue)."""
     document, problems = _load(policy)
     if document is None:
         return problems
@@ -353,7 +353,7 @@ def validate(policy: Any, kind: str | None = None, known_actions: bool = False) 
 
 def _catalogue_notices(compiled: CompiledPolicy) -> list[str]:
     """Actions that AWS's catalogue does not know (a typo grants nothing, silently)."""
-    from awslab.iam.catalogue import unknown_action  # the catalogue is read only by validate
+    from awslab.models.iam.catalogue import unknown_action  # the catalogue is read only by validate
 
     found = []
     for statement in compiled.statements:

@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from awslab.iam.policy import CompiledPolicy, Statement, statement_name
-from awslab.iam.principal import ACCOUNT, BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD, PrincipalMatcher
-from awslab.iam.request import PreparedRequest, Request
-from awslab.iam.resource import ResourceMatcher
+from awslab.models.iam.policy import CompiledPolicy, Statement, statement_name
+from awslab.models.iam.principal import (
+    ACCOUNT,
+    BOUNDED_KINDS,
+    EXACT,
+    ROLE,
+    SERVICE,
+    WILDCARD,
+    PrincipalMatcher,
+)
+from awslab.models.iam.request import PreparedRequest, Request
+from awslab.models.iam.resource import ResourceMatcher
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from awslab.iam.patterns import compile_glob, has_wildcard
+from awslab.models.iam.patterns import compile_glob, has_wildcard
 
 
 def _data(*parts: str):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from awslab.sns_delivery.operators import Values
+from awslab.models.sns_delivery.operators import Values
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from .errors import (
 from .item_size import MAX_ITEM_SIZE, attribute_value_size, item_size, number_size
 from .schema import SecondaryIndex, TableSchema
 from .throttling import BURST_SECONDS, INITIAL_SECONDS, Admission, CapacityMeter, Throttle, TokenBucket
-from .timeline import CapacityTimeline, SecondStats, render_timeline, timeline_html
+from .timeline import CapacityTimeline, SecondStats
 from .units import read_units, write_units
 
 __all__ = [
@@ -70,10 +70,8 @@ __all__ = [
     "put_item_cost",
     "query_cost",
     "read_units",
-    "render_timeline",
     "scan_cost",
     "throughput_exceeded_error",
-    "timeline_html",
     "total_cost",
     "transact_get_items_cost",
     "transact_write_items_cost",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from awslab.sns_delivery.policy import is_number
+from awslab.models.sns_delivery.policy import is_number
 
 Values = tuple[Any, ...]
 

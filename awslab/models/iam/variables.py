@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from awslab.iam.patterns import Piece, translate_text
+from awslab.models.iam.patterns import Piece, translate_text
 
 if TYPE_CHECKING:
-    from awslab.iam.request import RequestContext
+    from awslab.models.iam.request import RequestContext
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _INNER = re.compile(r"^\s*([^,\s']+)\s*(?:,\s*'((?:[^']|'')*)'\s*)?$")

@@ -1,6 +1,6 @@
-"""awslab.vpc: decide whether traffic flows in a VPC the way AWS documents it, and say why.
+"""awslab.models.vpc: decide whether traffic flows in a VPC the way AWS documents it, and say why.
 
-    from awslab.vpc import decide, describe_vpc
+    from awslab.models.vpc import decide, describe_vpc
     d = decide(describe_vpc(ec2, vpc_id), {"source": "203.0.113.9", "destination": "10.0.1.10",
                                            "protocol": "tcp", "port": 443, "client": "windows"})
     d.allowed     # True only if the request gets in and the reply gets back on every client port
@@ -12,11 +12,11 @@ them (the rules and their AWS pages: docs/aws-rules/vpc_reachability.md). Pure: 
 from awslab's engine.
 """
 
-from awslab.vpc.decide import Decision, Flow, Hop, decide
-from awslab.vpc.describe import describe_vpc
-from awslab.vpc.nacl import STAR, NaclRule, Segment, decide_range, rules_of
-from awslab.vpc.network import Network
-from awslab.vpc.protocols import ANY_CLIENT, EPHEMERAL, FlowError, protocol_number
+from awslab.models.vpc.decide import Decision, Flow, Hop, decide
+from awslab.models.vpc.describe import describe_vpc
+from awslab.models.vpc.nacl import STAR, NaclRule, Segment, decide_range, rules_of
+from awslab.models.vpc.network import Network
+from awslab.models.vpc.protocols import ANY_CLIENT, EPHEMERAL, FlowError, protocol_number
 
 __all__ = ["ANY_CLIENT", "EPHEMERAL", "STAR", "Decision", "Flow", "FlowError", "Hop", "NaclRule", "Network", "Segment",
            "decide", "decide_range", "describe_vpc", "protocol_number", "rules_of"]

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from awslab.iam.principal import ACCOUNT_ID, Caller, parse_caller
+from awslab.models.iam.principal import ACCOUNT_ID, Caller, parse_caller
 
 MISSING = object()
 
@@ -148,7 +148,7 @@ class PreparedRequest:
 
 def prepare(request: Request) -> PreparedRequest:
     if not isinstance(request, Request):
-        raise RequestError(f"expected an awslab.iam.Request, got {type(request).__name__}")
+        raise RequestError(f"expected an awslab.models.iam.Request, got {type(request).__name__}")
     if not isinstance(request.action, str) or not request.action:
         raise RequestError("the request's action must be a non-empty string such as 's3:GetObject'")
     if not isinstance(request.resource, str) or not request.resource:

@@ -6,7 +6,7 @@ decide with `matches` (and say why with `explain_match`), then build the SQS mes
 by number (R2.3, ...).
 """
 
-from awslab.sns_delivery.envelope import (
+from awslab.models.sns_delivery.envelope import (
     MAX_RAW_SQS_ATTRIBUTES,
     SqsDelivery,
     envelope_attributes,
@@ -17,8 +17,8 @@ from awslab.sns_delivery.envelope import (
     sqs_delivery,
     string_to_sign,
 )
-from awslab.sns_delivery.matching import KeyCheck, MatchExplanation, explain_match, matches
-from awslab.sns_delivery.policy import (
+from awslab.models.sns_delivery.matching import KeyCheck, MatchExplanation, explain_match, matches
+from awslab.models.sns_delivery.policy import (
     FilterPolicyError,
     complexity,
     expand,

@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable
 
-from awslab.iam.patterns import compile_glob, looks_like_arn
-from awslab.iam.request import MISSING, RequestContext, _text
-from awslab.iam.variables import Template, parse_template
+from awslab.models.iam.patterns import compile_glob, looks_like_arn
+from awslab.models.iam.request import MISSING, RequestContext, _text
+from awslab.models.iam.variables import Template, parse_template
 
 
 class Mismatch(Exception):

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from awslab.iam.explain import Decision, PolicySet
-from awslab.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_labelled
-from awslab.iam.principal import BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD
-from awslab.iam.request import PreparedRequest, Request, prepare
-from awslab.iam.services import DEFAULT, rule_for
+from awslab.models.iam.explain import Decision, PolicySet
+from awslab.models.iam.policy import CompiledPolicy, PolicyError, PolicyInput, parse_labelled
+from awslab.models.iam.principal import BOUNDED_KINDS, EXACT, ROLE, SERVICE, WILDCARD
+from awslab.models.iam.request import PreparedRequest, Request, prepare
+from awslab.models.iam.services import DEFAULT, rule_for
 
 ALLOWED = "Allowed"
 EXPLICITLY_DENIED = "ExplicitlyDenied"
