@@ -82,7 +82,7 @@ def list_labs(as_json: bool = typer.Option(False, "--json", help="Print the labs
     if not labs:
         raise UsageError("no labs found: set AWSLAB_LABS_DIR to a labs folder, or reinstall awslab with its labs/")
     if as_json:
-        print(json.dumps([{"id": lab.id, "title": lab.title, "order": lab.order, "points": lab.max_score,
+        print(json.dumps([{"id": lab.id, "title": lab.title, "summary": lab.summary, "order": lab.order, "points": lab.max_score,
                            "estimated_minutes": lab.estimated_minutes, "backends": lab.backends,
                            "functions": lab.functions, "source": lab.source} for lab in labs], indent=2))
         return

@@ -49,7 +49,7 @@ def most_failed(records: dict[tuple[str, str], dict], limit: int = 10) -> list[t
     return [(lab_id, titles[(lab_id, name)], count, handed_in[lab_id]) for (lab_id, name), count in ranked]
 
 
-def render_summary(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary], *, isolation: str = "",
+def render_class_summary(records: dict[tuple[str, str], dict], labs: Sequence[Lab | LabSummary], *, isolation: str = "",
                    skipped: Sequence = ()) -> Group:
     """`skipped`: folders.Skipped entries (not graded, with why); files students had refused are
     counted too, so the instructor sees them without opening every feedback file."""

@@ -77,7 +77,7 @@ def grade(
     from ..classroom import Settings, find_students, grade_class, shards
     from ..classroom.gradebook import shard_state_dir, state_dir, write_outputs
     from ..classroom.roster import skipped_folders
-    from ..classroom.summary import render_summary
+    from ..classroom.summary import render_class_summary
 
     try:
         slice_ = shards.Shard.parse(shard) if shard is not None else None
@@ -134,7 +134,7 @@ def grade(
 
         write_report(html, run.records, labs, isolation=run.isolation.describe())
     if not quiet:
-        console.print(render_summary(run.records, labs, isolation=run.isolation.describe(), skipped=skipped))
+        console.print(render_class_summary(run.records, labs, isolation=run.isolation.describe(), skipped=skipped))
         _print_notes(run.notes, errors)
         console.print(f"graded {run.graded_now}, reused {run.reused} from {state}; "
                       f"gradebook: {written['gradebook']}; feedback: {written['feedback']}/")
@@ -197,7 +197,7 @@ def grade_merge(
     """Merge the shards of a class (grade --shard K/N) into the gradebook, JSON and feedback of one run."""
     from ..classroom import shards
     from ..classroom.gradebook import write_outputs
-    from ..classroom.summary import render_summary
+    from ..classroom.summary import render_class_summary
 
     try:
         merged = shards.merge(states)
@@ -210,7 +210,7 @@ def grade_merge(
 
         write_report(html, merged.records, merged.labs, isolation=merged.isolation)
     if not quiet:
-        console.print(render_summary(merged.records, merged.labs, isolation=merged.isolation))
+        console.print(render_class_summary(merged.records, merged.labs, isolation=merged.isolation))
         console.print(f"merged {merged.shards} shards ({len(merged.records)} gradings); "
                       f"gradebook: {written['gradebook']}; feedback: {written['feedback']}/")
 

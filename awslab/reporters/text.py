@@ -89,7 +89,7 @@ def render_text(results: list[LabResult], console: Console, *, next_lab: str | N
             for title, picture in result.pictures:
                 console.print(Panel(picture, title=title, border_style="cyan", expand=False))
     if len(results) > 1:
-        render_summary(results, console)
+        render_labs_summary(results, console)
     if not score:
         return
     if len(results) > 1:
@@ -102,7 +102,7 @@ def print_plain(console: Console, line: str) -> None:
     console.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
-def render_summary(results: list[LabResult], console: Console) -> None:
+def render_labs_summary(results: list[LabResult], console: Console) -> None:
     table = Table(title="Summary", show_lines=False)
     table.add_column("lab")
     table.add_column("backend")

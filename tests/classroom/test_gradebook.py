@@ -10,7 +10,7 @@ from rich.console import Console
 
 from awslab.classroom import Settings, find_students, grade_class
 from awslab.classroom.gradebook import render_csv, write_outputs
-from awslab.classroom.summary import most_failed, render_summary
+from awslab.classroom.summary import most_failed, render_class_summary
 
 from .conftest import CLASS, TIMEOUT, class_labs
 
@@ -50,7 +50,7 @@ def test_feedback_says_what_failed_and_where_the_hint_is(graded_class):
 def test_the_summary_charts_scores_and_the_checks_most_often_failed(graded_class):
     run, labs, _ = graded_class
     console = Console(width=120, record=True, file=io.StringIO(), color_system=None)
-    console.print(render_summary(run.records, labs, isolation="full"))
+    console.print(render_class_summary(run.records, labs, isolation="full"))
     text = console.export_text()
     assert "Score distribution (13 students)" in text and "█" in text
     assert "Checks most often failed" in text

@@ -146,3 +146,14 @@ def test_a_lab_not_offered_on_a_backend_says_why_in_one_line():
         "error: lab lambda_sqs does not run on localstack: LocalStack's community Lambda runs functions only in "
         "Docker, and awslab's simulated event source mapping runs on virtual time, which LocalStack's clock cannot "
         "follow (it runs on moto, moto-server)"]
+
+
+def test_list_json_gives_each_lab_its_one_line_summary_from_lab_toml():
+    """lab.toml's summary was read into Lab.summary and shown nowhere: `list --json` (what an LMS or
+    a course page reads) now carries it."""
+    from awslab.grading import all_labs
+
+    listed = {lab["id"]: lab for lab in json.loads(awslab_command("list", "--json").stdout)}
+    for lab in all_labs():
+        assert lab.summary, lab.id
+        assert listed[lab.id]["summary"] == lab.summary
