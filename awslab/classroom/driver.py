@@ -358,13 +358,13 @@ class _Pool:
         code = worker.process.returncode
         if worker.current is not None:
             lab = worker.current
-            message = f"the grader stopped while grading this lab ({_exit_text(code)}); it is graded again next run"
+            message = f"the grader stopped while grading this lab ({_worker_exit_text(code)}); it is graded again next run"
             self._save(worker.student, lab, ERROR, self._with_limits(worker, _all_failed(lab, worker.student, message), hit))
             worker.done.add(lab.id)
             self._requeue(worker, pending)
         elif len(worker.done) < len(worker.labs):
             # The log's place in the state folder, not its path on this machine: students read this.
-            self._give_up(worker, f"the grader failed to start ({_exit_text(code)}); see logs/"
+            self._give_up(worker, f"the grader failed to start ({_worker_exit_text(code)}); see logs/"
                                   f"{self.store.log(worker.student.name).name} in the state folder", pending)
 
     def _requeue(self, worker: _Worker, pending: deque) -> None:
@@ -453,7 +453,7 @@ def _all_failed(lab: Lab, student: Student, message: str) -> dict:
             "virtual_seconds": 0.0, "checks": checks, "pictures": []}
 
 
-def _exit_text(code: int | None) -> str:
+def _worker_exit_text(code: int | None) -> str:
     return "still running" if code is None else ended_by(code)
 
 

@@ -227,7 +227,7 @@ class LearnerProcess:
         elif message is _EOF:
             code = self._reap()
             self.load_error = LearnerLoadError(
-                f"{self.path.name} ended the Python process while being imported ({_exit_text(code)})")
+                f"{self.path.name} ended the Python process while being imported ({_learner_exit_text(code)})")
         elif message.get("type") != "ready":
             self._kill()
             self.load_error = LearnerLoadError(str(message.get("message") or "could not load the file"))
@@ -316,7 +316,7 @@ class LearnerProcess:
             raise LearnerTimeout(budget.explain(function))
         if reply is _EOF:
             code = self._reap()
-            raise LearnerCrashed(f"{function}() ended the learner's Python process ({_exit_text(code)})")
+            raise LearnerCrashed(f"{function}() ended the learner's Python process ({_learner_exit_text(code)})")
         kind = reply.get("type")
         if kind == "result":
             try:
@@ -558,7 +558,7 @@ def ended_by(code: int) -> str:
     return f"exit code {code}"
 
 
-def _exit_text(code: int | None) -> str:
+def _learner_exit_text(code: int | None) -> str:
     if code is None:
         return "it did not say why"
     if code == CHANNEL_BROKEN:
